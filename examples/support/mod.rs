@@ -1,0 +1,3 @@
+//! Code the examples share.
+
+pub mod raw_request;
