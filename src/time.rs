@@ -17,21 +17,6 @@ struct Civil {
 }
 
 impl Civil {
-    fn from_system_time(time: SystemTime) -> Civil {
-        // Times before 1970 never reach a signer in practice; clamp rather than fail.
-        let secs = time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs()) as i64;
-        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400) as u32);
-        let (year, month, day) = civil_from_days(days);
-        Civil {
-            year,
-            month,
-            day,
-            hour: rem / 3600,
-            minute: rem / 60 % 60,
-            second: rem % 60,
-        }
-    }
-
     fn to_system_time(self) -> Option<SystemTime> {
         let valid = (1970..=9999).contains(&self.year)
             && (1..=12).contains(&self.month)
@@ -49,15 +34,38 @@ impl Civil {
 }
 
 /// Writes `time` as SigV4's `YYYYMMDDTHHMMSSZ` into 16 ASCII bytes.
+///
+/// On the signing hot path: unsigned arithmetic only.
 pub(crate) fn amz_date(time: SystemTime) -> [u8; 16] {
-    let c = Civil::from_system_time(time);
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .min(253_402_300_799);
+    let (days, rem) = ((secs / 86_400) as u32, (secs % 86_400) as u32);
+    // Howard Hinnant's `civil_from_days`, for days >= 0 in u32 (enough for year 9999).
+    let z = days + 719_468;
+    let era = z / 146_097;
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + u32::from(month <= 2);
     let mut out = *b"00000000T000000Z";
-    write_digits(&mut out[0..4], c.year.clamp(0, 9999) as u32);
-    write_digits(&mut out[4..6], c.month);
-    write_digits(&mut out[6..8], c.day);
-    write_digits(&mut out[9..11], c.hour);
-    write_digits(&mut out[11..13], c.minute);
-    write_digits(&mut out[13..15], c.second);
+    let fields = [
+        (0, year / 100),
+        (2, year % 100),
+        (4, month),
+        (6, day),
+        (9, rem / 3600),
+        (11, rem / 60 % 60),
+        (13, rem % 60),
+    ];
+    for (at, value) in fields {
+        out[at] = b'0' + (value / 10) as u8;
+        out[at + 1] = b'0' + (value % 10) as u8;
+    }
     out
 }
 
@@ -80,6 +88,7 @@ pub fn parse_amz_date(text: &str) -> Option<SystemTime> {
 
 /// Reads RFC 3339 UTC times such as `2015-08-30T12:36:00Z` (fractional seconds
 /// ignored, `+00:00` accepted), the form AWS uses for credential expirations.
+#[allow(dead_code)] // for credential expirations; not wired in yet
 pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
@@ -121,6 +130,7 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
 }
 
 /// Reads the HTTP `Date` header's IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
+#[allow(dead_code)] // for clock-skew correction; not wired in yet
 pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     let b = text.trim().as_bytes();
     if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {
@@ -145,13 +155,6 @@ pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     .to_system_time()
 }
 
-fn write_digits(out: &mut [u8], mut value: u32) {
-    for slot in out.iter_mut().rev() {
-        *slot = b'0' + (value % 10) as u8;
-        value /= 10;
-    }
-}
-
 fn read_digits(digits: &[u8]) -> Option<u32> {
     digits.iter().try_fold(0u32, |acc, &d| {
         d.is_ascii_digit().then(|| acc * 10 + u32::from(d - b'0'))
@@ -171,8 +174,8 @@ fn days_in_month(year: i64, month: u32) -> u32 {
     }
 }
 
-// Howard Hinnant's `days_from_civil` / `civil_from_days`: exact for the
-// proleptic Gregorian calendar, with day 0 = 1970-01-01.
+// Howard Hinnant's `days_from_civil`: exact for the proleptic Gregorian
+// calendar, with day 0 = 1970-01-01.
 fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
@@ -181,19 +184,6 @@ fn days_from_civil(year: i64, month: u32, day: u32) -> i64 {
     let doy = (153 * mp + 2) / 5 + i64::from(day) - 1;
     let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     era * 146_097 + doe - 719_468
-}
-
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    (year, month, day)
 }
 
 #[cfg(test)]

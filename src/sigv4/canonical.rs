@@ -18,6 +18,13 @@ const UNSIGNED_HEADERS: [&str; 5] = [
 /// Appends `bytes` percent-encoded: everything outside RFC 3986's unreserved
 /// set (and `/` when `keep_slash`) becomes `%XX` with uppercase hex.
 pub(crate) fn push_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
+    if bytes
+        .iter()
+        .all(|&b| is_unreserved(b) || (keep_slash && b == b'/'))
+    {
+        out.push_str(std::str::from_utf8(bytes).expect("unreserved bytes are ASCII"));
+        return;
+    }
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in bytes {
         if is_unreserved(b) || (keep_slash && b == b'/') {
@@ -44,7 +51,7 @@ pub(crate) fn push_path(out: &mut String, path: &str, normalize: bool) {
         out.push('/');
         return;
     }
-    if !normalize {
+    if !normalize || is_normal(path) {
         push_encoded(out, path.as_bytes(), true);
         return;
     }
@@ -70,6 +77,17 @@ pub(crate) fn push_path(out: &mut String, path: &str, normalize: bool) {
     if path.ends_with('/') && !kept.is_empty() {
         out.push('/');
     }
+}
+
+/// Whether normalising would leave `path` as it is: it starts with `/` and
+/// has no empty, `.` or `..` segment (a trailing `/` aside).
+fn is_normal(path: &str) -> bool {
+    let Some(inner) = path.strip_prefix('/') else {
+        return false;
+    };
+    let inner = inner.strip_suffix('/').unwrap_or(inner);
+    inner.is_empty() && path.len() == 1
+        || !inner.is_empty() && inner.split('/').all(|s| !matches!(s, "" | "." | ".."))
 }
 
 /// Appends the canonical query string: each key and value decoded, encoded
@@ -142,25 +160,18 @@ pub(crate) fn is_signable(name: &str) -> bool {
         .any(|unsigned| name.eq_ignore_ascii_case(unsigned))
 }
 
-/// Appends the canonical headers block (each line ending in `\n`) to `out`
-/// and the `;`-joined signed header names to `signed`.
+/// Appends the canonical headers block, each line ending in `\n`.
 ///
 /// `headers` must already be sorted by lowercase name (stable, so repeated
 /// headers keep the order they were received in).
-pub(crate) fn push_headers(out: &mut String, signed: &mut String, headers: &[Header<'_>]) {
+pub(crate) fn push_headers(out: &mut String, headers: &[Header<'_>]) {
     let mut previous: Option<&str> = None;
     for &(name, value) in headers {
         if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
             out.pop(); // the `\n` of the line this value joins
             out.push(',');
         } else {
-            if previous.is_some() {
-                signed.push(';');
-            }
-            let start = out.len();
-            out.push_str(name);
-            out[start..].make_ascii_lowercase();
-            signed.push_str(&out[start..]);
+            push_lowercase(out, name);
             out.push(':');
         }
         push_trimmed(out, value);
@@ -169,9 +180,40 @@ pub(crate) fn push_headers(out: &mut String, signed: &mut String, headers: &[Hea
     }
 }
 
+/// Appends the `;`-joined lowercase names of sorted `headers`, once each.
+pub(crate) fn push_signed_headers(out: &mut String, headers: &[Header<'_>]) {
+    let mut previous: Option<&str> = None;
+    for &(name, _) in headers {
+        if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        if previous.is_some() {
+            out.push(';');
+        }
+        push_lowercase(out, name);
+        previous = Some(name);
+    }
+}
+
+fn push_lowercase(out: &mut String, name: &str) {
+    let start = out.len();
+    out.push_str(name);
+    out[start..].make_ascii_lowercase();
+}
+
 /// Appends `value` without leading or trailing blanks and with every inner
 /// run of spaces or tabs folded to one space.
 fn push_trimmed(out: &mut String, value: &str) {
+    let bytes = value.as_bytes();
+    let last = bytes.len().wrapping_sub(1);
+    let untidy = bytes
+        .iter()
+        .enumerate()
+        .any(|(i, &b)| b == b'\t' || b == b' ' && (i == 0 || i == last || bytes[i + 1] == b' '));
+    if !untidy {
+        out.push_str(value);
+        return;
+    }
     for (i, word) in value
         .split([' ', '\t'])
         .filter(|w| !w.is_empty())
@@ -269,7 +311,8 @@ mod tests {
         ];
         sort_headers(&mut headers);
         let (mut out, mut signed) = (String::new(), String::new());
-        push_headers(&mut out, &mut signed, &headers);
+        push_headers(&mut out, &headers);
+        push_signed_headers(&mut signed, &headers);
         assert_eq!(
             out,
             "host:example.amazonaws.com\nmy-header1:value4,\"a b c\",value1\nx-amz-date:20150830T123600Z\n"

@@ -168,6 +168,8 @@ impl<'a> SigningParams<'a> {
 pub enum SigningError {
     /// The request has no `Host` header and its URI is not absolute.
     MissingHost,
+    /// A precomputed payload hash is not 64 lowercase hex digits.
+    InvalidPayloadHash,
 }
 
 impl fmt::Display for SigningError {
@@ -175,6 +177,9 @@ impl fmt::Display for SigningError {
         match self {
             SigningError::MissingHost => {
                 f.write_str("cannot sign: the request has no Host header and no absolute URL")
+            }
+            SigningError::InvalidPayloadHash => {
+                f.write_str("cannot sign: the payload hash is not 64 lowercase hex digits")
             }
         }
     }
@@ -186,10 +191,14 @@ impl std::error::Error for SigningError {}
 /// that explain a `SignatureDoesNotMatch`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SigningOutput {
-    headers: Vec<(&'static str, String)>,
-    canonical_request: String,
-    string_to_sign: String,
-    signature: String,
+    /// The canonical request, the string to sign and the `Authorization`
+    /// value, back to back in one allocation.
+    text: String,
+    string_to_sign_at: usize,
+    authorization_at: usize,
+    amz_date: [u8; 16],
+    session_token: Option<String>,
+    content_sha256: Option<[u8; 64]>,
 }
 
 impl SigningOutput {
@@ -197,47 +206,56 @@ impl SigningOutput {
     /// `X-Amz-Security-Token` (with a session token),
     /// `X-Amz-Content-SHA256` (when asked for), then `Authorization`.
     pub fn headers(&self) -> impl Iterator<Item = (&'static str, &str)> {
-        self.headers
-            .iter()
-            .map(|(name, value)| (*name, value.as_str()))
+        let date = Some(("X-Amz-Date", self.x_amz_date()));
+        let token = self
+            .session_token
+            .as_deref()
+            .map(|t| ("X-Amz-Security-Token", t));
+        let content = self
+            .content_sha256
+            .as_ref()
+            .map(|h| ("X-Amz-Content-SHA256", ascii(h)));
+        let authorization = Some(("Authorization", self.authorization()));
+        [date, token, content, authorization].into_iter().flatten()
+    }
+
+    /// The value of the `X-Amz-Date` header, `YYYYMMDDTHHMMSSZ`.
+    pub fn x_amz_date(&self) -> &str {
+        ascii(&self.amz_date)
     }
 
     /// The canonical request that was hashed.
     pub fn canonical_request(&self) -> &str {
-        &self.canonical_request
+        &self.text[..self.string_to_sign_at]
     }
 
     /// The string that was signed.
     pub fn string_to_sign(&self) -> &str {
-        &self.string_to_sign
-    }
-
-    /// The signature, 64 lowercase hex digits.
-    pub fn signature(&self) -> &str {
-        &self.signature
+        &self.text[self.string_to_sign_at..self.authorization_at]
     }
 
     /// The value of the `Authorization` header.
     pub fn authorization(&self) -> &str {
-        self.headers.last().map_or("", |(_, value)| value.as_str())
+        &self.text[self.authorization_at..]
+    }
+
+    /// The signature, 64 lowercase hex digits.
+    pub fn signature(&self) -> &str {
+        &self.text[self.text.len() - 64..]
     }
 }
 
 impl fmt::Debug for SigningOutput {
     // The token is a credential; the rest is safe to show.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers: Vec<(&str, &str)> = self
-            .headers()
-            .map(|(name, value)| match name {
-                "X-Amz-Security-Token" => (name, "** redacted **"),
-                _ => (name, value),
-            })
-            .collect();
         f.debug_struct("SigningOutput")
-            .field("headers", &headers)
-            .field("canonical_request", &"..")
-            .field("string_to_sign", &self.string_to_sign)
-            .finish()
+            .field("x_amz_date", &self.x_amz_date())
+            .field(
+                "session_token",
+                &self.session_token.as_ref().map(|_| "** redacted **"),
+            )
+            .field("authorization", &self.authorization())
+            .finish_non_exhaustive()
     }
 }
 
@@ -263,16 +281,17 @@ impl Signer {
         params: &SigningParams<'_>,
     ) -> Result<SigningOutput, SigningError> {
         let amz_date = crate::time::amz_date(params.time);
-        let amz_date = std::str::from_utf8(&amz_date).expect("amz dates are ASCII");
-        let date = &amz_date[..8];
+        let amz_date_text = ascii(&amz_date);
+        let date = &amz_date_text[..8];
         let (uri_host, path, query) = request.parts();
+        let token = params.credentials.session_token();
 
         let mut payload_hex = [0u8; 64];
         let payload_hash = match request.payload {
             Payload::Bytes(body) => hex_into(&Sha256::digest(body), &mut payload_hex),
-            Payload::Sha256Hex(hash) => hash,
+            Payload::Sha256Hex(hash) if is_sha256_hex(hash) => hash,
+            Payload::Sha256Hex(_) => return Err(SigningError::InvalidPayloadHash),
         };
-        let token = params.credentials.session_token();
 
         // The headers that take part, with those the signer sets itself replaced.
         let mut headers: Vec<(&str, &str)> = Vec::with_capacity(request.headers.len() + 4);
@@ -290,7 +309,7 @@ impl Signer {
         if !has_host {
             headers.push(("host", uri_host.ok_or(SigningError::MissingHost)?));
         }
-        headers.push(("x-amz-date", amz_date));
+        headers.push(("x-amz-date", amz_date_text));
         if let Some(token) = token {
             headers.push(("x-amz-security-token", token));
         }
@@ -299,89 +318,101 @@ impl Signer {
         }
         canonical::sort_headers(&mut headers);
 
-        let mut canonical_request =
-            String::with_capacity(256 + path.len() + query.len() + 64 * headers.len());
-        let mut signed_headers = String::with_capacity(64);
-        canonical_request.push_str(request.method);
-        canonical_request.push('\n');
-        canonical::push_path(&mut canonical_request, path, params.normalize_path);
-        canonical_request.push('\n');
-        canonical::push_query(&mut canonical_request, query);
-        canonical_request.push('\n');
-        canonical::push_headers(&mut canonical_request, &mut signed_headers, &headers);
-        canonical_request.push('\n');
-        canonical_request.push_str(&signed_headers);
-        canonical_request.push('\n');
-        canonical_request.push_str(payload_hash);
-
-        let mut request_hex = [0u8; 64];
-        let request_hash = hex_into(
-            &Sha256::digest(canonical_request.as_bytes()),
-            &mut request_hex,
+        // One buffer holds all three texts; size it so it never grows.
+        let header_bytes: usize = headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 2).sum();
+        let scope_len = date.len() + params.region.len() + params.service.len() + 14;
+        let key_id = params.credentials.access_key_id();
+        let mut text = String::with_capacity(
+            request.method.len()
+                + 3 * (path.len() + query.len())
+                + 2 * header_bytes
+                + 2 * scope_len
+                + key_id.len()
+                + 300,
         );
-        let scope_len = date.len() + params.region.len() + params.service.len() + 15;
-        let mut string_to_sign = String::with_capacity(ALGORITHM.len() + 18 + scope_len + 65);
+
+        text.push_str(request.method);
+        text.push('\n');
+        canonical::push_path(&mut text, path, params.normalize_path);
+        text.push('\n');
+        canonical::push_query(&mut text, query);
+        text.push('\n');
+        canonical::push_headers(&mut text, &headers);
+        text.push('\n');
+        let signed_headers_at = text.len();
+        canonical::push_signed_headers(&mut text, &headers);
+        let signed_headers = signed_headers_at..text.len();
+        text.push('\n');
+        text.push_str(payload_hash);
+
+        let request_hash = Sha256::digest(text.as_bytes());
+        let string_to_sign_at = text.len();
+        for part in [ALGORITHM, "\n", amz_date_text, "\n"] {
+            text.push_str(part);
+        }
+        let scope_at = text.len();
         for part in [
-            ALGORITHM,
-            "\n",
-            amz_date,
-            "\n",
             date,
             "/",
             params.region,
             "/",
             params.service,
-            "/aws4_request\n",
-            request_hash,
+            "/aws4_request",
         ] {
-            string_to_sign.push_str(part);
+            text.push_str(part);
         }
+        let scope = scope_at..text.len();
+        text.push('\n');
+        push_hex(&mut text, &request_hash);
 
-        let date_key: &[u8; 8] = date.as_bytes().try_into().expect("8-byte date");
+        let date_key: &[u8; 8] = date.as_bytes().try_into().expect("an 8-byte date");
         let mut mac = self
             .keys
             .mac(params.credentials, date_key, params.region, params.service);
-        mac.update(string_to_sign.as_bytes());
-        let mut signature_hex = [0u8; 64];
-        let signature = hex_into(&mac.finalize().into_bytes(), &mut signature_hex).to_owned();
+        mac.update(&text.as_bytes()[string_to_sign_at..]);
+        let signature = mac.finalize().into_bytes();
 
-        let scope = &string_to_sign[ALGORITHM.len() + 18..ALGORITHM.len() + 18 + scope_len];
-        let mut authorization = String::with_capacity(
-            100 + params.credentials.access_key_id().len() + scope_len + signed_headers.len(),
-        );
-        for part in [
-            ALGORITHM,
-            " Credential=",
-            params.credentials.access_key_id(),
-            "/",
-            scope,
-            ", SignedHeaders=",
-            &signed_headers,
-            ", Signature=",
-            &signature,
-        ] {
-            authorization.push_str(part);
-        }
+        let authorization_at = text.len();
+        text.push_str(ALGORITHM);
+        text.push_str(" Credential=");
+        text.push_str(key_id);
+        text.push('/');
+        text.extend_from_within(scope);
+        text.push_str(", SignedHeaders=");
+        text.extend_from_within(signed_headers);
+        text.push_str(", Signature=");
+        push_hex(&mut text, &signature);
 
-        let mut added = Vec::with_capacity(4);
-        added.push(("X-Amz-Date", amz_date.to_owned()));
-        if let Some(token) = token {
-            added.push(("X-Amz-Security-Token", token.to_owned()));
-        }
-        if params.content_sha256_header {
-            added.push(("X-Amz-Content-SHA256", payload_hash.to_owned()));
-        }
-        added.push(("Authorization", authorization));
         Ok(SigningOutput {
-            headers: added,
-            canonical_request,
-            string_to_sign,
-            signature,
+            text,
+            string_to_sign_at,
+            authorization_at,
+            amz_date,
+            session_token: token.map(str::to_owned),
+            content_sha256: params.content_sha256_header.then(|| {
+                let mut hex = [0u8; 64];
+                hex.copy_from_slice(payload_hash.as_bytes());
+                hex
+            }),
         })
     }
 }
 
+fn is_sha256_hex(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+fn ascii(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("ASCII by construction")
+}
+
 /// Writes `bytes` as lowercase hex into `out` and returns it as text.
+/// Appends a SHA-256 or HMAC-SHA256 as lowercase hex.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    let mut hex = [0u8; 64];
+    out.push_str(hex_into(bytes, &mut hex));
+}
+
 fn hex_into<'b>(bytes: &[u8], out: &'b mut [u8; 64]) -> &'b str {
     hex::encode_to_slice(bytes, out).expect("a SHA-256 is 32 bytes");
     std::str::from_utf8(out).expect("hex is ASCII")

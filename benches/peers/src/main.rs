@@ -1,2 +1,104 @@
-//! Placeholder; replaced below.
-fn main() {}
+//! Signs one RegisterConnector request with appflow-lite and with AWS's
+//! `aws-sigv4` crate, checks that both give the same signature, then times
+//! both in one run (interleaved samples, medians) and prints the ratio.
+//!
+//! `cargo run --release -p appflow-lite-peers`
+
+use std::hint::black_box;
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use appflow_lite::sigv4 as ours;
+use aws_sigv4::http_request as theirs;
+use aws_smithy_runtime_api::client::identity::Identity;
+
+const BODY: &[u8] = br#"{"connectorLabel":"my-salesforce-connector","connectorProvisioningType":"LAMBDA","connectorProvisioningConfig":{"lambda":{"lambdaArn":"arn:aws:lambda:us-east-1:123456789012:function:my-connector"}},"description":"Custom connector","clientToken":"3f2a6c1e-8d4b-4a7e-9c2d-5b1e0f7a9c3d"}"#;
+const HEADERS: &[(&str, &str)] = &[
+    ("content-type", "application/json"),
+    ("host", "appflow.us-east-1.amazonaws.com"),
+];
+const URL: &str = "https://appflow.us-east-1.amazonaws.com/register-connector";
+const ACCESS_KEY: &str = "AKIDEXAMPLE";
+const SECRET: &str = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+const SAMPLES: usize = 41;
+const ITERATIONS: u32 = 2_000;
+
+fn main() {
+    let time = UNIX_EPOCH + Duration::from_secs(1_764_150_000);
+    let creds = appflow_lite::credentials::Credentials::new(ACCESS_KEY, SECRET);
+    let identity: Identity =
+        aws_credential_types::Credentials::new(ACCESS_KEY, SECRET, None, None, "peers").into();
+    let cached = ours::Signer::new();
+
+    let sign_ours = |signer: &ours::Signer| {
+        let request = ours::SignableRequest::new(
+            "POST",
+            "/register-connector",
+            HEADERS,
+            ours::Payload::Bytes(BODY),
+        );
+        let params = ours::SigningParams::new(&creds, "us-east-1", "appflow", time);
+        signer
+            .sign(&request, &params)
+            .expect("signable")
+            .signature()
+            .to_owned()
+    };
+    let sign_theirs = || {
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region("us-east-1")
+            .name("appflow")
+            .time(time)
+            .settings(theirs::SigningSettings::default())
+            .build()
+            .expect("params")
+            .into();
+        let request = theirs::SignableRequest::new(
+            "POST",
+            URL,
+            HEADERS.iter().copied(),
+            theirs::SignableBody::Bytes(BODY),
+        )
+        .expect("signable");
+        theirs::sign(request, &params)
+            .expect("signs")
+            .into_parts()
+            .1
+    };
+
+    let (a, b) = (sign_ours(&cached), sign_theirs());
+    assert_eq!(a, b, "appflow-lite and aws-sigv4 disagree on the signature");
+    println!("same signature from both: {a}");
+
+    let mut cached_ns = Vec::with_capacity(SAMPLES);
+    let mut deriving_ns = Vec::with_capacity(SAMPLES);
+    let mut theirs_ns = Vec::with_capacity(SAMPLES);
+    for _ in 0..SAMPLES {
+        cached_ns.push(per_iteration(|| black_box(sign_ours(black_box(&cached)))));
+        deriving_ns.push(per_iteration(|| black_box(sign_ours(&ours::Signer::new()))));
+        theirs_ns.push(per_iteration(|| black_box(sign_theirs())));
+    }
+    let (cached, deriving, theirs) = (median(cached_ns), median(deriving_ns), median(theirs_ns));
+    println!("median per signature ({SAMPLES} interleaved samples of {ITERATIONS}):");
+    println!("  appflow-lite, cached key:   {cached:>8.0} ns");
+    println!("  appflow-lite, deriving key: {deriving:>8.0} ns");
+    println!("  aws-sigv4:                  {theirs:>8.0} ns");
+    println!(
+        "speedup vs aws-sigv4 when deriving the key too: {:.2}x",
+        theirs / deriving
+    );
+    println!("speedup vs aws-sigv4: {:.2}x", theirs / cached);
+}
+
+fn per_iteration(mut f: impl FnMut() -> String) -> f64 {
+    let start = Instant::now();
+    for _ in 0..ITERATIONS {
+        black_box(f());
+    }
+    start.elapsed().as_nanos() as f64 / f64::from(ITERATIONS)
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
