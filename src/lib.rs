@@ -1,11 +1,48 @@
 //! A blocking, minimal-dependency client for Amazon AppFlow.
 //!
+//! ```no_run
+//! use appflow_lite::types::{
+//!     ConnectorProvisioningConfig, ConnectorProvisioningType, LambdaConnectorProvisioningConfig,
+//! };
+//!
+//! let client = appflow_lite::Client::from_env()?;
+//! let output = client
+//!     .register_connector()
+//!     .connector_label("my-connector")
+//!     .connector_provisioning_type(ConnectorProvisioningType::Lambda)
+//!     .connector_provisioning_config(
+//!         ConnectorProvisioningConfig::builder()
+//!             .lambda(
+//!                 LambdaConnectorProvisioningConfig::builder()
+//!                     .lambda_arn("arn:aws:lambda:us-east-1:123456789012:function:my-connector")
+//!                     .build(),
+//!             )
+//!             .build(),
+//!     )
+//!     .send()?;
+//! println!("{}", output.connector_arn().unwrap_or_default());
+//! # Ok::<(), appflow_lite::Error>(())
+//! ```
+//!
 //! The signer ([`sigv4`]) is written by hand on `hmac` and `sha2` and is
 //! checked against AWS's own SigV4 test suite.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod client;
+pub mod config;
 pub mod credentials;
+pub mod error;
+pub mod operation;
+mod protocol;
 pub mod sigv4;
 mod time;
+mod token;
+mod transport;
+pub mod types;
+mod validate;
+
+pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+pub use error::{Error, ErrorCode, InvalidInput, Rule, ServiceError};
+pub use protocol::SignedRequest;

@@ -1,7 +1,50 @@
 //! AWS credentials and where they come from.
+//!
+//! A client asks its [`ProvideCredentials`] for credentials before each
+//! attempt; providers that fetch temporary credentials cache them.
 
 use std::fmt;
 use std::time::SystemTime;
+
+use crate::error::Error;
+
+/// A source of credentials. Implement it to plug in your own.
+pub trait ProvideCredentials: Send + Sync + fmt::Debug {
+    /// Credentials to sign the next request with.
+    fn provide_credentials(&self) -> Result<Credentials, Error>;
+}
+
+/// Fixed credentials provide themselves.
+impl ProvideCredentials for Credentials {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        Ok(self.clone())
+    }
+}
+
+/// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optionally)
+/// `AWS_SESSION_TOKEN` at each call, as the AWS SDKs' environment provider does.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EnvironmentVariables;
+
+impl ProvideCredentials for EnvironmentVariables {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        from_vars(|name| std::env::var(name).ok()).ok_or_else(|| {
+            Error::MissingCredentials(
+                "looked in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
+            )
+        })
+    }
+}
+
+/// Credentials from environment-style variables, if both keys are set.
+fn from_vars(var: impl Fn(&str) -> Option<String>) -> Option<Credentials> {
+    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
+    let creds = Credentials::new(var("AWS_ACCESS_KEY_ID")?, var("AWS_SECRET_ACCESS_KEY")?);
+    Some(match var("AWS_SESSION_TOKEN") {
+        Some(token) => creds.with_session_token(token),
+        None => creds,
+    })
+}
 
 /// An access key pair, with the session token that temporary credentials carry.
 ///
@@ -76,6 +119,40 @@ impl fmt::Debug for Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn environment_needs_both_keys_and_takes_an_optional_token() {
+        let vars = |pairs: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                pairs
+                    .iter()
+                    .find(|(n, _)| *n == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(from_vars(vars(&[("AWS_ACCESS_KEY_ID", "AKID")])), None);
+        assert_eq!(
+            from_vars(vars(&[
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+                ("AWS_SECRET_ACCESS_KEY", " ")
+            ])),
+            None
+        );
+        let creds = from_vars(vars(&[
+            ("AWS_ACCESS_KEY_ID", "AKID"),
+            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ("AWS_SESSION_TOKEN", "TOKEN"),
+        ]))
+        .unwrap();
+        assert_eq!(
+            (
+                creds.access_key_id(),
+                creds.secret_access_key(),
+                creds.session_token()
+            ),
+            ("AKID", "SECRET", Some("TOKEN"))
+        );
+    }
 
     #[test]
     fn debug_never_shows_the_secret_or_the_token() {

@@ -1,0 +1,373 @@
+//! The client: its settings, and the path every call takes
+//! (sign, send, classify, parse).
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use serde::de::DeserializeOwned;
+
+use crate::config::endpoint::{EndpointParams, resolve_endpoint};
+use crate::config::{self, EnvSettings};
+use crate::credentials::{Credentials, EnvironmentVariables, ProvideCredentials};
+use crate::error::Error;
+use crate::protocol::{self, SignedRequest};
+use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
+use crate::transport::Transport;
+
+/// The name AppFlow's requests are signed for.
+const SIGNING_NAME: &str = "appflow";
+const USER_AGENT: &str = concat!("appflow-lite/", env!("CARGO_PKG_VERSION"));
+
+/// Connect timeout by default: the AWS SDK for Rust's 3.1 s.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);
+/// Time allowed for one attempt, answer included, by default (the AWS CLI's
+/// read timeout): registering a connector can wait on its Lambda function.
+pub const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A blocking AppFlow client. Cheap to clone; clones share one connection pool.
+#[derive(Clone)]
+pub struct Client {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    transport: Transport,
+    credentials: Arc<dyn ProvideCredentials>,
+    region: String,
+    endpoint: String,
+    signer: Signer,
+    clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
+}
+
+impl fmt::Debug for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("region", &self.inner.region)
+            .field("endpoint", &self.inner.endpoint)
+            .field("credentials", &self.inner.credentials)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    /// A builder with nothing set.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client configured from the environment, as the AWS CLI would be:
+    /// `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_APPFLOW`/`AWS_ENDPOINT_URL`,
+    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, and credentials from
+    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    pub fn from_env() -> Result<Client, Error> {
+        ClientBuilder::from_env().build()
+    }
+
+    /// The region requests are signed for.
+    pub fn region(&self) -> &str {
+        &self.inner.region
+    }
+
+    /// The endpoint URL requests go to.
+    pub fn endpoint(&self) -> &str {
+        &self.inner.endpoint
+    }
+
+    /// Signs `call` for `credentials` at `time`: the exact request the
+    /// transport will send.
+    pub(crate) fn sign(
+        &self,
+        call: &Call,
+        credentials: &Credentials,
+        time: SystemTime,
+    ) -> Result<SignedRequest, Error> {
+        let url = format!("{}{}", self.inner.endpoint, call.path);
+        let (host, path) = host_and_path(&url);
+        let headers = [
+            ("content-type", "application/json"),
+            ("host", host.as_str()),
+        ];
+        let request = SignableRequest::new(call.method, path, &headers, Payload::Bytes(&call.body));
+        let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
+        let signed = self
+            .inner
+            .signer
+            .sign(&request, &params)
+            .map_err(|e| Error::InvalidConfig(e.to_string()))?;
+
+        let mut headers = vec![
+            ("Content-Type", "application/json".to_owned()),
+            ("User-Agent", USER_AGENT.to_owned()),
+        ];
+        headers.extend(
+            signed
+                .headers()
+                .map(|(name, value)| (name, value.to_owned())),
+        );
+        Ok(SignedRequest {
+            method: call.method,
+            url,
+            headers,
+            body: call.body.clone(),
+        })
+    }
+
+    /// Credentials for the next request.
+    pub(crate) fn credentials(&self) -> Result<Credentials, Error> {
+        self.inner.credentials.provide_credentials()
+    }
+
+    /// The current time, as the client's clock tells it.
+    pub(crate) fn now(&self) -> SystemTime {
+        (self.inner.clock)()
+    }
+
+    /// Sends `call` and reads its output or its error.
+    pub(crate) fn send<O: DeserializeOwned>(&self, call: &Call) -> Result<O, Error> {
+        let credentials = self.credentials()?;
+        let request = self.sign(call, &credentials, self.now())?;
+        let response = self.inner.transport.send(&request)?;
+        if response.is_success() {
+            protocol::parse_output(&response)
+        } else {
+            Err(Error::Service(protocol::parse_error(&response)))
+        }
+    }
+}
+
+/// One operation's request before signing.
+#[derive(Debug, Clone)]
+pub(crate) struct Call {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub body: Vec<u8>,
+}
+
+/// Splits an `http(s)://authority/path` URL into the `host` header value
+/// (lowercase, default port dropped, as HTTP clients send it) and the path.
+fn host_and_path(url: &str) -> (String, &str) {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("https", url));
+    let (authority, path) = rest
+        .find('/')
+        .map_or((rest, "/"), |i| (&rest[..i], &rest[i..]));
+    let default_port = if scheme == "https" { ":443" } else { ":80" };
+    let host = authority.strip_suffix(default_port).unwrap_or(authority);
+    (host.to_ascii_lowercase(), path)
+}
+
+/// Builds a [`Client`].
+#[derive(Clone, Default)]
+pub struct ClientBuilder {
+    region: Option<String>,
+    credentials: Option<Arc<dyn ProvideCredentials>>,
+    endpoint_url: Option<String>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    connect_timeout: Option<Option<Duration>>,
+    attempt_timeout: Option<Option<Duration>>,
+    clock: Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>,
+}
+
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("region", &self.region)
+            .field("credentials", &self.credentials)
+            .field("endpoint_url", &self.endpoint_url)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ClientBuilder {
+    /// A builder holding what the environment says (see [`Client::from_env`]);
+    /// anything set afterwards wins.
+    pub fn from_env() -> ClientBuilder {
+        let env = EnvSettings::from_process();
+        ClientBuilder {
+            region: env.region,
+            credentials: Some(Arc::new(EnvironmentVariables)),
+            endpoint_url: env.endpoint_url,
+            use_fips: env.use_fips.unwrap_or(false),
+            use_dual_stack: env.use_dual_stack.unwrap_or(false),
+            ..ClientBuilder::default()
+        }
+    }
+
+    /// The AWS region, e.g. `us-east-1`.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// Fixed credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.credentials_provider(credentials)
+    }
+
+    /// Where credentials come from before each request.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials = Some(Arc::new(provider));
+        self
+    }
+
+    /// Sends requests to this URL instead of AWS's (a local fake, a VPC
+    /// endpoint). A path is kept as a prefix of every request's path.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Uses the FIPS endpoint.
+    pub fn use_fips(mut self, on: bool) -> Self {
+        self.use_fips = on;
+        self
+    }
+
+    /// Uses the dual-stack (IPv4 and IPv6) endpoint.
+    pub fn use_dual_stack(mut self, on: bool) -> Self {
+        self.use_dual_stack = on;
+        self
+    }
+
+    /// Time allowed to connect, TLS included; `None` waits forever.
+    /// Defaults to [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = Some(timeout);
+        self
+    }
+
+    /// Time allowed for one attempt, from connecting to reading the whole
+    /// answer; `None` waits forever. Defaults to [`DEFAULT_ATTEMPT_TIMEOUT`].
+    pub fn attempt_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// The clock requests are signed with (tests freeze it).
+    pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
+        self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// Checks the settings and resolves the endpoint. Credentials are asked
+    /// for only when a request is sent.
+    pub fn build(self) -> Result<Client, Error> {
+        let region = self.region.ok_or(Error::MissingRegion)?;
+        if !config::is_valid_region(&region) {
+            return Err(Error::InvalidConfig(format!(
+                "{region:?} is not a valid region name"
+            )));
+        }
+        if let Some(url) = &self.endpoint_url {
+            config::check_endpoint_url(url).map_err(Error::InvalidConfig)?;
+        }
+        let params = EndpointParams {
+            region: Some(&region),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            endpoint: self.endpoint_url.as_deref(),
+        };
+        let endpoint = resolve_endpoint(&params).map_err(Error::InvalidConfig)?;
+        let endpoint = endpoint.trim_end_matches('/').to_owned();
+        let credentials = self
+            .credentials
+            .unwrap_or_else(|| Arc::new(EnvironmentVariables));
+        let transport = Transport::new(
+            self.connect_timeout
+                .unwrap_or(Some(DEFAULT_CONNECT_TIMEOUT)),
+            self.attempt_timeout
+                .unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT)),
+            USER_AGENT,
+        );
+        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        Ok(Client {
+            inner: Arc::new(Inner {
+                transport,
+                credentials,
+                region,
+                endpoint,
+                signer: Signer::new(),
+                clock,
+            }),
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_drops_default_ports_and_keeps_others() {
+        assert_eq!(
+            host_and_path("https://Appflow.us-east-1.amazonaws.com/register-connector"),
+            (
+                "appflow.us-east-1.amazonaws.com".into(),
+                "/register-connector"
+            )
+        );
+        assert_eq!(host_and_path("https://h:443/x"), ("h".into(), "/x"));
+        assert_eq!(host_and_path("http://h:80/x"), ("h".into(), "/x"));
+        assert_eq!(
+            host_and_path("http://127.0.0.1:8080/p/x"),
+            ("127.0.0.1:8080".into(), "/p/x")
+        );
+        assert_eq!(host_and_path("https://h:80/x"), ("h:80".into(), "/x"));
+    }
+
+    #[test]
+    fn build_refuses_what_cannot_be_sent() {
+        assert!(matches!(
+            Client::builder().build(),
+            Err(Error::MissingRegion)
+        ));
+        assert!(matches!(
+            Client::builder().region("us east").build(),
+            Err(Error::InvalidConfig(_))
+        ));
+        let fips_custom = Client::builder()
+            .region("us-east-1")
+            .endpoint_url("https://example.com")
+            .use_fips(true)
+            .build();
+        match fips_custom {
+            Err(Error::InvalidConfig(message)) => {
+                assert!(message.contains("FIPS and custom endpoint"), "{message}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let client = Client::builder()
+            .region("us-east-1")
+            .use_dual_stack(true)
+            .build()
+            .unwrap();
+        assert_eq!(client.endpoint(), "https://appflow.us-east-1.api.aws");
+        let local = Client::builder()
+            .region("us-east-1")
+            .endpoint_url("http://127.0.0.1:1/")
+            .build()
+            .unwrap();
+        assert_eq!(local.endpoint(), "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets() {
+        let client = Client::builder()
+            .region("us-east-1")
+            .credentials(
+                Credentials::new("AKIDEXAMPLE", "SECRET-KEY-VALUE")
+                    .with_session_token("TOKEN-VALUE"),
+            )
+            .build()
+            .unwrap();
+        let shown = format!("{client:?}");
+        assert!(shown.contains("AKIDEXAMPLE"));
+        assert!(
+            !shown.contains("SECRET-KEY-VALUE") && !shown.contains("TOKEN-VALUE"),
+            "{shown}"
+        );
+    }
+}

@@ -1,0 +1,285 @@
+//! AWS's restJson1 protocol: the request a call puts on the wire, and how an
+//! answer turns into an output or a [`ServiceError`]. Pure functions on bytes.
+
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, ErrorCode, ServiceError};
+
+/// A signed request, ready for the transport (or for inspection).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SignedRequest {
+    /// The HTTP method.
+    pub method: &'static str,
+    /// The full URL.
+    pub url: String,
+    /// Every header the client sets, signature included. The transport adds
+    /// `Host` and `Content-Length` from the URL and body.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body.
+    pub body: Vec<u8>,
+}
+
+/// An answer as the transport read it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct HttpResponse {
+    pub status: u16,
+    /// Names lowercased.
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    /// The body was longer than the client reads; `body` holds its start.
+    pub truncated: bool,
+}
+
+impl HttpResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn is_success(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+}
+
+/// Reads a 2xx answer's JSON body into the operation's output. Unknown
+/// members are ignored (AWS adds them); an empty body is an empty object.
+pub(crate) fn parse_output<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+    let invalid = |reason: String| Error::InvalidResponse {
+        status: response.status,
+        reason,
+    };
+    if response.truncated {
+        return Err(invalid(format!(
+            "the body is larger than {} bytes",
+            response.body.len()
+        )));
+    }
+    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    };
+    serde_json::from_slice(body)
+        .map_err(|e| invalid(format!("the body is not the expected JSON: {e}")))
+}
+
+/// Turns an error answer into a [`ServiceError`], whatever its body holds.
+///
+/// The code comes from the `x-amzn-errortype` header, else the body's
+/// `__type` or `code`; when none is there, from the status as the AWS CLI
+/// does (`500`).
+pub(crate) fn parse_error(response: &HttpResponse) -> ServiceError {
+    let json: Option<serde_json::Map<String, serde_json::Value>> =
+        serde_json::from_slice(&response.body).ok();
+    let field = |names: &[&str]| -> Option<String> {
+        let object = json.as_ref()?;
+        names
+            .iter()
+            .find_map(|name| object.get(*name)?.as_str().map(str::to_owned))
+    };
+    let raw_code = response
+        .header("x-amzn-errortype")
+        .map(str::to_owned)
+        .or_else(|| field(&["__type", "code", "Code"]))
+        .filter(|code| !sanitize_code(code).is_empty());
+    let code = match &raw_code {
+        Some(raw) => ErrorCode::from(sanitize_code(raw)),
+        None => ErrorCode::Unknown(response.status.to_string()),
+    };
+    let message = field(&["message", "Message", "errorMessage"]).or_else(|| {
+        raw_code
+            .is_none()
+            .then(|| reason_phrase(response.status).to_owned())
+            .filter(|m| !m.is_empty())
+    });
+    let request_id = response
+        .header("x-amzn-requestid")
+        .or_else(|| response.header("x-amz-request-id"))
+        .map(str::to_owned);
+    ServiceError {
+        status: response.status,
+        code,
+        message,
+        request_id,
+        body: response.body.clone(),
+    }
+}
+
+/// `aws.protocoltests#FooError:http://internal...` is `FooError`.
+fn sanitize_code(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    before_colon
+        .rsplit('#')
+        .next()
+        .unwrap_or(before_colon)
+        .trim()
+}
+
+fn reason_phrase(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        401 => "Unauthorized",
+        403 => "Forbidden",
+        404 => "Not Found",
+        409 => "Conflict",
+        413 => "Payload Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Gateway Timeout",
+        _ => "",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            body: body.as_bytes().to_vec(),
+            truncated: false,
+        }
+    }
+
+    #[test]
+    fn code_is_sanitised_from_header_or_body() {
+        for (raw, expected) in [
+            ("ConflictException", "ConflictException"),
+            (
+                "ConflictException:http://internal.amazon.com/coral/com.amazon.coral.validate/",
+                "ConflictException",
+            ),
+            (
+                "com.amazonaws.appflow#ConflictException",
+                "ConflictException",
+            ),
+            (
+                "aws.protocoltests.restjson#FooError:http://internal.amazon.com/",
+                "FooError",
+            ),
+            (" ThrottlingException ", "ThrottlingException"),
+        ] {
+            assert_eq!(sanitize_code(raw), expected);
+        }
+    }
+
+    #[test]
+    fn header_code_wins_over_body_code() {
+        let r = response(
+            409,
+            &[("x-amzn-errortype", "ConflictException:http://x/")],
+            r#"{"__type":"Other","message":"taken"}"#,
+        );
+        let err = parse_error(&r);
+        assert_eq!(err.code(), &ErrorCode::ConflictException);
+        assert_eq!(err.message(), Some("taken"));
+    }
+
+    #[test]
+    fn body_code_is_read_from_type_or_code() {
+        let a = parse_error(&response(
+            429,
+            &[],
+            r#"{"__type":"com.amazonaws.appflow#ThrottlingException","Message":"slow"}"#,
+        ));
+        assert_eq!(
+            (a.code(), a.message()),
+            (&ErrorCode::ThrottlingException, Some("slow"))
+        );
+        let b = parse_error(&response(
+            400,
+            &[],
+            r#"{"code":"ValidationException","message":"bad"}"#,
+        ));
+        assert_eq!(b.code(), &ErrorCode::ValidationException);
+    }
+
+    #[test]
+    fn request_id_prefers_amzn_header() {
+        let both = response(
+            500,
+            &[
+                ("x-amz-request-id", "second"),
+                ("x-amzn-RequestId", "first"),
+            ],
+            "",
+        );
+        assert_eq!(parse_error(&both).request_id(), Some("first"));
+        let fallback = response(500, &[("x-amz-request-id", "second")], "");
+        assert_eq!(parse_error(&fallback).request_id(), Some("second"));
+    }
+
+    #[test]
+    fn bodies_that_are_not_json_still_give_an_error() {
+        for body in [
+            "",
+            "<html>oops</html>",
+            "{\"__type\": 12",
+            "[1,2]",
+            "null",
+            "{\"message\": 5}",
+        ] {
+            let err = parse_error(&response(502, &[], body));
+            assert_eq!(err.code(), &ErrorCode::Unknown("502".into()), "{body:?}");
+            assert_eq!(err.status(), 502);
+            assert_eq!(err.raw_body(), body.as_bytes());
+        }
+        let err = parse_error(&response(503, &[], ""));
+        assert_eq!(
+            err.to_string(),
+            "503: Service Unavailable (HTTP 503, request id: none)"
+        );
+    }
+
+    #[test]
+    fn unknown_codes_stay_readable() {
+        let err = parse_error(&response(
+            400,
+            &[("x-amzn-errortype", "BrandNewException")],
+            "{}",
+        ));
+        assert_eq!(err.code(), &ErrorCode::Unknown("BrandNewException".into()));
+        assert_eq!(err.code().as_str(), "BrandNewException");
+    }
+
+    #[test]
+    fn outputs_ignore_unknown_members_and_reject_garbage() {
+        #[derive(serde::Deserialize, Debug)]
+        struct Out {
+            #[serde(rename = "connectorArn")]
+            arn: Option<String>,
+        }
+        let ok: Out = parse_output(&response(
+            200,
+            &[],
+            r#"{"connectorArn":"arn:x","later":[1]}"#,
+        ))
+        .unwrap();
+        assert_eq!(ok.arn.as_deref(), Some("arn:x"));
+        let empty: Out = parse_output(&response(200, &[], "")).unwrap();
+        assert_eq!(empty.arn, None);
+        for bad in ["{", "[]", "{\"connectorArn\":5}", "\u{0}"] {
+            let err = parse_output::<Out>(&response(200, &[], bad)).unwrap_err();
+            assert!(
+                matches!(err, Error::InvalidResponse { status: 200, .. }),
+                "{bad:?}: {err}"
+            );
+        }
+        let mut huge = response(200, &[], "{");
+        huge.truncated = true;
+        assert!(matches!(
+            parse_output::<Out>(&huge),
+            Err(Error::InvalidResponse { .. })
+        ));
+    }
+}

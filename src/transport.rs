@@ -1,0 +1,122 @@
+//! The only code that touches the network: one `ureq::Agent`, reused.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::error::Error;
+use crate::protocol::{HttpResponse, SignedRequest};
+
+/// The most of a response body the client reads. AppFlow's answers are a few
+/// KiB; anything larger is cut here so a broken proxy cannot exhaust memory.
+pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+}
+
+impl Transport {
+    pub fn new(
+        connect_timeout: Option<Duration>,
+        attempt_timeout: Option<Duration>,
+        user_agent: &str,
+    ) -> Self {
+        let config = ureq::Agent::config_builder()
+            // Error statuses are answers to read, not transport failures.
+            .http_status_as_error(false)
+            .timeout_connect(connect_timeout)
+            .timeout_global(attempt_timeout)
+            // AWS APIs do not redirect; a 3xx is returned and reported as is.
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .user_agent(user_agent)
+            .build();
+        Transport {
+            agent: ureq::Agent::new_with_config(config),
+        }
+    }
+
+    /// Sends one attempt and reads the answer, whatever its status.
+    pub fn send(&self, request: &SignedRequest) -> Result<HttpResponse, Error> {
+        let mut builder = ureq::http::Request::builder()
+            .method(request.method)
+            .uri(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value);
+        }
+        let http_request = builder
+            .body(request.body.as_slice())
+            .map_err(|e| Error::InvalidConfig(format!("cannot build the request: {e}")))?;
+        let mut response = self.agent.run(http_request).map_err(from_ureq)?;
+
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .take(MAX_BODY_BYTES + 1)
+            .read_to_end(&mut body)
+            .map_err(|e| from_io(e, "reading the response body"))?;
+        let truncated = body.len() as u64 > MAX_BODY_BYTES;
+        body.truncate(MAX_BODY_BYTES as usize);
+        Ok(HttpResponse {
+            status,
+            headers,
+            body,
+            truncated,
+        })
+    }
+}
+
+fn from_io(err: std::io::Error, during: &str) -> Error {
+    use std::io::ErrorKind;
+    // ureq wraps its own errors in io::Error while a body is read.
+    if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
+        if let ureq::Error::Timeout(which) = inner {
+            return Error::Timeout(format!("{} while {during}", timeout_name(*which)));
+        }
+    }
+    match err.kind() {
+        ErrorKind::TimedOut => Error::Timeout(format!("while {during}")),
+        ErrorKind::ConnectionRefused => Error::Connect(err.to_string()),
+        _ => Error::Io(err),
+    }
+}
+
+fn from_ureq(err: ureq::Error) -> Error {
+    match err {
+        ureq::Error::Timeout(which) => Error::Timeout(timeout_name(which).to_owned()),
+        ureq::Error::HostNotFound => Error::Connect("host not found".into()),
+        ureq::Error::ConnectionFailed => Error::Connect("connection failed".into()),
+        ureq::Error::Io(io) => from_io(io, "sending the request"),
+        ureq::Error::Tls(reason) => Error::Tls(reason.to_owned()),
+        ureq::Error::Rustls(tls) => Error::Tls(tls.to_string()),
+        ureq::Error::BadUri(uri) => Error::InvalidConfig(format!("bad URL: {uri}")),
+        ureq::Error::Http(http) => Error::InvalidConfig(format!("bad request: {http}")),
+        ureq::Error::ConnectProxyFailed(reason) => Error::Connect(format!("proxy: {reason}")),
+        ureq::Error::InvalidProxyUrl => {
+            Error::InvalidConfig("the proxy URL in the environment is invalid".into())
+        }
+        other => Error::InvalidResponse {
+            status: 0,
+            reason: other.to_string(),
+        },
+    }
+}
+
+fn timeout_name(which: ureq::Timeout) -> &'static str {
+    match which {
+        ureq::Timeout::Connect | ureq::Timeout::Resolve => "connect timeout",
+        _ => "attempt timeout",
+    }
+}
