@@ -52,7 +52,9 @@ pub fn resolve_endpoint(params: &EndpointParams<'_>) -> Result<String, String> {
             ("appflow", partition.dual_stack_dns_suffix)
         }
         (false, true) => {
-            return Err("DualStack is enabled but this partition does not support DualStack".into());
+            return Err(
+                "DualStack is enabled but this partition does not support DualStack".into(),
+            );
         }
         (false, false) => ("appflow", partition.dns_suffix),
     };

@@ -1,0 +1,431 @@
+//! RegisterConnector against local servers that record every byte: the exact
+//! request, every documented error, and each way a call can fail.
+
+mod support;
+
+use std::time::{Duration, Instant, UNIX_EPOCH};
+
+use appflow_lite::credentials::Credentials;
+use appflow_lite::types::{
+    ConnectorProvisioningConfig, ConnectorProvisioningType, LambdaConnectorProvisioningConfig,
+};
+use appflow_lite::{Client, Error, ErrorCode, Rule};
+use support::{RecordingServer, Reply};
+
+const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:my-connector";
+const CREATED: &str =
+    r#"{"connectorArn":"arn:aws:appflow:us-east-1:123456789012:connector/my-conn"}"#;
+
+fn client_for(server: &RecordingServer, credentials: Credentials) -> Client {
+    Client::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(credentials)
+        .clock(|| UNIX_EPOCH + Duration::from_secs(1_764_150_000)) // 2025-11-26T09:40:00Z
+        .build()
+        .unwrap()
+}
+
+fn client(server: &RecordingServer) -> Client {
+    client_for(
+        server,
+        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"),
+    )
+}
+
+fn lambda_config(arn: &str) -> ConnectorProvisioningConfig {
+    ConnectorProvisioningConfig::builder()
+        .lambda(
+            LambdaConnectorProvisioningConfig::builder()
+                .lambda_arn(arn)
+                .build(),
+        )
+        .build()
+}
+
+fn register(
+    client: &Client,
+) -> Result<appflow_lite::operation::register_connector::RegisterConnectorOutput, Error> {
+    client
+        .register_connector()
+        .connector_label("my-conn")
+        .connector_provisioning_type(ConnectorProvisioningType::Lambda)
+        .connector_provisioning_config(lambda_config(ARN))
+        .client_token("token-1")
+        .send()
+}
+
+#[test]
+fn sends_the_exact_restjson1_request() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    let output = register(&client(&server)).unwrap();
+    assert_eq!(
+        output.connector_arn(),
+        Some("arn:aws:appflow:us-east-1:123456789012:connector/my-conn")
+    );
+
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/register-connector")
+    );
+    assert_eq!(
+        String::from_utf8(request.body.clone()).unwrap(),
+        format!(
+            r#"{{"connectorLabel":"my-conn","connectorProvisioningType":"LAMBDA","connectorProvisioningConfig":{{"lambda":{{"lambdaArn":"{ARN}"}}}},"clientToken":"token-1"}}"#
+        )
+    );
+    let mut names: Vec<String> = request
+        .headers
+        .iter()
+        .map(|(n, _)| n.to_ascii_lowercase())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "accept",
+            "authorization",
+            "content-length",
+            "content-type",
+            "host",
+            "user-agent",
+            "x-amz-date"
+        ]
+    );
+    assert_eq!(request.header("host"), Some(server.host().as_str()));
+    assert_eq!(request.header("content-type"), Some("application/json"));
+    assert_eq!(
+        request.header("content-length"),
+        Some(request.body.len().to_string().as_str())
+    );
+    assert_eq!(
+        request.header("user-agent"),
+        Some(concat!("appflow-lite/", env!("CARGO_PKG_VERSION")))
+    );
+    assert_eq!(request.header("x-amz-date"), Some("20251126T094000Z"));
+    let authorization = request.header("authorization").unwrap();
+    assert!(
+        authorization.starts_with(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251126/us-east-1/appflow/aws4_request, \
+             SignedHeaders=content-type;host;x-amz-date, Signature="
+        ),
+        "{authorization}"
+    );
+}
+
+#[test]
+fn session_tokens_are_sent_and_signed() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    let creds = Credentials::new("ASIAEXAMPLE", "secret")
+        .with_session_token("FwoGZXIvYXdzEXAMPLE//token+/=");
+    register(&client_for(&server, creds)).unwrap();
+    let [request] = server.requests().try_into().unwrap();
+    assert_eq!(
+        request.header("x-amz-security-token"),
+        Some("FwoGZXIvYXdzEXAMPLE//token+/=")
+    );
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,")
+    );
+}
+
+#[test]
+fn only_set_members_are_sent_and_a_token_is_made() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    client(&server)
+        .register_connector()
+        .connector_label("only-label")
+        .description("Caf\u{e9} connector")
+        .send()
+        .unwrap();
+    let [request] = server.requests().try_into().unwrap();
+    let body = request.body_json();
+    let object = body.as_object().unwrap();
+    assert_eq!(object.len(), 3, "{body}");
+    assert_eq!(body["connectorLabel"], "only-label");
+    assert_eq!(body["description"], "Caf\u{e9} connector");
+    let token = body["clientToken"].as_str().unwrap();
+    assert_eq!((token.len(), &token[14..15]), (36, "4"), "{token}");
+}
+
+const ERRORS: [(&str, u16, ErrorCode); 9] = [
+    (
+        "AccessDeniedException",
+        403,
+        ErrorCode::AccessDeniedException,
+    ),
+    ("ConflictException", 409, ErrorCode::ConflictException),
+    (
+        "ConnectorAuthenticationException",
+        401,
+        ErrorCode::ConnectorAuthenticationException,
+    ),
+    (
+        "ConnectorServerException",
+        400,
+        ErrorCode::ConnectorServerException,
+    ),
+    (
+        "InternalServerException",
+        500,
+        ErrorCode::InternalServerException,
+    ),
+    (
+        "ResourceNotFoundException",
+        404,
+        ErrorCode::ResourceNotFoundException,
+    ),
+    (
+        "ServiceQuotaExceededException",
+        402,
+        ErrorCode::ServiceQuotaExceededException,
+    ),
+    ("ThrottlingException", 429, ErrorCode::ThrottlingException),
+    ("ValidationException", 400, ErrorCode::ValidationException),
+];
+
+fn service_error(reply: Reply) -> appflow_lite::ServiceError {
+    let server = RecordingServer::start(vec![reply]);
+    match register(&client(&server)) {
+        Err(Error::Service(err)) => err,
+        other => panic!("expected a service error, got {other:?}"),
+    }
+}
+
+#[test]
+fn each_documented_error_is_typed_from_the_header_form() {
+    for (name, status, code) in ERRORS {
+        let reply = Reply::json(status, r#"{"message":"it failed"}"#)
+            .with_header(
+                "x-amzn-errortype",
+                &format!("{name}:http://internal.amazon.com/coral/com.amazonaws.appflow/"),
+            )
+            .with_header("x-amzn-requestid", "req-123");
+        let err = service_error(reply);
+        assert_eq!(
+            (err.code(), err.status(), err.message(), err.request_id()),
+            (&code, status, Some("it failed"), Some("req-123")),
+            "{name}"
+        );
+        assert_eq!(
+            err.to_string(),
+            format!("{name}: it failed (HTTP {status}, request id: req-123)")
+        );
+    }
+}
+
+#[test]
+fn each_documented_error_is_typed_from_the_body_form() {
+    for (name, status, code) in ERRORS {
+        let body =
+            format!(r#"{{"__type":"com.amazonaws.appflow#{name}","Message":"from the body"}}"#);
+        let err = service_error(
+            Reply::json(status, &body).with_header("x-amz-request-id", "fallback-id"),
+        );
+        assert_eq!(
+            (err.code(), err.message(), err.request_id()),
+            (&code, Some("from the body"), Some("fallback-id")),
+            "{name}"
+        );
+        assert_eq!(err.raw_body(), body.as_bytes());
+        let err = service_error(Reply::json(status, &format!(r#"{{"code":"{name}"}}"#)));
+        assert_eq!(err.code(), &code, "{name} in `code`");
+    }
+}
+
+#[test]
+fn unknown_codes_and_unreadable_bodies_are_kept_as_text() {
+    let err = service_error(
+        Reply::json(400, r#"{"message":"new"}"#)
+            .with_header("x-amzn-errortype", "ShinyNewException"),
+    );
+    assert_eq!(err.code(), &ErrorCode::Unknown("ShinyNewException".into()));
+
+    let html = service_error(Reply::Respond {
+        status: 502,
+        headers: vec![],
+        body: b"<html>Bad gateway</html>".to_vec(),
+    });
+    assert_eq!(
+        (html.code(), html.message()),
+        (&ErrorCode::Unknown("502".into()), Some("Bad Gateway"))
+    );
+    assert_eq!(html.raw_body(), b"<html>Bad gateway</html>");
+
+    let empty = service_error(Reply::Respond {
+        status: 409,
+        headers: vec![("x-amzn-errortype".into(), "ConflictException".into())],
+        body: vec![],
+    });
+    assert_eq!(
+        (empty.code(), empty.message()),
+        (&ErrorCode::ConflictException, None)
+    );
+}
+
+#[test]
+fn huge_answers_are_bounded_and_never_panic() {
+    let huge = vec![b'x'; 3 * 1024 * 1024];
+    let err = service_error(Reply::Respond {
+        status: 500,
+        headers: vec![("x-amzn-errortype".into(), "InternalServerException".into())],
+        body: huge.clone(),
+    });
+    assert_eq!(err.code(), &ErrorCode::InternalServerException);
+    assert_eq!(err.raw_body().len(), 1024 * 1024);
+
+    let server = RecordingServer::start(vec![Reply::Respond {
+        status: 200,
+        headers: vec![],
+        body: huge,
+    }]);
+    assert!(matches!(
+        register(&client(&server)),
+        Err(Error::InvalidResponse { status: 200, .. })
+    ));
+}
+
+#[test]
+fn garbled_success_bodies_are_invalid_responses() {
+    for body in [
+        "not json",
+        "{\"connectorArn\": 42}",
+        "{\"connectorArn\": \"arn",
+    ] {
+        let server = RecordingServer::start(vec![Reply::json(200, body)]);
+        match register(&client(&server)) {
+            Err(Error::InvalidResponse {
+                status: 200,
+                reason,
+            }) => assert!(reason.contains("JSON"), "{reason}"),
+            other => panic!("{body:?}: {other:?}"),
+        }
+    }
+    let server = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"connectorArn":"a","futureField":{"x":[1]}}"#,
+    )]);
+    assert_eq!(
+        register(&client(&server)).unwrap().connector_arn(),
+        Some("a")
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_times_out() {
+    let server = RecordingServer::start(vec![Reply::Silence(Duration::from_secs(5))]);
+    let client = Client::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials(Credentials::new("AKID", "SECRET"))
+        .attempt_timeout(Some(Duration::from_millis(300)))
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let err = register(&client).unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn refused_connections_are_connect_errors() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let client = Client::builder()
+        .region("us-east-1")
+        .endpoint_url(format!("http://127.0.0.1:{port}"))
+        .credentials(Credentials::new("AKID", "SECRET"))
+        .build()
+        .unwrap();
+    let err = register(&client).unwrap_err();
+    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+}
+
+#[test]
+fn invalid_input_sends_nothing() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    let client = client(&server);
+    let err = client
+        .register_connector()
+        .connector_label("x".repeat(300))
+        .send()
+        .unwrap_err();
+    match err {
+        Error::InvalidInput(invalid) => {
+            assert_eq!(invalid.field(), "connectorLabel");
+            assert!(matches!(
+                invalid.rule(),
+                Rule::Length {
+                    max: 256,
+                    actual: 300,
+                    ..
+                }
+            ));
+        }
+        other => panic!("{other:?}"),
+    }
+    let err = client
+        .register_connector()
+        .connector_provisioning_config(
+            ConnectorProvisioningConfig::builder()
+                .lambda(LambdaConnectorProvisioningConfig::builder().build())
+                .build(),
+        )
+        .send()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("connectorProvisioningConfig.lambda.lambdaArn is required"),
+        "{err}"
+    );
+    assert!(server.requests().is_empty());
+    assert_eq!(server.connections(), 0);
+}
+
+#[derive(Debug)]
+struct NoCredentials;
+
+impl appflow_lite::credentials::ProvideCredentials for NoCredentials {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        Err(Error::MissingCredentials("nothing configured".into()))
+    }
+}
+
+#[test]
+fn missing_credentials_send_nothing() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    let client = Client::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .credentials_provider(NoCredentials)
+        .build()
+        .unwrap();
+    assert!(matches!(
+        register(&client),
+        Err(Error::MissingCredentials(_))
+    ));
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn the_connection_is_reused_across_calls() {
+    let server = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    let client = client(&server);
+    for _ in 0..3 {
+        register(&client).unwrap();
+    }
+    assert_eq!(server.requests().len(), 3);
+    assert_eq!(server.connections(), 1);
+}
