@@ -81,10 +81,10 @@ impl Transport {
 fn from_io(err: std::io::Error, during: &str) -> Error {
     use std::io::ErrorKind;
     // ureq wraps its own errors in io::Error while a body is read.
-    if let Some(inner) = err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>()) {
-        if let ureq::Error::Timeout(which) = inner {
-            return Error::Timeout(format!("{} while {during}", timeout_name(*which)));
-        }
+    if let Some(ureq::Error::Timeout(which)) =
+        err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>())
+    {
+        return Error::Timeout(format!("{} while {during}", timeout_name(*which)));
     }
     match err.kind() {
         ErrorKind::TimedOut => Error::Timeout(format!("while {during}")),

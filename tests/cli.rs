@@ -1,0 +1,219 @@
+//! `examples/appflow` as an AWS CLI user drives it: outputs, messages and
+//! exit codes, against a local recording server.
+
+mod support;
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use support::{RecordingServer, Reply};
+
+const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:my-connector";
+
+/// `cargo test` builds the examples next to the test binaries.
+fn appflow() -> Command {
+    let mut path: PathBuf = std::env::current_exe().unwrap();
+    path.pop();
+    if path.ends_with("deps") {
+        path.pop();
+    }
+    let mut command = Command::new(path.join("examples").join("appflow"));
+    for var in [
+        "AWS_PROFILE",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_APPFLOW",
+        "AWS_SESSION_TOKEN",
+        "AWS_DEFAULT_REGION",
+    ] {
+        command.env_remove(var);
+    }
+    command
+        .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", "secret")
+        .env("AWS_REGION", "us-east-1");
+    command
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn run(command: &mut Command) -> (i32, String, String) {
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = command
+        .output()
+        .expect("the example was built by cargo test");
+    (status.code().unwrap_or(-1), text(&stdout), text(&stderr))
+}
+
+#[test]
+fn success_prints_the_output_as_the_aws_cli_does() {
+    let server = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"connectorArn":"arn:aws:appflow:us-east-1:1:connector/c"}"#,
+    )]);
+    let (code, stdout, stderr) = run(appflow().args([
+        "register-connector",
+        "--connector-label",
+        "my-conn",
+        "--connector-provisioning-type",
+        "LAMBDA",
+        &format!("--connector-provisioning-config={{\"lambda\":{{\"lambdaArn\":\"{ARN}\"}}}}"),
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(
+        stdout,
+        "{\n    \"connectorArn\": \"arn:aws:appflow:us-east-1:1:connector/c\"\n}\n"
+    );
+    let [request] = server.requests().try_into().unwrap();
+    let body = request.body_json();
+    assert_eq!(
+        body["connectorProvisioningConfig"]["lambda"]["lambdaArn"],
+        ARN
+    );
+    assert_eq!(body["connectorProvisioningType"], "LAMBDA");
+}
+
+#[test]
+fn cli_input_json_from_a_file_with_options_on_top() {
+    let server = RecordingServer::start(vec![Reply::json(200, "{}")]);
+    let dir = std::env::temp_dir().join(format!("appflow-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("input.json");
+    std::fs::write(
+        &file,
+        r#"{"connectorLabel":"from-file","description":"kept","clientToken":"t-1"}"#,
+    )
+    .unwrap();
+    let (code, _, stderr) = run(appflow().args([
+        "--endpoint-url",
+        &server.url(),
+        "register-connector",
+        &format!("--cli-input-json=file://{}", file.display()),
+        "--connector-label",
+        "from-option",
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    let body = server.requests()[0].body_json();
+    assert_eq!(
+        (
+            body["connectorLabel"].as_str(),
+            body["description"].as_str(),
+            body["clientToken"].as_str()
+        ),
+        (Some("from-option"), Some("kept"), Some("t-1"))
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn service_errors_exit_254_with_the_aws_cli_sentence() {
+    let server = RecordingServer::start(vec![
+        Reply::json(409, r#"{"message":"label taken"}"#)
+            .with_header("x-amzn-errortype", "ConflictException")
+            .with_header("x-amzn-requestid", "rid-7"),
+    ]);
+    let (code, stdout, stderr) = run(appflow().args([
+        "register-connector",
+        "--connector-label",
+        "my-conn",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert_eq!((code, stdout.as_str()), (254, ""));
+    assert!(stderr.contains("An error occurred (ConflictException) when calling the RegisterConnector operation: label taken"), "{stderr}");
+    assert!(stderr.contains("rid-7"), "{stderr}");
+    let request = &server.requests()[0];
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .contains("/eu-west-1/appflow/")
+    );
+}
+
+#[test]
+fn invalid_parameters_exit_252_and_send_nothing() {
+    let server = RecordingServer::start(vec![Reply::json(200, "{}")]);
+    for args in [
+        vec!["register-connector", "--connector-label", "!"],
+        vec![
+            "register-connector",
+            "--connector-provisioning-type",
+            "DOCKER",
+        ],
+        vec![
+            "register-connector",
+            "--connector-provisioning-config",
+            "{\"lambda\":{}}",
+        ],
+        vec![
+            "register-connector",
+            "--connector-provisioning-config",
+            "not json",
+        ],
+        vec!["register-connector", "--no-such-option", "x"],
+        vec!["no-such-operation"],
+        vec![],
+    ] {
+        let (code, _, stderr) = run(appflow()
+            .args(&args)
+            .args(["--endpoint-url", &server.url()]));
+        assert_eq!(code, 252, "{args:?}: {stderr}");
+        assert!(!stderr.is_empty());
+    }
+    let (_, _, stderr) = run(appflow().args([
+        "register-connector",
+        "--connector-label",
+        "!",
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert!(stderr.contains("connectorLabel"), "{stderr}");
+    assert!(server.requests().is_empty());
+}
+
+#[test]
+fn other_failures_exit_255() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (code, _, stderr) = run(appflow().args([
+        "register-connector",
+        "--connector-label",
+        "ab",
+        "--endpoint-url",
+        &format!("http://127.0.0.1:{port}"),
+    ]));
+    assert_eq!(code, 255, "{stderr}");
+    assert!(stderr.contains("could not connect"), "{stderr}");
+
+    let (code, _, stderr) = run(appflow().env_remove("AWS_ACCESS_KEY_ID").args([
+        "register-connector",
+        "--connector-label",
+        "ab",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]));
+    assert_eq!(code, 255, "{stderr}");
+    assert!(stderr.contains("credentials"), "{stderr}");
+}
+
+#[test]
+fn help_is_printed_and_exits_0() {
+    let (code, stdout, _) = run(appflow().arg("--help"));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("register-connector"));
+    let (code, stdout, _) = run(appflow().args(["register-connector", "--help"]));
+    assert_eq!(code, 0);
+    assert!(stdout.contains("--connector-provisioning-config"));
+}
