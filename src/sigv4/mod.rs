@@ -38,6 +38,11 @@ use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
 pub use crate::time::parse_amz_date;
+
+/// Writes a time as SigV4 does, `YYYYMMDDTHHMMSSZ` (the `X-Amz-Date` form).
+pub fn format_amz_date(time: SystemTime) -> String {
+    ascii(&crate::time::amz_date(time)).to_owned()
+}
 use key::KeyCache;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";
