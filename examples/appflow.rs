@@ -143,10 +143,8 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
 
 fn client(line: &CommandLine) -> Result<Client, Error> {
     let mut builder = ClientBuilder::from_env();
-    if line.profile.is_some() {
-        return Err(Error::InvalidConfig(
-            "--profile: shared config files are not supported yet".into(),
-        ));
+    if let Some(profile) = &line.profile {
+        builder = builder.profile(profile);
     }
     if let Some(region) = &line.region {
         builder = builder.region(region);

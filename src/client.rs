@@ -8,8 +8,8 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 
 use crate::config::endpoint::{EndpointParams, resolve_endpoint};
-use crate::config::{self, EnvSettings};
-use crate::credentials::{Credentials, EnvironmentVariables, ProvideCredentials};
+use crate::config::{self, Env, Settings};
+use crate::credentials::{Credentials, DefaultChain, Imds, ProvideCredentials};
 use crate::error::Error;
 use crate::protocol::{self, SignedRequest};
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
@@ -56,10 +56,9 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client configured from the environment, as the AWS CLI would be:
-    /// `AWS_REGION`/`AWS_DEFAULT_REGION`, `AWS_ENDPOINT_URL_APPFLOW`/`AWS_ENDPOINT_URL`,
-    /// `AWS_USE_FIPS_ENDPOINT`, `AWS_USE_DUALSTACK_ENDPOINT`, and credentials from
-    /// `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`.
+    /// A client configured as the AWS CLI would be: region, endpoint and
+    /// flags from `AWS_*` variables and then the selected profile in the
+    /// shared files; credentials from the [`DefaultChain`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
     }
@@ -157,13 +156,19 @@ fn host_and_path(url: &str) -> (String, &str) {
 }
 
 /// Builds a [`Client`].
+///
+/// [`Client::builder`] starts empty: only what is set here is used.
+/// [`ClientBuilder::from_env`] starts from the environment and shared files,
+/// and anything set here wins over them.
 #[derive(Clone, Default)]
 pub struct ClientBuilder {
+    env: Option<Env>,
+    profile: Option<String>,
     region: Option<String>,
     credentials: Option<Arc<dyn ProvideCredentials>>,
     endpoint_url: Option<String>,
-    use_fips: bool,
-    use_dual_stack: bool,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
     connect_timeout: Option<Option<Duration>>,
     attempt_timeout: Option<Option<Duration>>,
     clock: Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>,
@@ -172,6 +177,8 @@ pub struct ClientBuilder {
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
+            .field("env", &self.env)
+            .field("profile", &self.profile)
             .field("region", &self.region)
             .field("credentials", &self.credentials)
             .field("endpoint_url", &self.endpoint_url)
@@ -182,18 +189,24 @@ impl fmt::Debug for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// A builder holding what the environment says (see [`Client::from_env`]);
-    /// anything set afterwards wins.
+    /// A builder that reads the process's environment and shared files when
+    /// built (see [`Client::from_env`]).
     pub fn from_env() -> ClientBuilder {
-        let env = EnvSettings::from_process();
+        ClientBuilder::from_environment(Env::real())
+    }
+
+    /// Like [`from_env`](Self::from_env), with variables from `env`.
+    pub fn from_environment(env: Env) -> ClientBuilder {
         ClientBuilder {
-            region: env.region,
-            credentials: Some(Arc::new(EnvironmentVariables)),
-            endpoint_url: env.endpoint_url,
-            use_fips: env.use_fips.unwrap_or(false),
-            use_dual_stack: env.use_dual_stack.unwrap_or(false),
+            env: Some(env),
             ..ClientBuilder::default()
         }
+    }
+
+    /// The shared-files profile to use instead of `AWS_PROFILE` or `default`.
+    pub fn profile(mut self, name: impl Into<String>) -> Self {
+        self.profile = Some(name.into());
+        self
     }
 
     /// The AWS region, e.g. `us-east-1`.
@@ -222,13 +235,13 @@ impl ClientBuilder {
 
     /// Uses the FIPS endpoint.
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.use_fips = on;
+        self.use_fips = Some(on);
         self
     }
 
     /// Uses the dual-stack (IPv4 and IPv6) endpoint.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.use_dual_stack = on;
+        self.use_dual_stack = Some(on);
         self
     }
 
@@ -255,26 +268,41 @@ impl ClientBuilder {
     /// Checks the settings and resolves the endpoint. Credentials are asked
     /// for only when a request is sent.
     pub fn build(self) -> Result<Client, Error> {
-        let region = self.region.ok_or(Error::MissingRegion)?;
+        let settings = match &self.env {
+            Some(env) => Settings::resolve(env, self.profile.as_deref())?,
+            None => Settings::default(),
+        };
+        let region = self.region.or(settings.region).or_else(|| {
+            // Instance metadata is the last resort, as in the SDKs.
+            let imds = self.env.as_ref().and_then(Imds::from_env)?;
+            imds.region().ok()
+        });
+        let region = region.ok_or(Error::MissingRegion)?;
+        let endpoint_url = self.endpoint_url.or(settings.endpoint_url);
         if !config::is_valid_region(&region) {
             return Err(Error::InvalidConfig(format!(
                 "{region:?} is not a valid region name"
             )));
         }
-        if let Some(url) = &self.endpoint_url {
+        if let Some(url) = &endpoint_url {
             config::check_endpoint_url(url).map_err(Error::InvalidConfig)?;
         }
         let params = EndpointParams {
             region: Some(&region),
-            use_fips: self.use_fips,
-            use_dual_stack: self.use_dual_stack,
-            endpoint: self.endpoint_url.as_deref(),
+            use_fips: self.use_fips.or(settings.use_fips).unwrap_or(false),
+            use_dual_stack: self
+                .use_dual_stack
+                .or(settings.use_dual_stack)
+                .unwrap_or(false),
+            endpoint: endpoint_url.as_deref(),
         };
         let endpoint = resolve_endpoint(&params).map_err(Error::InvalidConfig)?;
         let endpoint = endpoint.trim_end_matches('/').to_owned();
-        let credentials = self
-            .credentials
-            .unwrap_or_else(|| Arc::new(EnvironmentVariables));
+        let credentials = match (self.credentials, self.env) {
+            (Some(provider), _) => provider,
+            (None, Some(env)) => Arc::new(DefaultChain::new(env, self.profile)),
+            (None, None) => Arc::new(Unconfigured),
+        };
         let transport = Transport::new(
             self.connect_timeout
                 .unwrap_or(Some(DEFAULT_CONNECT_TIMEOUT)),
@@ -293,6 +321,19 @@ impl ClientBuilder {
                 clock,
             }),
         })
+    }
+}
+
+/// The credentials of a builder given none.
+#[derive(Debug)]
+struct Unconfigured;
+
+impl ProvideCredentials for Unconfigured {
+    fn provide_credentials(&self) -> Result<Credentials, Error> {
+        Err(Error::MissingCredentials(
+            "none were set on the builder; use ClientBuilder::from_env() for the default chain"
+                .into(),
+        ))
     }
 }
 

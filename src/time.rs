@@ -88,7 +88,6 @@ pub fn parse_amz_date(text: &str) -> Option<SystemTime> {
 
 /// Reads RFC 3339 UTC times such as `2015-08-30T12:36:00Z` (fractional seconds
 /// ignored, `+00:00` accepted), the form AWS uses for credential expirations.
-#[allow(dead_code)] // for credential expirations; not wired in yet
 pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
     if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {

@@ -1,6 +1,8 @@
 //! Client behaviour against the fake AppFlow, which verifies every signature
 //! and enforces AppFlow's rules.
 
+mod support;
+
 use std::sync::Arc;
 use std::thread;
 
@@ -111,12 +113,7 @@ fn tokens_the_client_makes_are_unique_per_call() {
 
 #[test]
 fn the_quickstart_runs_on_a_fresh_machine() {
-    let mut path = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    let output = std::process::Command::new(path.join("examples").join("quickstart"))
+    let output = std::process::Command::new(support::example("quickstart"))
         .env_clear()
         .output()
         .expect("cargo test builds the examples");

@@ -10,24 +10,29 @@ use support::{RecordingServer, Reply};
 
 const ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:my-connector";
 
-/// `cargo test` builds the examples next to the test binaries.
+/// The tool, with an environment that holds only what each test sets: no
+/// shared files, no container or instance metadata.
 fn appflow() -> Command {
-    let mut path: PathBuf = std::env::current_exe().unwrap();
-    path.pop();
-    if path.ends_with("deps") {
-        path.pop();
-    }
-    let mut command = Command::new(path.join("examples").join("appflow"));
+    static PATH: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    let mut command = Command::new(PATH.get_or_init(|| support::example("appflow")));
     for var in [
         "AWS_PROFILE",
         "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_APPFLOW",
         "AWS_SESSION_TOKEN",
         "AWS_DEFAULT_REGION",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     ] {
         command.env_remove(var);
     }
     command
+        .env("AWS_CONFIG_FILE", "/nonexistent/appflow-lite/config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/appflow-lite/credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
         .env("AWS_REGION", "us-east-1");
@@ -216,4 +221,63 @@ fn help_is_printed_and_exits_0() {
     let (code, stdout, _) = run(appflow().args(["register-connector", "--help"]));
     assert_eq!(code, 0);
     assert!(stdout.contains("--connector-provisioning-config"));
+}
+
+#[test]
+fn profile_option_reads_shared_files_and_credential_process() {
+    let fake = fake_appflow::FakeAppFlow::start().unwrap();
+    let dir = std::env::temp_dir().join(format!("appflow-cli-profile-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let process_output = dir.join("creds.json");
+    std::fs::write(
+        &process_output,
+        format!(
+            r#"{{"Version":1,"AccessKeyId":"{}","SecretAccessKey":"{}"}}"#,
+            fake_appflow::TEST_ACCESS_KEY_ID,
+            fake_appflow::TEST_SECRET_ACCESS_KEY
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("config"),
+        format!(
+            "[profile keys]\nregion = eu-west-1\n[profile process]\nregion = eu-north-1\ncredential_process = cat {}\n",
+            process_output.display()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        format!(
+            "[keys]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
+            fake_appflow::TEST_ACCESS_KEY_ID,
+            fake_appflow::TEST_SECRET_ACCESS_KEY
+        ),
+    )
+    .unwrap();
+    for (profile, region) in [("keys", "eu-west-1"), ("process", "eu-north-1")] {
+        let (code, stdout, stderr) = run(appflow()
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_REGION")
+            .env("AWS_CONFIG_FILE", dir.join("config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"))
+            .args([
+                "register-connector",
+                "--connector-label",
+                &format!("via-{profile}"),
+                "--profile",
+                profile,
+                "--endpoint-url",
+                &fake.endpoint_url(),
+            ]));
+        assert_eq!(code, 0, "{profile}: {stderr}");
+        assert!(
+            stdout.contains(&format!(
+                "arn:aws:appflow:{region}:123456789012:connector/via-{profile}"
+            )),
+            "{stdout}"
+        );
+    }
+    std::fs::remove_dir_all(dir).unwrap();
 }

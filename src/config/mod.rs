@@ -1,40 +1,83 @@
 //! Settings that come from outside the program: region, endpoint, flags.
 
 pub mod endpoint;
+mod env;
+pub(crate) mod profile;
 
-/// The settings the AWS SDKs read from the environment, looked up through
-/// `var` so tests need not touch the real environment.
+pub use env::Env;
+
+use crate::error::Error;
+use profile::{ProfileFiles, Section};
+
+/// What the environment and the selected profile say, before the builder's
+/// own settings are laid over it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct EnvSettings {
+pub(crate) struct Settings {
     pub region: Option<String>,
     pub endpoint_url: Option<String>,
     pub use_fips: Option<bool>,
     pub use_dual_stack: Option<bool>,
+    pub max_attempts: Option<u32>,
+    pub retry_mode: Option<String>,
 }
 
-impl EnvSettings {
-    pub fn read(var: impl Fn(&str) -> Option<String>) -> Self {
-        let var = |name: &str| {
-            var(name)
-                .map(|v| v.trim().to_owned())
-                .filter(|v| !v.is_empty())
+impl Settings {
+    /// Reads `env` and the shared files for `profile` (else `AWS_PROFILE`,
+    /// else `default`), environment first, as the AWS CLI does.
+    pub fn resolve(env: &Env, profile: Option<&str>) -> Result<Settings, Error> {
+        let files = ProfileFiles::load(env).map_err(Error::InvalidConfig)?;
+        let name = profile
+            .map(str::to_owned)
+            .or_else(|| env.get("AWS_PROFILE"))
+            .unwrap_or_else(|| "default".to_owned());
+        let empty = Section::default();
+        let profile = files.profile(&name).unwrap_or(&empty);
+        let text = |key: &str| profile.get(key).map(str::to_owned);
+        let flag = |var: &str, key: &str| {
+            env.flag(var)
+                .or_else(|| profile.get(key).map(|v| v.eq_ignore_ascii_case("true")))
         };
-        let flag = |name: &str| var(name).map(|v| v.eq_ignore_ascii_case("true"));
-        let ignore_endpoints = flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS").unwrap_or(false);
-        EnvSettings {
-            region: var("AWS_REGION").or_else(|| var("AWS_DEFAULT_REGION")),
-            endpoint_url: if ignore_endpoints {
-                None
-            } else {
-                var("AWS_ENDPOINT_URL_APPFLOW").or_else(|| var("AWS_ENDPOINT_URL"))
-            },
-            use_fips: flag("AWS_USE_FIPS_ENDPOINT"),
-            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT"),
-        }
-    }
 
-    pub fn from_process() -> Self {
-        EnvSettings::read(|name| std::env::var(name).ok())
+        let ignore_endpoints = flag(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        )
+        .unwrap_or(false);
+        let endpoint_url = if ignore_endpoints {
+            None
+        } else {
+            let services = profile.get("services").and_then(|s| files.services(s));
+            env.get("AWS_ENDPOINT_URL_APPFLOW")
+                .or_else(|| env.get("AWS_ENDPOINT_URL"))
+                .or_else(|| {
+                    services
+                        .and_then(|s| s.sub("appflow", "endpoint_url"))
+                        .map(str::to_owned)
+                })
+                .or_else(|| text("endpoint_url"))
+        };
+        let max_attempts = match env.get("AWS_MAX_ATTEMPTS").or_else(|| text("max_attempts")) {
+            None => None,
+            Some(value) => match value.parse::<u32>() {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    return Err(Error::InvalidConfig(format!(
+                        "max attempts must be a whole number of at least 1, not {value:?}"
+                    )));
+                }
+            },
+        };
+        Ok(Settings {
+            region: env
+                .get("AWS_REGION")
+                .or_else(|| env.get("AWS_DEFAULT_REGION"))
+                .or_else(|| text("region")),
+            endpoint_url,
+            use_fips: flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint"),
+            use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
+            max_attempts,
+            retry_mode: env.get("AWS_RETRY_MODE").or_else(|| text("retry_mode")),
+        })
     }
 }
 
@@ -68,43 +111,119 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
-    fn env(pairs: &'static [(&'static str, &'static str)]) -> EnvSettings {
-        EnvSettings::read(|name| {
-            pairs
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| v.to_string())
-        })
+    fn settings(
+        vars: &[(&str, &str)],
+        config: &str,
+        profile: Option<&str>,
+    ) -> Result<Settings, Error> {
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let dir =
+            std::env::temp_dir().join(format!("appflow-lite-settings-{}-{n}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("config");
+        std::fs::write(&file, config).unwrap();
+        let mut all: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        all.push((
+            "AWS_CONFIG_FILE".into(),
+            file.to_string_lossy().into_owned(),
+        ));
+        all.push((
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            dir.join("none").to_string_lossy().into_owned(),
+        ));
+        let result = Settings::resolve(&Env::from_vars(all), profile);
+        let _ = std::fs::remove_dir_all(dir);
+        result
     }
 
     #[test]
-    fn region_and_endpoint_follow_the_sdks_precedence() {
-        let e = env(&[
-            ("AWS_DEFAULT_REGION", "eu-west-1"),
-            ("AWS_REGION", "us-west-2"),
-        ]);
-        assert_eq!(e.region.as_deref(), Some("us-west-2"));
+    fn environment_wins_over_the_profile() {
+        let config =
+            "[default]\nregion = eu-west-1\nmax_attempts = 5\nendpoint_url = http://profile\n";
+        let s = settings(
+            &[
+                ("AWS_DEFAULT_REGION", "ap-south-1"),
+                ("AWS_REGION", "us-west-2"),
+            ],
+            config,
+            None,
+        )
+        .unwrap();
+        assert_eq!(s.region.as_deref(), Some("us-west-2"));
         assert_eq!(
-            env(&[("AWS_DEFAULT_REGION", "eu-west-1")])
+            settings(&[("AWS_DEFAULT_REGION", "ap-south-1")], config, None)
+                .unwrap()
                 .region
                 .as_deref(),
-            Some("eu-west-1")
+            Some("ap-south-1")
         );
-        let e = env(&[
-            ("AWS_ENDPOINT_URL", "http://a"),
-            ("AWS_ENDPOINT_URL_APPFLOW", "http://b"),
-        ]);
-        assert_eq!(e.endpoint_url.as_deref(), Some("http://b"));
-        let e = env(&[
-            ("AWS_ENDPOINT_URL", "http://a"),
-            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
-        ]);
-        assert_eq!(e.endpoint_url, None);
-        let e = env(&[
-            ("AWS_USE_FIPS_ENDPOINT", "TRUE"),
-            ("AWS_USE_DUALSTACK_ENDPOINT", "false"),
-        ]);
-        assert_eq!((e.use_fips, e.use_dual_stack), (Some(true), Some(false)));
+        let s = settings(&[], config, None).unwrap();
+        assert_eq!(
+            (
+                s.region.as_deref(),
+                s.max_attempts,
+                s.endpoint_url.as_deref()
+            ),
+            (Some("eu-west-1"), Some(5), Some("http://profile"))
+        );
+        assert_eq!(
+            settings(&[("AWS_MAX_ATTEMPTS", "9")], config, None)
+                .unwrap()
+                .max_attempts,
+            Some(9)
+        );
+        assert!(matches!(
+            settings(&[("AWS_MAX_ATTEMPTS", "0")], config, None),
+            Err(Error::InvalidConfig(_))
+        ));
+    }
+
+    #[test]
+    fn endpoint_url_precedence() {
+        let config = "[profile p]\nendpoint_url = http://global\nservices = s\n[services s]\nappflow =\n  endpoint_url = http://service\n";
+        let pick = |vars: &[(&str, &str)]| settings(vars, config, Some("p")).unwrap().endpoint_url;
+        assert_eq!(pick(&[]).as_deref(), Some("http://service"));
+        assert_eq!(
+            pick(&[("AWS_ENDPOINT_URL", "http://a")]).as_deref(),
+            Some("http://a")
+        );
+        assert_eq!(
+            pick(&[
+                ("AWS_ENDPOINT_URL", "http://a"),
+                ("AWS_ENDPOINT_URL_APPFLOW", "http://b")
+            ])
+            .as_deref(),
+            Some("http://b")
+        );
+        assert_eq!(
+            pick(&[
+                ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+                ("AWS_ENDPOINT_URL", "http://a")
+            ]),
+            None
+        );
+    }
+
+    #[test]
+    fn the_profile_is_chosen_by_argument_then_aws_profile() {
+        let config = "[default]\nregion = r-default\n[profile a]\nregion = r-a\n[profile b]\nregion = r-b\nuse_fips_endpoint = true\n";
+        assert_eq!(
+            settings(&[], config, None).unwrap().region.as_deref(),
+            Some("r-default")
+        );
+        assert_eq!(
+            settings(&[("AWS_PROFILE", "a")], config, None)
+                .unwrap()
+                .region
+                .as_deref(),
+            Some("r-a")
+        );
+        let b = settings(&[("AWS_PROFILE", "a")], config, Some("b")).unwrap();
+        assert_eq!((b.region.as_deref(), b.use_fips), (Some("r-b"), Some(true)));
     }
 
     #[test]

@@ -1,12 +1,25 @@
 //! AWS credentials and where they come from.
 //!
 //! A client asks its [`ProvideCredentials`] for credentials before each
-//! attempt; providers that fetch temporary credentials cache them.
+//! attempt. [`DefaultChain`] looks where the AWS CLI looks and caches what
+//! it finds.
+
+mod cache;
+mod chain;
+mod container;
+mod imds;
+mod json;
+mod metadata;
+mod process;
 
 use std::fmt;
 use std::time::SystemTime;
 
+use crate::config::Env;
 use crate::error::Error;
+
+pub use chain::DefaultChain;
+pub(crate) use imds::Imds;
 
 /// A source of credentials. Implement it to plug in your own.
 pub trait ProvideCredentials: Send + Sync + fmt::Debug {
@@ -28,7 +41,7 @@ pub struct EnvironmentVariables;
 
 impl ProvideCredentials for EnvironmentVariables {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        from_vars(|name| std::env::var(name).ok()).ok_or_else(|| {
+        from_env(&Env::real()).ok_or_else(|| {
             Error::MissingCredentials(
                 "looked in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
             )
@@ -36,11 +49,13 @@ impl ProvideCredentials for EnvironmentVariables {
     }
 }
 
-/// Credentials from environment-style variables, if both keys are set.
-fn from_vars(var: impl Fn(&str) -> Option<String>) -> Option<Credentials> {
-    let var = |name: &str| var(name).filter(|v| !v.trim().is_empty());
-    let creds = Credentials::new(var("AWS_ACCESS_KEY_ID")?, var("AWS_SECRET_ACCESS_KEY")?);
-    Some(match var("AWS_SESSION_TOKEN") {
+/// Credentials from the environment, if both keys are set.
+pub(crate) fn from_env(env: &Env) -> Option<Credentials> {
+    let creds = Credentials::new(
+        env.get("AWS_ACCESS_KEY_ID")?,
+        env.get("AWS_SECRET_ACCESS_KEY")?,
+    );
+    Some(match env.get("AWS_SESSION_TOKEN") {
         Some(token) => creds.with_session_token(token),
         None => creds,
     })
@@ -122,23 +137,17 @@ mod tests {
 
     #[test]
     fn environment_needs_both_keys_and_takes_an_optional_token() {
-        let vars = |pairs: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                pairs
-                    .iter()
-                    .find(|(n, _)| *n == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        assert_eq!(from_vars(vars(&[("AWS_ACCESS_KEY_ID", "AKID")])), None);
+        let vars =
+            |pairs: &'static [(&'static str, &'static str)]| Env::from_vars(pairs.iter().copied());
+        assert_eq!(from_env(&vars(&[("AWS_ACCESS_KEY_ID", "AKID")])), None);
         assert_eq!(
-            from_vars(vars(&[
+            from_env(&vars(&[
                 ("AWS_ACCESS_KEY_ID", "AKID"),
                 ("AWS_SECRET_ACCESS_KEY", " ")
             ])),
             None
         );
-        let creds = from_vars(vars(&[
+        let creds = from_env(&vars(&[
             ("AWS_ACCESS_KEY_ID", "AKID"),
             ("AWS_SECRET_ACCESS_KEY", "SECRET"),
             ("AWS_SESSION_TOKEN", "TOKEN"),

@@ -201,3 +201,24 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Recorded> {
         body,
     })
 }
+
+/// The path of example `name`, built first so a filtered `cargo test
+/// --test x` never runs a stale binary (`cargo test` alone builds them too).
+pub fn example(name: &str) -> std::path::PathBuf {
+    let mut dir = std::env::current_exe().unwrap();
+    dir.pop();
+    if dir.ends_with("deps") {
+        dir.pop();
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
+    let mut build = std::process::Command::new(cargo);
+    build
+        .args(["build", "--quiet", "--example", name])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if dir.ends_with("release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building example {name} failed");
+    dir.join("examples").join(name)
+}

@@ -1,0 +1,111 @@
+//! Environment variables as the client sees them: the process's, or a fixed
+//! set (for tests, or for programs that configure clients from elsewhere).
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Where settings such as `AWS_REGION` are read from.
+#[derive(Clone, Default)]
+pub struct Env {
+    fixed: Option<Arc<HashMap<String, String>>>,
+}
+
+impl Env {
+    /// The process's environment, read at each lookup.
+    pub fn real() -> Env {
+        Env { fixed: None }
+    }
+
+    /// Only these variables, whatever the process has.
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Env {
+        let vars = vars
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect();
+        Env {
+            fixed: Some(Arc::new(vars)),
+        }
+    }
+
+    /// A variable's value, trimmed; unset and blank are the same.
+    pub fn get(&self, name: &str) -> Option<String> {
+        let value = match &self.fixed {
+            Some(vars) => vars.get(name).cloned(),
+            None => std::env::var(name).ok(),
+        };
+        value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
+    }
+
+    /// A `true`/`false` variable; anything else counts as unset.
+    pub(crate) fn flag(&self, name: &str) -> Option<bool> {
+        match self.get(name)?.to_ascii_lowercase().as_str() {
+            "true" => Some(true),
+            "false" => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The home directory, for `~/.aws/...`.
+    pub(crate) fn home(&self) -> Option<PathBuf> {
+        self.get("HOME")
+            .or_else(|| self.get("USERPROFILE"))
+            .map(PathBuf::from)
+    }
+
+    /// A path from `var`, else `default` under the home directory; a leading
+    /// `~/` is expanded.
+    pub(crate) fn path(&self, var: &str, default: &str) -> Option<PathBuf> {
+        let raw = self.get(var).unwrap_or_else(|| format!("~/{default}"));
+        match raw.strip_prefix("~/").or_else(|| raw.strip_prefix("~\\")) {
+            Some(rest) => Some(self.home()?.join(rest)),
+            None => Some(PathBuf::from(raw)),
+        }
+    }
+}
+
+/// Values may be secrets; show only which source this is.
+impl fmt::Debug for Env {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.fixed.is_some() {
+            "Env(fixed)"
+        } else {
+            "Env(process)"
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fixed_vars_are_trimmed_and_blank_is_unset() {
+        let env = Env::from_vars([("A", " x "), ("B", "  "), ("F", "TRUE"), ("G", "yes")]);
+        assert_eq!(env.get("A").as_deref(), Some("x"));
+        assert_eq!(env.get("B"), None);
+        assert_eq!(env.get("MISSING"), None);
+        assert_eq!((env.flag("F"), env.flag("G")), (Some(true), None));
+        assert_eq!(format!("{env:?}"), "Env(fixed)");
+    }
+
+    #[test]
+    fn paths_expand_the_home_directory() {
+        let env = Env::from_vars([("HOME", "/home/me"), ("AWS_CONFIG_FILE", "~/custom/config")]);
+        assert_eq!(
+            env.path("AWS_CONFIG_FILE", ".aws/config"),
+            Some(PathBuf::from("/home/me/custom/config"))
+        );
+        assert_eq!(
+            env.path("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
+            Some(PathBuf::from("/home/me/.aws/credentials"))
+        );
+        assert_eq!(
+            Env::from_vars::<&str, &str>([]).path("X", ".aws/config"),
+            None
+        );
+    }
+}
