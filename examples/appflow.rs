@@ -210,19 +210,32 @@ fn print_json(value: &impl Serialize) {
     println!("{}", String::from_utf8_lossy(&out));
 }
 
+fn service_message(service: &appflow_lite::ServiceError, retries: &str) -> String {
+    let mut message = format!(
+        "\nAn error occurred ({}) when calling the RegisterConnector operation{retries}: {}",
+        service.code(),
+        service.message().unwrap_or_default()
+    );
+    if let Some(id) = service.request_id() {
+        message.push_str(&format!("\nRequest ID: {id}"));
+    }
+    message
+}
+
 /// The exit code and message for a failed call, worded as the AWS CLI words them.
 fn describe(err: &Error) -> (u8, String) {
     match err {
-        Error::Service(service) => {
-            let mut message = format!(
-                "\nAn error occurred ({}) when calling the RegisterConnector operation: {}",
-                service.code(),
-                service.message().unwrap_or_default()
-            );
-            if let Some(id) = service.request_id() {
-                message.push_str(&format!("\nRequest ID: {id}"));
-            }
-            (254, message)
+        Error::Service(service) => (254, service_message(service, "")),
+        // The AWS CLI names the retries in the same sentence.
+        Error::RetriesExhausted { attempts, last, .. } if last.as_service_error().is_some() => {
+            let service = last.as_service_error().expect("checked above");
+            (
+                254,
+                service_message(
+                    service,
+                    &format!(" (reached max retries: {})", attempts - 1),
+                ),
+            )
         }
         Error::InvalidInput(invalid) => (252, format!("\nParameter validation failed:\n{invalid}")),
         Error::MissingCredentials(detail) => {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
 use serde::de::DeserializeOwned;
@@ -12,6 +13,7 @@ use crate::config::{self, Env, Settings};
 use crate::credentials::{Credentials, DefaultChain, Imds, ProvideCredentials};
 use crate::error::Error;
 use crate::protocol::{self, SignedRequest};
+use crate::retry::{self, Retry, RetryConfig, RetryQuota};
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
 use crate::transport::Transport;
 
@@ -38,6 +40,11 @@ struct Inner {
     endpoint: String,
     signer: Signer,
     clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
+    retry: RetryConfig,
+    quota: RetryQuota,
+    /// Seconds the service's clock is ahead of ours (negative: behind),
+    /// learnt from a clock-skew refusal; zero once the clocks agree again.
+    skew_secs: AtomicI64,
 }
 
 impl fmt::Debug for Client {
@@ -73,21 +80,29 @@ impl Client {
         &self.inner.endpoint
     }
 
-    /// Signs `call` for `credentials` at `time`: the exact request the
-    /// transport will send.
+    /// How calls are retried.
+    pub fn retry_config(&self) -> RetryConfig {
+        self.inner.retry
+    }
+
+    /// Signs `call` for `credentials` at `time`, with `extra` headers (signed
+    /// too): the exact request the transport will send.
     pub(crate) fn sign(
         &self,
         call: &Call,
         credentials: &Credentials,
         time: SystemTime,
+        extra: &[(&'static str, String)],
     ) -> Result<SignedRequest, Error> {
         let url = format!("{}{}", self.inner.endpoint, call.path);
         let (host, path) = host_and_path(&url);
-        let headers = [
+        let mut signable = vec![
             ("content-type", "application/json"),
             ("host", host.as_str()),
         ];
-        let request = SignableRequest::new(call.method, path, &headers, Payload::Bytes(&call.body));
+        signable.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
+        let request =
+            SignableRequest::new(call.method, path, &signable, Payload::Bytes(&call.body));
         let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
         let signed = self
             .inner
@@ -99,6 +114,7 @@ impl Client {
             ("Content-Type", "application/json".to_owned()),
             ("User-Agent", USER_AGENT.to_owned()),
         ];
+        headers.extend(extra.iter().cloned());
         headers.extend(
             signed
                 .headers()
@@ -122,16 +138,104 @@ impl Client {
         (self.inner.clock)()
     }
 
-    /// Sends `call` and reads its output or its error.
+    /// Sends `call`, retrying as the standard mode says, and reads its
+    /// output or its error. Every attempt is signed afresh and carries the
+    /// same body, so the same client token.
     pub(crate) fn send<O: DeserializeOwned>(&self, call: &Call) -> Result<O, Error> {
+        let invocation_id =
+            crate::token::uuid_v4().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        let max = self.inner.retry.max_attempts;
+        let (mut attempt, mut spent, mut skew_corrected) = (1, 0, false);
+        loop {
+            let headers = [
+                ("amz-sdk-invocation-id", invocation_id.clone()),
+                ("amz-sdk-request", format!("attempt={attempt}; max={max}")),
+            ];
+            let error = match self.attempt(call, &headers) {
+                Ok(output) => {
+                    self.inner.quota.release(spent);
+                    return Ok(output);
+                }
+                Err(error) => error,
+            };
+            // A refusal for our clock is fixed by the learnt offset: one
+            // corrected retry, outside the attempt count.
+            if !skew_corrected && retry::is_clock_skew(&error) {
+                if let Some(server) = error.as_service_error().and_then(|e| e.server_time) {
+                    self.inner
+                        .skew_secs
+                        .store(seconds_between(self.now(), server), Ordering::Relaxed);
+                    skew_corrected = true;
+                    continue;
+                }
+            }
+            let kind = retry::classify(&error);
+            if kind == Retry::No {
+                return Err(error);
+            }
+            if attempt >= max {
+                // With retries off there is nothing to report but the error.
+                return Err(if max == 1 {
+                    error
+                } else {
+                    give_up(attempt, false, error)
+                });
+            }
+            let Some(cost) = self.inner.quota.acquire(kind) else {
+                return Err(give_up(attempt, true, error));
+            };
+            spent += cost;
+            let retry_after = error.as_service_error().and_then(|e| e.retry_after);
+            std::thread::sleep(
+                self.inner
+                    .retry
+                    .backoff(attempt, retry::jitter(), retry_after),
+            );
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: sign at the corrected time, send, classify.
+    fn attempt<O: DeserializeOwned>(
+        &self,
+        call: &Call,
+        headers: &[(&'static str, String)],
+    ) -> Result<O, Error> {
         let credentials = self.credentials()?;
-        let request = self.sign(call, &credentials, self.now())?;
+        let now = self.now();
+        let time = crate::time::shifted(now, self.inner.skew_secs.load(Ordering::Relaxed));
+        let request = self.sign(call, &credentials, time, headers)?;
         let response = self.inner.transport.send(&request)?;
+        if let Some(server) = protocol::server_time(&response) {
+            // Clocks that agree again within AWS's tolerance drop the offset.
+            if seconds_between(now, server).unsigned_abs() < SKEW_TOLERANCE_SECS {
+                self.inner.skew_secs.store(0, Ordering::Relaxed);
+            }
+        }
         if response.is_success() {
             protocol::parse_output(&response)
         } else {
-            Err(Error::Service(protocol::parse_error(&response)))
+            Err(Error::Service(Box::new(protocol::parse_error(&response))))
         }
+    }
+}
+
+/// Below this difference a client clock needs no correction (AWS allows 5 minutes).
+const SKEW_TOLERANCE_SECS: u64 = 4 * 60;
+
+/// `to - from` in whole seconds, negative when `to` is earlier.
+fn seconds_between(from: SystemTime, to: SystemTime) -> i64 {
+    match to.duration_since(from) {
+        Ok(ahead) => ahead.as_secs() as i64,
+        Err(behind) => -(behind.duration().as_secs() as i64),
+    }
+}
+
+fn give_up(attempts: u32, quota_exhausted: bool, last: Error) -> Error {
+    Error::RetriesExhausted {
+        attempts,
+        quota_exhausted,
+        last: Box::new(last),
     }
 }
 
@@ -172,6 +276,8 @@ pub struct ClientBuilder {
     connect_timeout: Option<Option<Duration>>,
     attempt_timeout: Option<Option<Duration>>,
     clock: Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>,
+    max_attempts: Option<u32>,
+    retry: Option<RetryConfig>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -259,6 +365,20 @@ impl ClientBuilder {
         self
     }
 
+    /// Attempts per call, the first included (`AWS_MAX_ATTEMPTS`, the
+    /// profile's `max_attempts`; 3 by default). 1 turns retries off.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts.max(1));
+        self
+    }
+
+    /// The whole retry configuration; [`max_attempts`](Self::max_attempts),
+    /// when set, still wins for the attempt count.
+    pub fn retry_config(mut self, config: RetryConfig) -> Self {
+        self.retry = Some(config);
+        self
+    }
+
     /// The clock requests are signed with (tests freeze it).
     pub fn clock(mut self, clock: impl Fn() -> SystemTime + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
@@ -278,6 +398,20 @@ impl ClientBuilder {
             imds.region().ok()
         });
         let region = region.ok_or(Error::MissingRegion)?;
+        match settings.retry_mode.as_deref() {
+            // `legacy` and `adaptive` fall back to standard: adaptive's
+            // client-side rate limiting is not implemented.
+            None | Some("standard" | "legacy" | "adaptive") => {}
+            Some(other) => {
+                return Err(Error::InvalidConfig(format!(
+                    "retry mode {other:?} is not one of standard, legacy, adaptive"
+                )));
+            }
+        }
+        let mut retry = self.retry.unwrap_or_default();
+        if let Some(attempts) = self.max_attempts.or(settings.max_attempts) {
+            retry.max_attempts = attempts.max(1);
+        }
         let endpoint_url = self.endpoint_url.or(settings.endpoint_url);
         if !config::is_valid_region(&region) {
             return Err(Error::InvalidConfig(format!(
@@ -311,15 +445,19 @@ impl ClientBuilder {
             USER_AGENT,
         );
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
+        let inner = Inner {
+            transport,
+            credentials,
+            region,
+            endpoint,
+            signer: Signer::new(),
+            clock,
+            retry,
+            quota: RetryQuota::default(),
+            skew_secs: AtomicI64::new(0),
+        };
         Ok(Client {
-            inner: Arc::new(Inner {
-                transport,
-                credentials,
-                region,
-                endpoint,
-                signer: Signer::new(),
-                clock,
-            }),
+            inner: Arc::new(inner),
         })
     }
 }

@@ -1,6 +1,7 @@
 //! The crate's one error type, and the service errors AppFlow answers with.
 
 use std::fmt;
+use std::time::{Duration, SystemTime};
 
 pub use crate::validate::{InvalidInput, Rule};
 
@@ -32,15 +33,26 @@ pub enum Error {
         /// What was wrong with it.
         reason: String,
     },
-    /// AppFlow answered with an error.
-    Service(ServiceError),
+    /// AppFlow answered with an error (boxed: it is large, and rare).
+    Service(Box<ServiceError>),
+    /// Every attempt allowed failed with a retryable error (or the client's
+    /// retry quota ran out); `last` is the last attempt's error.
+    RetriesExhausted {
+        /// How many attempts were made.
+        attempts: u32,
+        /// Whether the retry quota, not the attempt limit, stopped the call.
+        quota_exhausted: bool,
+        /// The last attempt's error.
+        last: Box<Error>,
+    },
 }
 
 impl Error {
     /// The service error, when AppFlow answered with one.
     pub fn as_service_error(&self) -> Option<&ServiceError> {
         match self {
-            Error::Service(err) => Some(err),
+            Error::Service(err) => Some(err.as_ref()),
+            Error::RetriesExhausted { last, .. } => last.as_service_error(),
             _ => None,
         }
     }
@@ -66,6 +78,10 @@ impl fmt::Display for Error {
             Error::Timeout(which) => write!(f, "timed out: {which}"),
             Error::InvalidResponse { status, reason } => write!(f, "unreadable response (HTTP {status}): {reason}"),
             Error::Service(err) => err.fmt(f),
+            Error::RetriesExhausted { attempts, quota_exhausted, last } => {
+                let why = if *quota_exhausted { " (retry quota exhausted)" } else { "" };
+                write!(f, "gave up after {attempts} attempts{why}: {last}")
+            }
         }
     }
 }
@@ -75,7 +91,8 @@ impl std::error::Error for Error {
         match self {
             Error::InvalidInput(err) => Some(err),
             Error::Io(err) => Some(err),
-            Error::Service(err) => Some(err),
+            Error::Service(err) => Some(err.as_ref()),
+            Error::RetriesExhausted { last, .. } => Some(&**last),
             _ => None,
         }
     }
@@ -89,13 +106,17 @@ impl From<InvalidInput> for Error {
 
 /// An error answer from AppFlow: status, code, message, request id and the
 /// raw body, nothing lost.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct ServiceError {
     pub(crate) status: u16,
     pub(crate) code: ErrorCode,
     pub(crate) message: Option<String>,
     pub(crate) request_id: Option<String>,
     pub(crate) body: Vec<u8>,
+    /// The answer's `Date`, for clock-skew correction.
+    pub(crate) server_time: Option<SystemTime>,
+    /// The answer's `x-amz-retry-after`.
+    pub(crate) retry_after: Option<Duration>,
 }
 
 impl ServiceError {
@@ -122,6 +143,28 @@ impl ServiceError {
     /// The response body exactly as received (bounded in size).
     pub fn raw_body(&self) -> &[u8] {
         &self.body
+    }
+}
+
+/// The body is shown as text, cut at 512 bytes: a huge answer must not
+/// flood a log.
+impl fmt::Debug for ServiceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown = &self.body[..self.body.len().min(512)];
+        f.debug_struct("ServiceError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("request_id", &self.request_id)
+            .field(
+                "body",
+                &format_args!(
+                    "{:?} ({} bytes)",
+                    String::from_utf8_lossy(shown),
+                    self.body.len()
+                ),
+            )
+            .finish_non_exhaustive()
     }
 }
 

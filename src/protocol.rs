@@ -1,6 +1,8 @@
 //! AWS's restJson1 protocol: the request a call puts on the wire, and how an
 //! answer turns into an output or a [`ServiceError`]. Pure functions on bytes.
 
+use std::time::{Duration, SystemTime};
+
 use serde::de::DeserializeOwned;
 
 use crate::error::{Error, ErrorCode, ServiceError};
@@ -99,13 +101,28 @@ pub(crate) fn parse_error(response: &HttpResponse) -> ServiceError {
         .header("x-amzn-requestid")
         .or_else(|| response.header("x-amz-request-id"))
         .map(str::to_owned);
+    let retry_after = response
+        .header("x-amz-retry-after")
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
     ServiceError {
         status: response.status,
         code,
         message,
         request_id,
         body: response.body.clone(),
+        server_time: server_time(response),
+        retry_after,
     }
+}
+
+/// The service's clock, from the `Date` header; an answer with an `Age`
+/// header came from a cache and says nothing about the service's clock.
+pub(crate) fn server_time(response: &HttpResponse) -> Option<SystemTime> {
+    if response.header("age").is_some() {
+        return None;
+    }
+    crate::time::parse_http_date(response.header("date")?)
 }
 
 /// `aws.protocoltests#FooError:http://internal...` is `FooError`.
@@ -281,5 +298,95 @@ mod tests {
             parse_output::<Out>(&huge),
             Err(Error::InvalidResponse { .. })
         ));
+    }
+
+    mod fuzz {
+        use super::*;
+        use crate::operation::register_connector::RegisterConnectorOutput;
+        use proptest::prelude::*;
+
+        fn any_response() -> impl Strategy<Value = HttpResponse> {
+            let header = (
+                prop::sample::select(vec![
+                    "x-amzn-errortype",
+                    "x-amzn-requestid",
+                    "x-amz-request-id",
+                    "date",
+                    "age",
+                    "x-amz-retry-after",
+                    "other",
+                ]),
+                ".{0,40}",
+            );
+            (
+                0u16..1000,
+                prop::collection::vec(header, 0..6),
+                prop::collection::vec(any::<u8>(), 0..300),
+                any::<bool>(),
+            )
+                .prop_map(|(status, headers, body, truncated)| HttpResponse {
+                    status,
+                    headers: headers
+                        .into_iter()
+                        .map(|(n, v)| (n.to_owned(), v))
+                        .collect(),
+                    body,
+                    truncated,
+                })
+        }
+
+        /// JSON-shaped bodies: valid documents with wrong types, cut short.
+        fn jsonish_body() -> impl Strategy<Value = Vec<u8>> {
+            let value = prop_oneof![
+                Just(serde_json::json!(null)),
+                any::<i64>().prop_map(|n| serde_json::json!(n)),
+                ".{0,20}".prop_map(|s| serde_json::json!(s)),
+                Just(serde_json::json!([1, "two", {"three": 3}])),
+            ];
+            let key = prop::sample::select(vec![
+                "connectorArn",
+                "__type",
+                "code",
+                "message",
+                "Message",
+                "x",
+            ]);
+            (prop::collection::vec((key, value), 0..5), 0usize..200).prop_map(|(members, cut)| {
+                let object: serde_json::Map<String, serde_json::Value> = members
+                    .into_iter()
+                    .map(|(k, v)| (k.to_owned(), v))
+                    .collect();
+                let mut bytes = serde_json::to_vec(&object).unwrap();
+                bytes.truncate(cut.min(bytes.len()).max(bytes.len() / 2));
+                bytes
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn any_error_answer_parses_without_panicking(response in any_response()) {
+                let err = parse_error(&response);
+                prop_assert_eq!(err.status(), response.status);
+                prop_assert_eq!(err.raw_body(), &response.body[..]);
+                prop_assert!(!err.to_string().is_empty());
+            }
+
+            #[test]
+            fn any_success_body_parses_or_is_an_invalid_response(response in any_response()) {
+                match parse_output::<RegisterConnectorOutput>(&response) {
+                    Ok(_) => prop_assert!(!response.truncated),
+                    Err(Error::InvalidResponse { status, .. }) => prop_assert_eq!(status, response.status),
+                    Err(other) => prop_assert!(false, "unexpected error {other:?}"),
+                }
+            }
+
+            #[test]
+            fn truncated_and_mistyped_json_never_panics(body in jsonish_body(), status in 200u16..600) {
+                let response = HttpResponse { status, headers: vec![], body, truncated: false };
+                let _ = parse_output::<RegisterConnectorOutput>(&response);
+                let err = parse_error(&response);
+                prop_assert!(!err.code().as_str().is_empty());
+            }
+        }
     }
 }

@@ -69,6 +69,16 @@ pub(crate) fn amz_date(time: SystemTime) -> [u8; 16] {
     out
 }
 
+/// `time` moved by a signed number of seconds (a clock-skew correction).
+pub(crate) fn shifted(time: SystemTime, offset_secs: i64) -> SystemTime {
+    let delta = Duration::from_secs(offset_secs.unsigned_abs());
+    if offset_secs >= 0 {
+        time + delta
+    } else {
+        time.checked_sub(delta).unwrap_or(UNIX_EPOCH)
+    }
+}
+
 /// Reads a SigV4 time, `YYYYMMDDTHHMMSSZ` (the `X-Amz-Date` header's form).
 pub fn parse_amz_date(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
@@ -129,7 +139,6 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
 }
 
 /// Reads the HTTP `Date` header's IMF-fixdate, e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
-#[allow(dead_code)] // for clock-skew correction; not wired in yet
 pub(crate) fn parse_http_date(text: &str) -> Option<SystemTime> {
     let b = text.trim().as_bytes();
     if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" {

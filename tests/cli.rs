@@ -281,3 +281,24 @@ fn profile_option_reads_shared_files_and_credential_process() {
     }
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn exhausted_retries_name_the_retries_like_the_aws_cli() {
+    let server = RecordingServer::start(vec![
+        Reply::json(429, r#"{"message":"Rate exceeded"}"#)
+            .with_header("x-amzn-errortype", "ThrottlingException"),
+    ]);
+    let (code, _, stderr) = run(appflow().env("AWS_MAX_ATTEMPTS", "2").args([
+        "register-connector",
+        "--connector-label",
+        "busy",
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 254, "{stderr}");
+    assert!(
+        stderr.contains("An error occurred (ThrottlingException) when calling the RegisterConnector operation (reached max retries: 1): Rate exceeded"),
+        "{stderr}"
+    );
+    assert_eq!(server.requests().len(), 2);
+}

@@ -22,6 +22,8 @@ fn client_for(server: &RecordingServer, credentials: Credentials) -> Client {
         .endpoint_url(server.url())
         .credentials(credentials)
         .clock(|| UNIX_EPOCH + Duration::from_secs(1_764_150_000)) // 2025-11-26T09:40:00Z
+        // One attempt: these tests look at single exchanges; tests/retries.rs retries.
+        .max_attempts(1)
         .build()
         .unwrap()
 }
@@ -85,6 +87,8 @@ fn sends_the_exact_restjson1_request() {
         names,
         [
             "accept",
+            "amz-sdk-invocation-id",
+            "amz-sdk-request",
             "authorization",
             "content-length",
             "content-type",
@@ -104,11 +108,16 @@ fn sends_the_exact_restjson1_request() {
         Some(concat!("appflow-lite/", env!("CARGO_PKG_VERSION")))
     );
     assert_eq!(request.header("x-amz-date"), Some("20251126T094000Z"));
+    assert_eq!(request.header("amz-sdk-request"), Some("attempt=1; max=1"));
+    assert_eq!(
+        request.header("amz-sdk-invocation-id").map(str::len),
+        Some(36)
+    );
     let authorization = request.header("authorization").unwrap();
     assert!(
         authorization.starts_with(
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251126/us-east-1/appflow/aws4_request, \
-             SignedHeaders=content-type;host;x-amz-date, Signature="
+             SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-type;host;x-amz-date, Signature="
         ),
         "{authorization}"
     );
@@ -129,7 +138,7 @@ fn session_tokens_are_sent_and_signed() {
         request
             .header("authorization")
             .unwrap()
-            .contains("SignedHeaders=content-type;host;x-amz-date;x-amz-security-token,")
+            .contains("content-type;host;x-amz-date;x-amz-security-token,")
     );
 }
 
@@ -191,7 +200,7 @@ const ERRORS: [(&str, u16, ErrorCode); 9] = [
 fn service_error(reply: Reply) -> appflow_lite::ServiceError {
     let server = RecordingServer::start(vec![reply]);
     match register(&client(&server)) {
-        Err(Error::Service(err)) => err,
+        Err(Error::Service(err)) => *err,
         other => panic!("expected a service error, got {other:?}"),
     }
 }
@@ -323,6 +332,7 @@ fn a_server_that_never_answers_times_out() {
         .endpoint_url(server.url())
         .credentials(Credentials::new("AKID", "SECRET"))
         .attempt_timeout(Some(Duration::from_millis(300)))
+        .max_attempts(1)
         .build()
         .unwrap();
     let started = Instant::now();
@@ -347,6 +357,7 @@ fn refused_connections_are_connect_errors() {
         .region("us-east-1")
         .endpoint_url(format!("http://127.0.0.1:{port}"))
         .credentials(Credentials::new("AKID", "SECRET"))
+        .max_attempts(1)
         .build()
         .unwrap();
     let err = register(&client).unwrap_err();
@@ -428,4 +439,61 @@ fn the_connection_is_reused_across_calls() {
     }
     assert_eq!(server.requests().len(), 3);
     assert_eq!(server.connections(), 1);
+}
+
+/// A server that answers one connection with `raw` bytes and closes it.
+fn raw_answer(raw: Vec<u8>) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let _ = stream.write_all(&raw);
+        }
+    });
+    url
+}
+
+#[test]
+fn garbage_on_the_wire_is_an_error_not_a_panic() {
+    let mut answers: Vec<Vec<u8>> = vec![
+        b"".to_vec(),
+        b"garbage\r\n\r\n".to_vec(),
+        b"HTTP/1.1 abc Whatever\r\n\r\n".to_vec(),
+        b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"connectorArn\":".to_vec(),
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nnot hex\r\n".to_vec(),
+        b"HTTP/1.1 500 Oops\r\nno colon here\r\n\r\n".to_vec(),
+        format!("HTTP/1.1 200 OK\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000)).into_bytes(),
+    ];
+    // Pseudo-random bytes after a valid status line, from a fixed seed.
+    let mut state = 0x2545_f491_4f6c_dd1du64;
+    for _ in 0..8 {
+        let mut bytes = b"HTTP/1.1 200 OK\r\n".to_vec();
+        for _ in 0..300 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            bytes.push(state as u8);
+        }
+        answers.push(bytes);
+    }
+    for raw in answers {
+        let url = raw_answer(raw.clone());
+        let client = Client::builder()
+            .region("us-east-1")
+            .endpoint_url(url)
+            .credentials(Credentials::new("AKID", "SECRET"))
+            .attempt_timeout(Some(Duration::from_secs(2)))
+            .max_attempts(1)
+            .build()
+            .unwrap();
+        let result = register(&client);
+        assert!(
+            result.is_err(),
+            "{:?} gave {result:?}",
+            String::from_utf8_lossy(&raw[..raw.len().min(80)])
+        );
+    }
 }

@@ -14,6 +14,8 @@ fn client(fake: &FakeHandle, credentials: Credentials) -> Client {
         .region("us-east-1")
         .endpoint_url(fake.endpoint_url())
         .credentials(credentials)
+        // One attempt per call: these tests watch each exchange.
+        .max_attempts(1)
         .build()
         .unwrap()
 }

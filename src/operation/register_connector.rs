@@ -192,7 +192,7 @@ impl RegisterConnectorFluentBuilder<'_> {
     pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
         let call = self.input.into_call()?;
         let credentials = self.client.credentials()?;
-        self.client.sign(&call, &credentials, time)
+        self.client.sign(&call, &credentials, time, &[])
     }
 }
 
