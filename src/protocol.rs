@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use crate::error::{Error, ErrorCode, ServiceError};
 
 /// A signed request, ready for the transport (or for inspection).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct SignedRequest {
     /// The HTTP method.
@@ -20,6 +20,26 @@ pub struct SignedRequest {
     pub headers: Vec<(&'static str, String)>,
     /// The JSON body.
     pub body: Vec<u8>,
+}
+
+/// The session token is a credential: `Debug` redacts it.
+impl std::fmt::Debug for SignedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let headers: Vec<(&str, &str)> = self
+            .headers
+            .iter()
+            .map(|(name, value)| match *name {
+                "X-Amz-Security-Token" => (*name, "** redacted **"),
+                _ => (*name, value.as_str()),
+            })
+            .collect();
+        f.debug_struct("SignedRequest")
+            .field("method", &self.method)
+            .field("url", &self.url)
+            .field("headers", &headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 /// An answer as the transport read it.

@@ -524,3 +524,42 @@ fn profile_credentials_sign_requests_the_fake_accepts() {
         Some("arn:aws:appflow:us-west-2:123456789012:connector/from-profile")
     );
 }
+
+#[test]
+fn secrets_never_show_in_debug_output_or_errors() {
+    let dir = TempDir::new();
+    dir.write(
+        "credentials",
+        "[default]\naws_access_key_id = AKIAVISIBLE\naws_secret_access_key = SECRET-IN-FILE\naws_session_token = TOKEN-IN-FILE\n",
+    );
+    let client = ClientBuilder::from_environment(env(&dir, &[("AWS_REGION", "us-east-1")]))
+        .build()
+        .unwrap();
+    let request = client
+        .register_connector()
+        .connector_label("dbg")
+        .signed_request(SystemTime::now())
+        .unwrap();
+    for shown in [format!("{client:?}"), format!("{request:?}")] {
+        for secret in ["SECRET-IN-FILE", "TOKEN-IN-FILE"] {
+            assert!(!shown.contains(secret), "{secret} leaked: {shown}");
+        }
+    }
+    assert!(format!("{request:?}").contains("** redacted **"));
+    let chain = DefaultChain::new(env(&dir, &[]), None);
+    let _ = chain.provide_credentials();
+    assert!(!format!("{chain:?}").contains("SECRET-IN-FILE"));
+    let broken = TempDir::new();
+    broken.write(
+        "config",
+        "[profile broken]\naws_secret_access_key SECRET-ON-BAD-LINE\n",
+    );
+    let err = DefaultChain::new(env(&broken, &[("AWS_PROFILE", "broken")]), None)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(!err.to_string().contains("SECRET-ON-BAD-LINE"), "{err}");
+    assert!(
+        !format!("{err:?}").contains("SECRET-ON-BAD-LINE"),
+        "{err:?}"
+    );
+}

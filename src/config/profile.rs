@@ -12,10 +12,19 @@ use std::path::{Path, PathBuf};
 use super::env::Env;
 
 /// One profile's (or services section's) properties.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Section {
     values: HashMap<String, String>,
     subsections: HashMap<String, HashMap<String, String>>,
+}
+
+/// Values may be secrets: show the keys only.
+impl std::fmt::Debug for Section {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut keys: Vec<&String> = self.values.keys().chain(self.subsections.keys()).collect();
+        keys.sort();
+        f.debug_struct("Section").field("keys", &keys).finish()
+    }
 }
 
 impl Section {
@@ -145,7 +154,10 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
             continue;
         }
         let Some((_, section)) = sections.last_mut() else {
-            return Err((number, format!("expected a [section] before {trimmed:?}")));
+            return Err((
+                number,
+                "expected a [section] before the first property".to_owned(),
+            ));
         };
         let indented = line.starts_with([' ', '\t']);
         if indented {
@@ -153,7 +165,11 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
                 if section.values.get(key).is_some_and(|v| v.is_empty()) {
                     // A sub-section line: `  inner = value`.
                     let (inner, value) = split_property(trimmed).ok_or_else(|| {
-                        (number, format!("expected `key = value`, got {trimmed:?}"))
+                        (
+                            number,
+                            "expected `key = value` (the line is not shown: it may hold a secret)"
+                                .to_owned(),
+                        )
                     })?;
                     section
                         .subsections
@@ -168,8 +184,12 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
                 continue;
             }
         }
-        let (key, value) = split_property(trimmed)
-            .ok_or_else(|| (number, format!("expected `key = value`, got {trimmed:?}")))?;
+        let (key, value) = split_property(trimmed).ok_or_else(|| {
+            (
+                number,
+                "expected `key = value` (the line is not shown: it may hold a secret)".to_owned(),
+            )
+        })?;
         section.values.insert(key.clone(), value);
         open_key = Some(key);
     }
