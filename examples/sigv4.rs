@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::sigv4::{self, Payload, SignableRequest, Signer, SigningParams};
+use appflow_lite::sigv4::{self, Signer, SigningParams};
 use support::raw_request::RawRequest;
 
 const USAGE: &str = "usage: sigv4 --region REGION --service SERVICE [--time YYYYMMDDTHHMMSSZ] [--no-normalize] [FILE]
@@ -69,17 +69,8 @@ fn run() -> Result<(), String> {
         None => options.time.unwrap_or_else(SystemTime::now),
     };
 
-    let headers: Vec<(&str, &str)> = raw
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let request = SignableRequest::new(
-        &raw.method,
-        &raw.target,
-        &headers,
-        Payload::Bytes(&raw.body),
-    );
+    let headers = raw.header_pairs();
+    let request = raw.signable(&headers);
     let params = SigningParams::new(&credentials, &options.region, &options.service, time)
         .normalize_path(options.normalize);
     let signed = Signer::new()

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::sigv4::{self, Payload, SignableRequest, Signer, SigningOutput, SigningParams};
+use appflow_lite::sigv4::{self, Signer, SigningOutput, SigningParams};
 use raw_request::RawRequest;
 
 const SUITE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/sigv4");
@@ -32,17 +32,8 @@ fn sign(
     normalize: bool,
     sign_body: bool,
 ) -> SigningOutput {
-    let headers: Vec<(&str, &str)> = raw
-        .headers
-        .iter()
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let request = SignableRequest::new(
-        &raw.method,
-        &raw.target,
-        &headers,
-        Payload::Bytes(&raw.body),
-    );
+    let headers = raw.header_pairs();
+    let request = raw.signable(&headers);
     let params = SigningParams::new(creds, region, service, time)
         .normalize_path(normalize)
         .content_sha256_header(sign_body);

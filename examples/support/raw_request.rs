@@ -4,6 +4,8 @@
 //!
 //! Shared by `examples/sigv4.rs` and the suite's loader test.
 
+use appflow_lite::sigv4::{Payload, SignableRequest};
+
 /// A request as written in a `.req` file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawRequest {
@@ -73,6 +75,24 @@ impl RawRequest {
             headers,
             body: body.to_vec(),
         })
+    }
+
+    /// The headers as borrowed pairs, the form the signer takes.
+    pub fn header_pairs(&self) -> Vec<(&str, &str)> {
+        self.headers
+            .iter()
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect()
+    }
+
+    /// The request to sign, over `headers` from [`header_pairs`](Self::header_pairs).
+    pub fn signable<'a>(&'a self, headers: &'a [(&'a str, &'a str)]) -> SignableRequest<'a> {
+        SignableRequest::new(
+            &self.method,
+            &self.target,
+            headers,
+            Payload::Bytes(&self.body),
+        )
     }
 
     /// The first value of header `name`, compared without case.
