@@ -9,6 +9,7 @@ use std::time::{Duration, SystemTime};
 use serde::de::DeserializeOwned;
 
 use crate::config::endpoint::{EndpointParams, resolve_endpoint};
+use crate::config::profile::ProfileFiles;
 use crate::config::{self, Env, Settings};
 use crate::credentials::{Credentials, DefaultChain, Imds, ProvideCredentials};
 use crate::error::Error;
@@ -388,9 +389,14 @@ impl ClientBuilder {
     /// Checks the settings and resolves the endpoint. Credentials are asked
     /// for only when a request is sent.
     pub fn build(self) -> Result<Client, Error> {
-        let settings = match &self.env {
-            Some(env) => Settings::resolve(env, self.profile.as_deref())?,
-            None => Settings::default(),
+        // The shared files are read once, for the settings and the chain.
+        let files = match &self.env {
+            Some(env) => Some(ProfileFiles::load(env).map_err(Error::InvalidConfig)?),
+            None => None,
+        };
+        let settings = match (&self.env, &files) {
+            (Some(env), Some(files)) => Settings::resolve(env, files, self.profile.as_deref())?,
+            _ => Settings::default(),
         };
         let region = self.region.or(settings.region).or_else(|| {
             // Instance metadata is the last resort, as in the SDKs.
@@ -434,7 +440,11 @@ impl ClientBuilder {
         let endpoint = endpoint.trim_end_matches('/').to_owned();
         let credentials = match (self.credentials, self.env) {
             (Some(provider), _) => provider,
-            (None, Some(env)) => Arc::new(DefaultChain::new(env, self.profile)),
+            (None, Some(env)) => Arc::new(DefaultChain::with_files(
+                env,
+                self.profile,
+                files.unwrap_or_default(),
+            )),
             (None, None) => Arc::new(Unconfigured),
         };
         let transport = Transport::new(

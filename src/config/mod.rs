@@ -22,10 +22,13 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// Reads `env` and the shared files for `profile` (else `AWS_PROFILE`,
+    /// Reads `env` and the shared `files` for `profile` (else `AWS_PROFILE`,
     /// else `default`), environment first, as the AWS CLI does.
-    pub fn resolve(env: &Env, profile: Option<&str>) -> Result<Settings, Error> {
-        let files = ProfileFiles::load(env).map_err(Error::InvalidConfig)?;
+    pub fn resolve(
+        env: &Env,
+        files: &ProfileFiles,
+        profile: Option<&str>,
+    ) -> Result<Settings, Error> {
         let name = profile
             .map(str::to_owned)
             .or_else(|| env.get("AWS_PROFILE"))
@@ -135,7 +138,10 @@ mod tests {
             "AWS_SHARED_CREDENTIALS_FILE".into(),
             dir.join("none").to_string_lossy().into_owned(),
         ));
-        let result = Settings::resolve(&Env::from_vars(all), profile);
+        let env = Env::from_vars(all);
+        let result = ProfileFiles::load(&env)
+            .map_err(Error::InvalidConfig)
+            .and_then(|files| Settings::resolve(&env, &files, profile));
         let _ = std::fs::remove_dir_all(dir);
         result
     }

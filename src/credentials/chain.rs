@@ -32,6 +32,17 @@ impl DefaultChain {
         }
     }
 
+    /// The chain with the shared files already read.
+    pub(crate) fn with_files(
+        env: Env,
+        profile: Option<String>,
+        files: ProfileFiles,
+    ) -> DefaultChain {
+        let chain = DefaultChain::new(env, profile);
+        let _ = chain.files.set(Ok(files));
+        chain
+    }
+
     /// The profile in use, and whether it was asked for by name.
     fn profile_name(&self) -> (String, bool) {
         match self.profile.clone().or_else(|| self.env.get("AWS_PROFILE")) {

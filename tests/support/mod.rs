@@ -212,8 +212,19 @@ pub fn example(name: &str) -> std::path::PathBuf {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
     let mut build = std::process::Command::new(cargo);
+    // The same packages as a plain `cargo test` (the default members), so
+    // features unify the same way and nothing is compiled twice.
     build
-        .args(["build", "--quiet", "--example", name])
+        .args([
+            "build",
+            "--quiet",
+            "-p",
+            "appflow-lite",
+            "-p",
+            "fake-appflow",
+            "--example",
+            name,
+        ])
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     if dir.ends_with("release") {
         build.arg("--release");
