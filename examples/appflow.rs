@@ -11,6 +11,7 @@
 //! 254 an error answer from AppFlow, 255 anything else.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use appflow_lite::operation::register_connector::RegisterConnectorInput;
 use appflow_lite::{Client, ClientBuilder, Error};
@@ -35,7 +36,9 @@ const REGISTER_CONNECTOR_USAGE: &str = "usage: appflow register-connector [optio
   --cli-input-json JSON|file://PATH      the whole input as one JSON object;
                                          options given beside it win
 Global options (before or after the operation):
-  --region REGION  --endpoint-url URL  --profile NAME";
+  --region REGION  --endpoint-url URL  --profile NAME
+  --cli-connect-timeout SECS  --cli-read-timeout SECS  (0: none)
+  --no-cli-pager  --no-paginate  --debug  (accepted; they change nothing here)";
 
 /// How a run ends: the AWS CLI's exit codes.
 enum Failure {
@@ -67,6 +70,19 @@ struct CommandLine {
     operation: Option<String>,
     options: Vec<(String, String)>,
     help: bool,
+    connect_timeout: Option<Option<Duration>>,
+    read_timeout: Option<Option<Duration>>,
+}
+
+/// `--cli-*-timeout` values: seconds, 0 for none (as in the AWS CLI).
+fn seconds(option: &str, value: &str) -> Result<Option<Duration>, Failure> {
+    match value.parse::<f64>() {
+        Ok(0.0) => Ok(None),
+        Ok(s) if s > 0.0 && s.is_finite() => Ok(Some(Duration::from_secs_f64(s))),
+        _ => Err(Failure::Usage(format!(
+            "--{option}: {value:?} is not a number of seconds"
+        ))),
+    }
 }
 
 fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
@@ -75,6 +91,14 @@ fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" || arg == "help" {
             line.help = true;
+            continue;
+        }
+        // The AWS CLI's switches that take no value; pagers and prompts do
+        // not exist here, so they change nothing.
+        if matches!(
+            arg.as_str(),
+            "--no-cli-pager" | "--no-paginate" | "--no-cli-auto-prompt" | "--debug"
+        ) {
             continue;
         }
         let Some(flag) = arg.strip_prefix("--") else {
@@ -99,6 +123,8 @@ fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
             "region" => line.region = Some(value),
             "endpoint-url" => line.endpoint_url = Some(value),
             "profile" => line.profile = Some(value),
+            "cli-connect-timeout" => line.connect_timeout = Some(seconds(&name, &value)?),
+            "cli-read-timeout" => line.read_timeout = Some(seconds(&name, &value)?),
             "output" if value == "json" => {}
             "output" => {
                 return Err(Failure::Usage(format!(
@@ -151,6 +177,12 @@ fn client(line: &CommandLine) -> Result<Client, Error> {
     }
     if let Some(url) = &line.endpoint_url {
         builder = builder.endpoint_url(url);
+    }
+    if let Some(timeout) = line.connect_timeout {
+        builder = builder.connect_timeout(timeout);
+    }
+    if let Some(timeout) = line.read_timeout {
+        builder = builder.attempt_timeout(timeout);
     }
     builder.build()
 }

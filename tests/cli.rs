@@ -302,3 +302,28 @@ fn exhausted_retries_name_the_retries_like_the_aws_cli() {
     );
     assert_eq!(server.requests().len(), 2);
 }
+
+#[test]
+fn aws_cli_switches_and_timeouts_are_understood() {
+    let server = RecordingServer::start(vec![Reply::json(200, "{}")]);
+    let (code, _, stderr) = run(appflow().args([
+        "--no-cli-pager",
+        "register-connector",
+        "--debug",
+        "--connector-label",
+        "sw",
+        "--cli-connect-timeout",
+        "5",
+        "--cli-read-timeout",
+        "0",
+        "--output",
+        "json",
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(server.requests()[0].body_json()["connectorLabel"], "sw");
+    let (code, _, stderr) =
+        run(appflow().args(["register-connector", "--cli-read-timeout", "soon"]));
+    assert_eq!(code, 252, "{stderr}");
+}
