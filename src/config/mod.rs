@@ -101,8 +101,11 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), String> {
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| format!("endpoint URL {url:?} must start with https:// or http://"))?;
     let authority = rest.split('/').next().unwrap_or("");
-    if authority.is_empty() || authority.contains(['@', ' ', '?', '#']) || rest.contains(['?', '#'])
-    {
+    if authority.contains('@') {
+        // Not quoted: user information may hold a password.
+        return Err("the endpoint URL must not carry user information (user@host)".to_owned());
+    }
+    if authority.is_empty() || authority.contains([' ', '?', '#']) || rest.contains(['?', '#']) {
         return Err(format!(
             "endpoint URL {url:?} is not a plain http(s)://host[:port][/path] URL"
         ));
@@ -260,5 +263,7 @@ mod tests {
         ] {
             assert!(check_endpoint_url(bad).is_err(), "{bad:?}");
         }
+        let err = check_endpoint_url("http://user:hunter2@host").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
     }
 }
