@@ -153,22 +153,27 @@ mod tests {
         let now = SystemTime::now();
         let old = expiring(now + Duration::from_secs(120)); // inside the margin, not expired
         cache.get_or_load(now, || Ok(old.clone())).unwrap();
+        let (refreshing, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
         let slow = {
             let cache = cache.clone();
             std::thread::spawn(move || {
                 cache.get_or_load(now, || {
-                    std::thread::sleep(Duration::from_millis(300));
+                    refreshing.0.send(()).unwrap();
+                    release.1.recv().unwrap(); // holds the refresh until the check is done
                     Ok(Credentials::new("NEW", "new"))
                 })
             })
         };
-        std::thread::sleep(Duration::from_millis(50));
-        let started = std::time::Instant::now();
+        refreshing.1.recv().unwrap();
         let got = cache
             .get_or_load(now, || panic!("a second refresh must not start"))
             .unwrap();
-        assert_eq!(got.access_key_id(), "ASIA");
-        assert!(started.elapsed() < Duration::from_millis(200));
+        assert_eq!(
+            got.access_key_id(),
+            "ASIA",
+            "the still-valid credentials, without waiting"
+        );
+        release.0.send(()).unwrap();
         assert_eq!(slow.join().unwrap().unwrap().access_key_id(), "NEW");
     }
 }
