@@ -64,6 +64,17 @@ fn env(dir: &TempDir, vars: &[(&str, &str)]) -> Env {
     Env::from_vars(all)
 }
 
+/// `env`, with instance metadata on and served by `server`.
+fn imds_env(dir: &TempDir, server: &RecordingServer) -> Env {
+    env(
+        dir,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
+        ],
+    )
+}
+
 fn rfc3339(time: SystemTime) -> String {
     let t = format_amz_date(time);
     format!(
@@ -350,16 +361,7 @@ fn imds_server() -> RecordingServer {
 fn imdsv2_fetches_a_session_token_first_and_uses_it() {
     let dir = TempDir::new();
     let server = imds_server();
-    let chain = DefaultChain::new(
-        env(
-            &dir,
-            &[
-                ("AWS_EC2_METADATA_DISABLED", "false"),
-                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
-            ],
-        ),
-        None,
-    );
+    let chain = DefaultChain::new(imds_env(&dir, &server), None);
     assert_eq!(key_id(&chain), "ASIAIMDS");
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
@@ -412,16 +414,7 @@ fn an_unanswering_metadata_service_gives_up_quickly() {
     let dir = TempDir::new();
     let server = RecordingServer::start(vec![Reply::Silence(Duration::from_secs(5))]);
     let started = std::time::Instant::now();
-    let chain = DefaultChain::new(
-        env(
-            &dir,
-            &[
-                ("AWS_EC2_METADATA_DISABLED", "false"),
-                ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
-            ],
-        ),
-        None,
-    );
+    let chain = DefaultChain::new(imds_env(&dir, &server), None);
     let err = chain.provide_credentials().unwrap_err();
     assert!(matches!(err, Error::MissingCredentials(_)), "{err}");
     // About one second per try, one retry.
@@ -477,14 +470,7 @@ fn region_comes_from_the_environment_then_the_profile_then_imds() {
             body: b"ca-west-1".to_vec(),
         },
     ]);
-    let imds_env = env(
-        &empty,
-        &[
-            ("AWS_EC2_METADATA_DISABLED", "false"),
-            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
-        ],
-    );
-    assert_eq!(build(imds_env).unwrap(), "ca-west-1");
+    assert_eq!(build(imds_env(&empty, &server)).unwrap(), "ca-west-1");
     assert_eq!(
         server.requests()[1].path,
         "/latest/meta-data/placement/region"
