@@ -6,13 +6,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, SystemTime};
 
-use serde::de::DeserializeOwned;
-
 use crate::config::endpoint::{EndpointParams, resolve_endpoint};
 use crate::config::profile::ProfileFiles;
 use crate::config::{self, Env, Settings};
 use crate::credentials::{Credentials, DefaultChain, Imds, ProvideCredentials};
 use crate::error::Error;
+use crate::json::FromJson;
 use crate::protocol::{self, SignedRequest};
 use crate::retry::{self, Retry, RetryConfig, RetryQuota};
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
@@ -95,15 +94,27 @@ impl Client {
         time: SystemTime,
         extra: &[(&'static str, String)],
     ) -> Result<SignedRequest, Error> {
-        let url = format!("{}{}", self.inner.endpoint, call.path);
-        let (host, path) = host_and_path(&url);
-        let mut signable = vec![
-            ("content-type", "application/json"),
-            ("host", host.as_str()),
-        ];
+        let mut url = format!("{}{}", self.inner.endpoint, call.path);
+        if !call.query.is_empty() {
+            url.push('?');
+            url.push_str(&call.query);
+        }
+        let (host, target) = host_and_path(&url);
+        // restJson1: a request without a body has no Content-Type either.
+        let content_type = call.body.as_ref().map(|_| "application/json");
+        let mut signable = Vec::with_capacity(3 + call.headers.len() + extra.len());
+        if let Some(content_type) = content_type {
+            signable.push(("content-type", content_type));
+        }
+        signable.push(("host", host.as_str()));
+        signable.extend(
+            call.headers
+                .iter()
+                .map(|(name, value)| (*name, value.as_str())),
+        );
         signable.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
-        let request =
-            SignableRequest::new(call.method, path, &signable, Payload::Bytes(&call.body));
+        let body = call.body.as_deref().unwrap_or_default();
+        let request = SignableRequest::new(call.method, target, &signable, Payload::Bytes(body));
         let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
         let signed = self
             .inner
@@ -111,10 +122,12 @@ impl Client {
             .sign(&request, &params)
             .map_err(|e| Error::InvalidConfig(e.to_string()))?;
 
-        let mut headers = vec![
-            ("Content-Type", "application/json".to_owned()),
-            ("User-Agent", USER_AGENT.to_owned()),
-        ];
+        let mut headers = Vec::with_capacity(8 + call.headers.len());
+        if let Some(content_type) = content_type {
+            headers.push(("Content-Type", content_type.to_owned()));
+        }
+        headers.push(("User-Agent", USER_AGENT.to_owned()));
+        headers.extend(call.headers.iter().cloned());
         headers.extend(extra.iter().cloned());
         headers.extend(
             signed
@@ -125,7 +138,7 @@ impl Client {
             method: call.method,
             url,
             headers,
-            body: call.body.clone(),
+            body: body.to_vec(),
         })
     }
 
@@ -142,7 +155,7 @@ impl Client {
     /// Sends `call`, retrying as the standard mode says, and reads its
     /// output or its error. Every attempt is signed afresh and carries the
     /// same body, so the same client token.
-    pub(crate) fn send<O: DeserializeOwned>(&self, call: &Call) -> Result<O, Error> {
+    pub(crate) fn send<O: FromJson>(&self, call: &Call) -> Result<O, Error> {
         let invocation_id =
             crate::token::uuid_v4().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let max = self.inner.retry.max_attempts;
@@ -197,7 +210,7 @@ impl Client {
     }
 
     /// One attempt: sign at the corrected time, send, classify.
-    fn attempt<O: DeserializeOwned>(
+    fn attempt<O: FromJson>(
         &self,
         call: &Call,
         headers: &[(&'static str, String)],
@@ -240,12 +253,19 @@ fn give_up(attempts: u32, quota_exhausted: bool, last: Error) -> Error {
     }
 }
 
-/// One operation's request before signing.
+/// One operation's request before signing, laid out as restJson1 says:
+/// the one place a request's parts are built (by the operation modules).
 #[derive(Debug, Clone)]
 pub(crate) struct Call {
     pub method: &'static str,
-    pub path: &'static str,
-    pub body: Vec<u8>,
+    /// The path, labels already percent-encoded.
+    pub path: String,
+    /// The query string without `?`, already encoded; empty for none.
+    pub query: String,
+    /// Headers bound to input members.
+    pub headers: Vec<(&'static str, String)>,
+    /// The JSON body; `None` sends no body and no `Content-Type`.
+    pub body: Option<Vec<u8>>,
 }
 
 /// Splits an `http(s)://authority/path` URL into the `host` header value

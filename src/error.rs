@@ -238,6 +238,8 @@ error_codes! {
     ServiceQuotaExceededException,
     /// Too many requests; slow down and retry (HTTP 429).
     ThrottlingException,
+    /// The flow cannot do what was asked, e.g. stop an on-demand flow (HTTP 400).
+    UnsupportedOperationException,
     /// The service rejected the input (HTTP 400).
     ValidationException,
 }

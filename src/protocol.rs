@@ -3,9 +3,9 @@
 
 use std::time::{Duration, SystemTime};
 
-use serde::de::DeserializeOwned;
-
 use crate::error::{Error, ErrorCode, ServiceError};
+use crate::json::{FromJson, Json};
+use crate::path::At;
 
 /// A signed request, ready for the transport (or for inspection).
 #[derive(Clone, PartialEq, Eq)]
@@ -66,9 +66,32 @@ impl HttpResponse {
     }
 }
 
+/// Appends a path label: everything but RFC 3986's unreserved characters
+/// is percent-encoded, `/` and `:` in an ARN included (botocore does the same).
+pub(crate) fn push_label(path: &mut String, value: &str) {
+    crate::sigv4::push_encoded(path, value.as_bytes(), false);
+}
+
+/// Appends `name=value` to a query string, both percent-encoded.
+pub(crate) fn push_query(query: &mut String, name: &str, value: &str) {
+    if !query.is_empty() {
+        query.push('&');
+    }
+    crate::sigv4::push_encoded(query, name.as_bytes(), false);
+    query.push('=');
+    crate::sigv4::push_encoded(query, value.as_bytes(), false);
+}
+
+/// A body as compact JSON.
+pub(crate) fn json_body(body: &Json) -> Vec<u8> {
+    // Writing a `Json` into memory cannot fail: its keys are strings.
+    serde_json::to_vec(body).unwrap_or_default()
+}
+
 /// Reads a 2xx answer's JSON body into the operation's output. Unknown
-/// members are ignored (AWS adds them); an empty body is an empty object.
-pub(crate) fn parse_output<T: DeserializeOwned>(response: &HttpResponse) -> Result<T, Error> {
+/// members are ignored (AWS adds them); an empty body is an empty object; a
+/// member of the wrong type is an error that names it.
+pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Error> {
     let invalid = |reason: String| Error::InvalidResponse {
         status: response.status,
         reason,
@@ -84,7 +107,9 @@ pub(crate) fn parse_output<T: DeserializeOwned>(response: &HttpResponse) -> Resu
     } else {
         &response.body
     };
-    serde_json::from_slice(body)
+    let value: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| invalid(format!("the body is not JSON: {e}")))?;
+    T::from_json(&value, At::OUTPUT)
         .map_err(|e| invalid(format!("the body is not the expected JSON: {e}")))
 }
 
@@ -291,20 +316,16 @@ mod tests {
 
     #[test]
     fn outputs_ignore_unknown_members_and_reject_garbage() {
-        #[derive(serde::Deserialize, Debug)]
-        struct Out {
-            #[serde(rename = "connectorArn")]
-            arn: Option<String>,
-        }
+        type Out = crate::operation::register_connector::RegisterConnectorOutput;
         let ok: Out = parse_output(&response(
             200,
             &[],
             r#"{"connectorArn":"arn:x","later":[1]}"#,
         ))
         .unwrap();
-        assert_eq!(ok.arn.as_deref(), Some("arn:x"));
+        assert_eq!(ok.connector_arn(), Some("arn:x"));
         let empty: Out = parse_output(&response(200, &[], "")).unwrap();
-        assert_eq!(empty.arn, None);
+        assert_eq!(empty.connector_arn(), None);
         for bad in ["{", "[]", "{\"connectorArn\":5}", "\u{0}"] {
             let err = parse_output::<Out>(&response(200, &[], bad)).unwrap_err();
             assert!(
@@ -312,6 +333,13 @@ mod tests {
                 "{bad:?}: {err}"
             );
         }
+        let wrong = parse_output::<Out>(&response(200, &[], r#"{"connectorArn":5}"#)).unwrap_err();
+        assert!(
+            wrong
+                .to_string()
+                .contains("connectorArn: expected a string, found a number"),
+            "{wrong}"
+        );
         let mut huge = response(200, &[], "{");
         huge.truncated = true;
         assert!(matches!(

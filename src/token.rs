@@ -8,6 +8,15 @@ pub(crate) fn uuid_v4() -> Result<String, getrandom::Error> {
     Ok(format_v4(bytes))
 }
 
+/// A new idempotency token, for a call given none.
+pub(crate) fn client_token() -> Result<String, crate::Error> {
+    uuid_v4().map_err(|e| {
+        crate::Error::Io(std::io::Error::other(format!(
+            "no randomness for a client token: {e}"
+        )))
+    })
+}
+
 /// Sets the version and variant bits of RFC 9562 and formats the UUID.
 fn format_v4(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40; // version 4

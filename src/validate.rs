@@ -2,10 +2,12 @@
 //! invalid input fails before a byte is sent.
 //!
 //! Smithy semantics: lengths count Unicode scalar values, and patterns are
-//! *not* anchored: a value passes when the pattern matches anywhere in it.
-//! The few patterns needed are matched by hand rather than with a regex crate.
+//! *not* anchored: a value passes when the pattern matches anywhere in it
+//! (see [`crate::pattern`]). The generated shapes call these checks.
 
 use std::fmt;
+
+use crate::path::At;
 
 /// Which constraint a value broke.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,6 +23,24 @@ pub enum Rule {
         max: usize,
         /// The value's length in Unicode characters.
         actual: usize,
+    },
+    /// The list or map has `actual` items, outside `min..=max`.
+    Count {
+        /// The fewest items allowed.
+        min: usize,
+        /// The most items allowed.
+        max: usize,
+        /// How many it has.
+        actual: usize,
+    },
+    /// The number is outside `min..=max`.
+    Range {
+        /// The smallest value allowed.
+        min: i64,
+        /// The largest value allowed.
+        max: i64,
+        /// The value given.
+        actual: i64,
     },
     /// The value does not match the model's pattern (given as written there).
     Pattern(&'static str),
@@ -66,6 +86,12 @@ impl fmt::Display for InvalidInput {
                     "{field} must be {min} to {max} characters long, not {actual}"
                 )
             }
+            Rule::Count { min, max, actual } => {
+                write!(f, "{field} must have {min} to {max} items, not {actual}")
+            }
+            Rule::Range { min, max, actual } => {
+                write!(f, "{field} must be between {min} and {max}, not {actual}")
+            }
             Rule::Pattern(pattern) => write!(f, "{field} must match the pattern {pattern}"),
             Rule::Enum(values) => write!(f, "{field} must be one of: {}", values.join(", ")),
         }
@@ -74,80 +100,92 @@ impl fmt::Display for InvalidInput {
 
 impl std::error::Error for InvalidInput {}
 
+/// Implemented by every shape with a constraint somewhere inside it.
+pub(crate) trait Validate {
+    /// Checks every constraint of the model, members in model order.
+    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput>;
+}
+
+impl<T: Validate> Validate for Option<T> {
+    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
+        self.as_ref().map_or(Ok(()), |value| value.validate_at(at))
+    }
+}
+
+/// A model enum: `Unknown` values are refused before sending.
+pub(crate) trait ModelEnum {
+    /// The values the model lists.
+    const VALUES: &'static [&'static str];
+    /// Whether this value is not one of [`VALUES`](Self::VALUES).
+    fn is_unknown(&self) -> bool;
+}
+
+/// Checks that a member is set.
+pub(crate) fn required<T>(value: &Option<T>, at: At<'_>) -> Result<(), InvalidInput> {
+    match value {
+        Some(_) => Ok(()),
+        None => Err(InvalidInput::new(at.to_string(), Rule::Required)),
+    }
+}
+
 /// Checks a string's length in Unicode characters.
-pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result<(), InvalidInput> {
+pub(crate) fn length(value: &str, min: usize, max: usize, at: At<'_>) -> Result<(), InvalidInput> {
     let actual = value.chars().count();
     if (min..=max).contains(&actual) {
         Ok(())
     } else {
-        Err(InvalidInput::new(field, Rule::Length { min, max, actual }))
+        Err(InvalidInput::new(
+            at.to_string(),
+            Rule::Length { min, max, actual },
+        ))
     }
 }
 
-/// Checks `value` against a pattern, given as a matcher and its text.
-pub(crate) fn pattern(
-    field: &str,
-    value: &str,
-    matches: fn(&str) -> bool,
-    text: &'static str,
-) -> Result<(), InvalidInput> {
-    if matches(value) {
+/// Checks how many items a list or map holds.
+pub(crate) fn count(actual: usize, min: usize, max: usize, at: At<'_>) -> Result<(), InvalidInput> {
+    if (min..=max).contains(&actual) {
         Ok(())
     } else {
-        Err(InvalidInput::new(field, Rule::Pattern(text)))
+        Err(InvalidInput::new(
+            at.to_string(),
+            Rule::Count { min, max, actual },
+        ))
     }
 }
 
-/// Checks that an optional member is set.
-pub(crate) fn required<'a, T: ?Sized>(
-    field: &str,
-    value: Option<&'a T>,
-) -> Result<&'a T, InvalidInput> {
-    value.ok_or_else(|| InvalidInput::new(field, Rule::Required))
+/// Checks a number against the model's range.
+pub(crate) fn range(value: i64, min: i64, max: i64, at: At<'_>) -> Result<(), InvalidInput> {
+    if (min..=max).contains(&value) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(
+            at.to_string(),
+            Rule::Range {
+                min,
+                max,
+                actual: value,
+            },
+        ))
+    }
 }
 
-/// `\w` in the model's patterns: ASCII letters, digits and `_`.
-fn is_word(c: char) -> bool {
-    c.is_ascii_alphanumeric() || c == '_'
+/// Checks that the pattern matches somewhere in `value` (Smithy patterns
+/// are not anchored).
+pub(crate) fn pattern(value: &str, pattern: &'static str, at: At<'_>) -> Result<(), InvalidInput> {
+    if crate::pattern::search(pattern, value) {
+        Ok(())
+    } else {
+        Err(InvalidInput::new(at.to_string(), Rule::Pattern(pattern)))
+    }
 }
 
-/// `[a-zA-Z0-9][\w!@#.-]+`, somewhere in the value.
-pub(crate) fn matches_connector_label(value: &str) -> bool {
-    let chars: Vec<char> = value.chars().collect();
-    chars.windows(2).any(|pair| {
-        pair[0].is_ascii_alphanumeric() && (is_word(pair[1]) || "!@#.-".contains(pair[1]))
-    })
-}
-
-/// `[ -~]+`, somewhere in the value: at least one printable ASCII character.
-pub(crate) fn matches_client_token(value: &str) -> bool {
-    value.chars().any(|c| (' '..='~').contains(&c))
-}
-
-/// `arn:aws:.*:.*:[0-9]+:.*`, somewhere in the value.
-///
-/// `.` does not match line terminators, so the whole match lies on one line:
-/// after `arn:aws:` there must be a `:`, later a `:` followed by digits and
-/// another `:`.
-pub(crate) fn matches_arn(value: &str) -> bool {
-    value
-        .split(['\n', '\r', '\u{85}', '\u{2028}', '\u{2029}'])
-        .any(|line| {
-            line.match_indices("arn:aws:").any(|(start, prefix)| {
-                let rest = &line[start + prefix.len()..];
-                let Some(first_colon) = rest.find(':') else {
-                    return false;
-                };
-                let after = &rest[first_colon + 1..];
-                after.match_indices(':').any(|(i, _)| {
-                    let digits = after[i + 1..]
-                        .bytes()
-                        .take_while(u8::is_ascii_digit)
-                        .count();
-                    digits > 0 && after[i + 1 + digits..].starts_with(':')
-                })
-            })
-        })
+/// Checks that an enum value is one the model lists.
+pub(crate) fn known<E: ModelEnum>(value: &E, at: At<'_>) -> Result<(), InvalidInput> {
+    if value.is_unknown() {
+        Err(InvalidInput::new(at.to_string(), Rule::Enum(E::VALUES)))
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -156,8 +194,9 @@ mod tests {
 
     #[test]
     fn lengths_count_characters_not_bytes() {
-        assert!(length("f", &"é".repeat(256), 0, 256).is_ok());
-        let err = length("f", &"é".repeat(257), 0, 256).unwrap_err();
+        let at = At::INPUT.member("f");
+        assert!(length(&"é".repeat(256), 0, 256, at).is_ok());
+        let err = length(&"é".repeat(257), 0, 256, at).unwrap_err();
         assert_eq!(
             err.rule(),
             &Rule::Length {
@@ -170,50 +209,36 @@ mod tests {
             err.to_string(),
             "f must be 0 to 256 characters long, not 257"
         );
-        assert!(length("f", "", 1, 256).is_err());
+        assert!(length("", 1, 256, at).is_err());
     }
 
     #[test]
-    fn connector_label_pattern_matches_anywhere() {
-        for ok in ["my-conn", "a1", "x.y", "  ab  ", "é-a_b", "-a#"] {
-            assert!(matches_connector_label(ok), "{ok:?}");
-        }
-        for bad in ["", "a", "-_-", "a ", "é", "a b c", "!!"] {
-            assert!(!matches_connector_label(bad), "{bad:?}");
-        }
-    }
-
-    #[test]
-    fn client_token_needs_one_printable_ascii_character() {
-        assert!(matches_client_token("a"));
-        assert!(matches_client_token("\u{7f}~"));
-        assert!(matches_client_token(" "));
-        assert!(!matches_client_token("\u{7f}"));
-        assert!(!matches_client_token("ééé"));
-        assert!(!matches_client_token("\t\n"));
-    }
-
-    #[test]
-    fn arn_pattern_follows_the_model() {
-        for ok in [
-            "arn:aws:lambda:us-east-1:123456789012:function:f",
-            "arn:aws:::1:",
-            "prefix arn:aws:x:y:42:z",
-            "arn:aws:a:b:c:9:",
-            "bad\narn:aws:l:r:1:f",
-        ] {
-            assert!(matches_arn(ok), "{ok:?}");
-        }
-        for bad in [
-            "",
-            "arn:aws:lambda:us-east-1:function:f",
-            "arn:aws-cn:lambda:r:1:f",
-            "arn:aws:l:r:12x:f",
-            "arn:aws::1:",
-            "arn:aws:l\n:r:1:f",
-        ] {
-            assert!(!matches_arn(bad), "{bad:?}");
-        }
+    fn counts_ranges_and_patterns_name_the_member() {
+        let list = At::INPUT.member("tagKeys");
+        assert_eq!(
+            count(51, 0, 50, list).unwrap_err().to_string(),
+            "tagKeys must have 0 to 50 items, not 51"
+        );
+        let item = list.index(3);
+        assert_eq!(
+            pattern("aws:x", r"^(?!aws:)[a-zA-Z+-=._:/]+$", item)
+                .unwrap_err()
+                .field(),
+            "tagKeys[3]"
+        );
+        assert_eq!(
+            range(0, 1, 100, At::INPUT.member("maxResults"))
+                .unwrap_err()
+                .to_string(),
+            "maxResults must be between 1 and 100, not 0"
+        );
+        assert!(range(100, 1, 100, list).is_ok());
+        assert_eq!(
+            required::<String>(&None, At::INPUT.member("a"))
+                .unwrap_err()
+                .rule(),
+            &Rule::Required
+        );
     }
 
     #[test]

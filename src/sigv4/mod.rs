@@ -43,6 +43,7 @@ pub use crate::time::parse_amz_date;
 pub fn format_amz_date(time: SystemTime) -> String {
     ascii(&crate::time::amz_date(time)).to_owned()
 }
+pub(crate) use canonical::push_encoded;
 use key::KeyCache;
 
 const ALGORITHM: &str = "AWS4-HMAC-SHA256";

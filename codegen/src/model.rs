@@ -1,0 +1,398 @@
+//! Reading AWS's model: shapes, their Rust names and types, constraints.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+/// AppFlow's model, with what the writers ask of it.
+pub struct Model {
+    pub shapes: serde_json::Map<String, Value>,
+    pub operations: serde_json::Map<String, Value>,
+    /// Each structure's member names in the model's order.
+    member_order: BTreeMap<String, Vec<String>>,
+}
+
+/// A member of a structure, as the writers need it.
+pub struct Member<'m> {
+    /// The name on the wire (`connectorLabel`).
+    pub name: &'m str,
+    /// The Rust field name (`connector_label`).
+    pub field: String,
+    /// The shape it targets.
+    pub target: &'m str,
+    pub required: bool,
+    /// `uri`, `querystring` or `header`; `None` for the body.
+    pub location: Option<&'m str>,
+    pub idempotency_token: bool,
+}
+
+impl Model {
+    pub fn load(service: &str) -> Model {
+        let model: Value = serde_json::from_str(service).expect("the model is JSON");
+        let object = |key: &str| model[key].as_object().expect("model section").clone();
+        Model {
+            shapes: object("shapes"),
+            operations: object("operations"),
+            member_order: crate::order::member_orders(service),
+        }
+    }
+
+    pub fn shape(&self, name: &str) -> &Value {
+        &self.shapes[name]
+    }
+
+    pub fn kind(&self, name: &str) -> &str {
+        self.shape(name)["type"].as_str().expect("shape type")
+    }
+
+    pub fn is_enum(&self, name: &str) -> bool {
+        self.shape(name).get("enum").is_some()
+    }
+
+    pub fn enum_values(&self, name: &str) -> Vec<&str> {
+        self.shape(name)["enum"]
+            .as_array()
+            .expect("enum values")
+            .iter()
+            .map(|v| v.as_str().expect("enum value"))
+            .collect()
+    }
+
+    pub fn is_sensitive(&self, name: &str) -> bool {
+        self.shape(name)["sensitive"].as_bool().unwrap_or(false)
+    }
+
+    pub fn list_member(&self, name: &str) -> &str {
+        self.shape(name)["member"]["shape"]
+            .as_str()
+            .expect("list member")
+    }
+
+    pub fn map_key(&self, name: &str) -> &str {
+        self.shape(name)["key"]["shape"].as_str().expect("map key")
+    }
+
+    pub fn map_value(&self, name: &str) -> &str {
+        self.shape(name)["value"]["shape"]
+            .as_str()
+            .expect("map value")
+    }
+
+    /// A structure's members in the model's order.
+    pub fn members(&self, name: &str) -> Vec<Member<'_>> {
+        let shape = self.shape(name);
+        let required: BTreeSet<&str> = shape["required"]
+            .as_array()
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        let members = shape["members"].as_object().expect("structure members");
+        self.member_order[name]
+            .iter()
+            .map(|member| (member, &members[member]))
+            .map(|(member, spec)| Member {
+                name: member,
+                field: field_name(member),
+                target: spec["shape"].as_str().expect("member shape"),
+                required: required.contains(member.as_str()),
+                location: spec["location"].as_str(),
+                idempotency_token: spec["idempotencyToken"].as_bool().unwrap_or(false),
+            })
+            .collect()
+    }
+
+    /// Whether any part of the shape is sensitive (a secret to redact).
+    pub fn contains_sensitive(&self, name: &str) -> bool {
+        self.is_sensitive(name)
+            || match self.kind(name) {
+                "list" => self.contains_sensitive(self.list_member(name)),
+                "map" => {
+                    self.contains_sensitive(self.map_key(name))
+                        || self.contains_sensitive(self.map_value(name))
+                }
+                _ => false,
+            }
+    }
+
+    /// Whether validating a value of this shape can fail (the model has no
+    /// recursive shapes, so plain recursion ends).
+    pub fn has_checks(&self, name: &str) -> bool {
+        let shape = self.shape(name);
+        let bounded = shape.get("min").is_some() || shape.get("max").is_some();
+        match self.kind(name) {
+            "string" => bounded || binding_pattern(shape).is_some() || self.is_enum(name),
+            "integer" | "long" => bounded,
+            "list" => bounded || self.has_checks(self.list_member(name)),
+            "map" => {
+                bounded
+                    || self.has_checks(self.map_key(name))
+                    || self.has_checks(self.map_value(name))
+            }
+            "structure" => self
+                .members(name)
+                .iter()
+                .any(|m| m.required || m.location == Some("uri") || self.has_checks(m.target)),
+            _ => false,
+        }
+    }
+
+    /// The Rust type of a value of this shape.
+    pub fn rust_type(&self, name: &str) -> String {
+        match self.kind(name) {
+            "string" if self.is_enum(name) => type_name(name),
+            "string" => "String".into(),
+            "boolean" => "bool".into(),
+            "integer" => "i32".into(),
+            "long" => "i64".into(),
+            "double" => "f64".into(),
+            "timestamp" => "SystemTime".into(),
+            "list" => format!("Vec<{}>", self.rust_type(self.list_member(name))),
+            "map" => format!(
+                "BTreeMap<{}, {}>",
+                self.rust_type(self.map_key(name)),
+                self.rust_type(self.map_value(name))
+            ),
+            "structure" => type_name(name),
+            other => panic!("unsupported shape type {other} ({name})"),
+        }
+    }
+
+    /// Every shape reachable from `roots`.
+    pub fn reachable<'a>(&'a self, roots: impl IntoIterator<Item = &'a str>) -> BTreeSet<&'a str> {
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<&str> = roots.into_iter().collect();
+        while let Some(name) = todo.pop() {
+            if !seen.insert(name) {
+                continue;
+            }
+            match self.kind(name) {
+                "structure" => todo.extend(self.members(name).iter().map(|m| m.target)),
+                "list" => todo.push(self.list_member(name)),
+                "map" => todo.extend([self.map_key(name), self.map_value(name)]),
+                _ => {}
+            }
+        }
+        seen
+    }
+
+    /// Operations by name, with their input and output shapes.
+    pub fn operation_names(&self) -> Vec<&str> {
+        self.operations.keys().map(String::as_str).collect()
+    }
+
+    pub fn input_of(&self, op: &str) -> &str {
+        self.operations[op]["input"]["shape"]
+            .as_str()
+            .expect("input")
+    }
+
+    pub fn output_of(&self, op: &str) -> &str {
+        self.operations[op]["output"]["shape"]
+            .as_str()
+            .expect("output")
+    }
+
+    pub fn http(&self, op: &str) -> (&str, &str) {
+        let http = &self.operations[op]["http"];
+        (
+            http["method"].as_str().expect("method"),
+            http["requestUri"].as_str().expect("uri"),
+        )
+    }
+
+    pub fn errors(&self, op: &str) -> Vec<&str> {
+        self.operations[op]["errors"]
+            .as_array()
+            .map(|e| e.iter().filter_map(|e| e["shape"].as_str()).collect())
+            .unwrap_or_default()
+    }
+
+    /// The shapes only operations' inputs and outputs are made of.
+    pub fn is_operation_shape(&self, name: &str) -> bool {
+        self.operation_names()
+            .iter()
+            .any(|op| self.input_of(op) == name || self.output_of(op) == name)
+    }
+
+    /// Structures and enums used by operations, by the module they go in.
+    pub fn shape_groups(&self) -> BTreeMap<String, Vec<&str>> {
+        let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for op in self.operation_names() {
+            let roots = [self.input_of(op), self.output_of(op)];
+            for shape in self.reachable(roots) {
+                users.entry(shape).or_default().insert(op_area(op));
+            }
+        }
+        let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for (shape, areas) in users {
+            let generated = match self.kind(shape) {
+                "structure" => !self.is_operation_shape(shape),
+                "string" => self.is_enum(shape),
+                _ => false,
+            };
+            if !generated {
+                continue;
+            }
+            let group = match connector_prefix(shape) {
+                Some(prefix) => format!("connectors/{}", field_name(prefix)),
+                None if areas.len() == 1 => areas.into_iter().next().unwrap().to_owned(),
+                None => "common".to_owned(),
+            };
+            groups.entry(group).or_default().push(shape);
+        }
+        groups
+    }
+}
+
+/// The part of the API an operation belongs to, for grouping shapes.
+fn op_area(op: &str) -> &'static str {
+    if op.contains("ConnectorProfile") {
+        "connector_profile"
+    } else if op.contains("Flow") {
+        "flow"
+    } else if op.contains("Tag") {
+        "tagging"
+    } else {
+        "connector"
+    }
+}
+
+/// Connectors whose shapes get a file of their own under `types/connectors/`.
+const CONNECTORS: &[&str] = &[
+    "Amplitude",
+    "CustomConnector",
+    "CustomerProfiles",
+    "Datadog",
+    "Dynatrace",
+    "EventBridge",
+    "GoogleAnalytics",
+    "Honeycode",
+    "InforNexus",
+    "LookoutMetrics",
+    "Marketo",
+    "Pardot",
+    "Redshift",
+    "SAPOData",
+    "Salesforce",
+    "ServiceNow",
+    "Singular",
+    "Slack",
+    "Snowflake",
+    "S3",
+    "Trendmicro",
+    "Upsolver",
+    "Veeva",
+    "Zendesk",
+];
+
+fn connector_prefix(shape: &str) -> Option<&'static str> {
+    CONNECTORS.iter().copied().find(|prefix| {
+        shape.starts_with(prefix)
+            && shape[prefix.len()..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_uppercase())
+    })
+}
+
+/// The pattern of a string shape, unless it can never fail: an unanchored
+/// pattern that is one repeated class (`[\s\w/!@#+=.-]*`, `.*`) matches the
+/// empty string, so it matches somewhere in every value.
+pub fn binding_pattern(shape: &Value) -> Option<&str> {
+    let pattern = shape["pattern"].as_str()?;
+    let one_atom = pattern == ".*"
+        || (pattern.starts_with('[')
+            && pattern.ends_with("]*")
+            && !pattern[1..pattern.len() - 2].contains(']'));
+    (!one_atom).then_some(pattern)
+}
+
+/// `connectorLabel` -> `connector_label`, `oAuth2Defaults` -> `o_auth2_defaults`,
+/// `type` -> `r#type`.
+pub fn field_name(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_ascii_lowercase());
+            if prev.is_ascii_lowercase()
+                || prev.is_ascii_digit()
+                || (prev.is_ascii_uppercase() && next_lower)
+            {
+                out.push('_');
+            }
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    match out.as_str() {
+        "type" | "match" | "ref" | "self" | "mod" | "use" | "fn" | "struct" | "enum" | "impl" => {
+            format!("r#{out}")
+        }
+        _ => out,
+    }
+}
+
+/// A shape's Rust type name: the model's, which is already UpperCamelCase.
+pub fn type_name(name: &str) -> String {
+    name.to_owned()
+}
+
+/// An enum value's variant name: `EQUAL_TO` -> `EqualTo`, `Map_all` ->
+/// `MapAll`; words already in mixed case are kept (`SAPOData`).
+pub fn variant_name(value: &str) -> String {
+    let mut out = String::new();
+    for word in value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+    {
+        let all_upper = word.chars().all(|c| !c.is_ascii_lowercase());
+        let mut chars = word.chars();
+        let first = chars.next().expect("non-empty word").to_ascii_uppercase();
+        out.push(first);
+        if all_upper {
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.extend(chars);
+        }
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+/// `DescribeConnectorProfiles` -> `describe-connector-profiles`.
+pub fn kebab_name(op: &str) -> String {
+    field_name(op).replace('_', "-")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_follow_the_sdks() {
+        assert_eq!(field_name("connectorLabel"), "connector_label");
+        assert_eq!(field_name("oAuth2Defaults"), "o_auth2_defaults");
+        assert_eq!(field_name("type"), "r#type");
+        assert_eq!(field_name("SAPOData"), "sapo_data");
+        assert_eq!(field_name("S3"), "s3");
+        assert_eq!(variant_name("EQUAL_TO"), "EqualTo");
+        assert_eq!(variant_name("Map_all"), "MapAll");
+        assert_eq!(variant_name("SAPOData"), "SAPOData");
+        assert_eq!(variant_name("LAMBDA"), "Lambda");
+        assert_eq!(kebab_name("ListTagsForResource"), "list-tags-for-resource");
+    }
+
+    #[test]
+    fn only_patterns_that_can_fail_are_checked() {
+        let p = |p: &str| serde_json::json!({ "pattern": p });
+        assert_eq!(binding_pattern(&p(".*")), None);
+        assert_eq!(binding_pattern(&p(r"[\s\w/!@#+=.-]*")), None);
+        assert_eq!(binding_pattern(&p(r"\S+")), Some(r"\S+"));
+        assert_eq!(
+            binding_pattern(&p(r"^[a-zA-Z0-9_]*$")),
+            Some(r"^[a-zA-Z0-9_]*$")
+        );
+    }
+}

@@ -1,0 +1,394 @@
+//! Rust for one operation: input, output, the request it makes, the
+//! fluent builder `Client` hands out, and a paginator where it pages.
+
+use std::fmt::Write;
+
+use crate::model::{Model, field_name, type_name};
+use crate::shapes::{Role, setters, write_structure};
+
+/// What each operation does, in this crate's words.
+pub fn summary(op: &str) -> &'static str {
+    match op {
+        "CancelFlowExecutions" => "Cancels running executions of a flow.",
+        "CreateConnectorProfile" => {
+            "Creates a connector profile: the connection settings and credentials a flow uses to reach an application."
+        }
+        "CreateFlow" => "Creates a flow, which moves data from a source to a destination.",
+        "DeleteConnectorProfile" => "Deletes a connector profile.",
+        "DeleteFlow" => "Deletes a flow.",
+        "DescribeConnector" => "Describes one connector, built in or custom.",
+        "DescribeConnectorEntity" => {
+            "Describes the fields of one entity (an object such as an account) of a connector."
+        }
+        "DescribeConnectorProfiles" => "Describes connector profiles, a page at a time.",
+        "DescribeConnectors" => "Describes the connectors of the given types, a page at a time.",
+        "DescribeFlow" => "Describes a flow.",
+        "DescribeFlowExecutionRecords" => "Reads a flow's past runs, a page at a time.",
+        "ListConnectorEntities" => {
+            "Lists the entities a connector can read or write, a page at a time."
+        }
+        "ListConnectors" => {
+            "Lists the custom connectors registered in the account, a page at a time."
+        }
+        "ListFlows" => "Lists the account's flows, a page at a time.",
+        "ListTagsForResource" => "Lists the tags of a flow, connector or connector profile.",
+        "RegisterConnector" => "Registers a custom connector whose code runs in your account.",
+        "ResetConnectorMetadataCache" => {
+            "Drops the metadata AppFlow cached for a connector, so it is read afresh."
+        }
+        "StartFlow" => {
+            "Runs an on-demand flow now, or activates a scheduled or event-triggered one."
+        }
+        "StopFlow" => "Deactivates a scheduled or event-triggered flow.",
+        "TagResource" => "Adds tags to a flow, connector or connector profile.",
+        "UnregisterConnector" => "Unregisters a custom connector.",
+        "UntagResource" => "Removes tags from a flow, connector or connector profile.",
+        "UpdateConnectorProfile" => "Changes a connector profile's settings or credentials.",
+        "UpdateConnectorRegistration" => {
+            "Updates a custom connector's registration, e.g. to a new Lambda function version."
+        }
+        "UpdateFlow" => "Changes a flow's source, destination, tasks or trigger.",
+        other => panic!("no summary written for {other}: add one in codegen/src/operations.rs"),
+    }
+}
+
+/// How an operation pages, when it does.
+pub struct Paging<'m> {
+    /// The one list of items, when there is exactly one.
+    pub items: Option<(&'m str, String)>,
+    /// Every member that collects results across pages.
+    pub result_keys: Vec<&'m str>,
+}
+
+/// Operations with `nextToken` in and out page (botocore's paginator file
+/// for AppFlow is empty, so this is read off the shapes).
+pub fn paging<'m>(model: &'m Model, op: &str) -> Option<Paging<'m>> {
+    let has_token = |shape: &str| model.members(shape).iter().any(|m| m.name == "nextToken");
+    let output = model.output_of(op);
+    if !has_token(model.input_of(op)) || !has_token(output) {
+        return None;
+    }
+    let members = model.members(output);
+    let result_keys: Vec<&str> = members
+        .iter()
+        .filter(|m| matches!(model.kind(m.target), "list" | "map"))
+        .map(|m| m.name)
+        .collect();
+    let lists: Vec<_> = members
+        .iter()
+        .filter(|m| model.kind(m.target) == "list")
+        .collect();
+    let items = match lists.as_slice() {
+        [one] => Some((one.name, model.rust_type(model.list_member(one.target)))),
+        _ => None,
+    };
+    Some(Paging { items, result_keys })
+}
+
+pub fn write_operation(model: &Model, op: &str) -> String {
+    let (method, uri) = model.http(op);
+    let input_shape = model.input_of(op);
+    let output_shape = model.output_of(op);
+    let input = format!("{op}Input");
+    let output = format!("{op}Output");
+    let fn_name = field_name(op);
+    let members = model.members(input_shape);
+    let errors = model
+        .errors(op)
+        .iter()
+        .map(|e| format!("[`{e}`](crate::ErrorCode::{e})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+
+    let mut out = String::new();
+    writeln!(
+        out,
+        "//! `{op}` (`{method} {uri}`): {}\n//!\n//! AppFlow answers its errors with {errors}.\n//! See [`{op}`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_{op}.html) in AWS's API reference.\n",
+        lowercase_first(summary(op))
+    )
+    .unwrap();
+    out.push_str(&imports(model, op, &[input_shape, output_shape]));
+    out.push_str(&write_structure(model, input_shape, &input, Role::Input));
+    out.push_str(&input_impl(model, op, &input, method, uri));
+    out.push_str(&write_structure(model, output_shape, &output, Role::Output));
+
+    let builder = format!("{op}FluentBuilder");
+    writeln!(
+        out,
+        r#"impl Client {{
+/// {summary} Set the input, then [`send`]({builder}::send).
+pub fn {fn_name}(&self) -> {builder}<'_> {{
+{builder} {{ client: self, input: {input}::default() }}
+}}
+}}
+
+/// Sets `{op}`'s input and sends it.
+#[derive(Debug, Clone)]
+pub struct {builder}<'a> {{
+client: &'a Client,
+input: {input},
+}}
+
+impl<'a> {builder}<'a> {{"#,
+        summary = summary(op),
+    )
+    .unwrap();
+    for m in &members {
+        out.push_str(&setters(model, m, "input"));
+    }
+    writeln!(
+        out,
+        r#"/// Replaces the whole input, e.g. one parsed from JSON.
+pub fn set_input(mut self, input: {input}) -> Self {{ self.input = input; self }}
+
+/// The input as set so far.
+pub fn as_input(&self) -> &{input} {{ &self.input }}
+
+/// Validates the input and sends it, retrying as the client's retry
+/// settings say.
+pub fn send(self) -> Result<{output}, Error> {{
+let call = self.input.into_call()?;
+self.client.send(&call)
+}}
+
+/// The exact request [`send`](Self::send) would make at `time`, signed
+/// with the client's credentials, without sending it.
+pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {{
+let call = self.input.into_call()?;
+let credentials = self.client.credentials()?;
+self.client.sign(&call, &credentials, time, &[])
+}}"#
+    )
+    .unwrap();
+    if let Some(paging) = paging(model, op) {
+        writeln!(
+            out,
+            r#"
+/// The pages of the answer, each fetched when the iterator reaches it
+/// (`maxResults` is the page size). Stops after a page without a
+/// `nextToken`, or with one already seen.
+pub fn into_paginator(self) -> Paginator<'a, {input}, {output}> {{
+Paginator::new(self.client, self.input, |client, input| client.{fn_name}().set_input(input).send(), |input, token| input.next_token = Some(token), |output| output.next_token.as_deref())
+}}"#
+        )
+        .unwrap();
+        out.push_str("}\n\n");
+        if let Some((list, item)) = &paging.items {
+            let field = field_name(list);
+            writeln!(
+                out,
+                r#"impl<'a> Paginator<'a, {input}, {output}> {{
+/// The items of every page (`{list}`), one at a time.
+pub fn items(self) -> Items<'a, {input}, {output}, {item}> {{
+Items::new(self, |output| output.{field}.unwrap_or_default())
+}}
+}}
+"#
+            )
+            .unwrap();
+        }
+    } else {
+        out.push_str("}\n\n");
+    }
+    out
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The `use` lines an operation file needs.
+fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
+    let mut types = std::collections::BTreeSet::new();
+    let mut needs_map = false;
+    let mut needs_validate = false;
+    needs_validate |= model.has_checks(shapes[0]);
+    for shape in shapes {
+        for m in model.members(shape) {
+            collect_types(model, m.target, &mut types, &mut needs_map);
+        }
+    }
+    let mut out = String::new();
+    if needs_map {
+        out.push_str("use std::collections::BTreeMap;\n");
+    }
+    out.push_str("use std::time::SystemTime;\n\n");
+    out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::path::At;\nuse crate::protocol::SignedRequest;\n");
+    out.push_str("use crate::validate::InvalidInput;\n");
+    if needs_validate {
+        out.push_str("use crate::validate::{self, Validate};\n");
+    }
+    match paging(model, op) {
+        Some(Paging { items: Some(_), .. }) => {
+            out.push_str("use crate::paginator::{Items, Paginator};\n")
+        }
+        Some(_) => out.push_str("use crate::paginator::Paginator;\n"),
+        None => {}
+    }
+    if !types.is_empty() {
+        let list = types.into_iter().collect::<Vec<_>>().join(", ");
+        writeln!(out, "use crate::types::{{{list}}};").unwrap();
+    }
+    out.push('\n');
+    out
+}
+
+fn collect_types(
+    model: &Model,
+    shape: &str,
+    types: &mut std::collections::BTreeSet<String>,
+    map: &mut bool,
+) {
+    match model.kind(shape) {
+        "structure" => {
+            types.insert(type_name(shape));
+        }
+        "string" if model.is_enum(shape) => {
+            types.insert(type_name(shape));
+        }
+        "list" => collect_types(model, model.list_member(shape), types, map),
+        "map" => {
+            *map = true;
+            collect_types(model, model.map_key(shape), types, map);
+            collect_types(model, model.map_value(shape), types, map);
+        }
+        _ => {}
+    }
+}
+
+/// `validate`, the body and `into_call`: the request every attempt carries.
+fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> String {
+    let shape = model.input_of(op);
+    let members = model.members(shape);
+    let mut out = String::new();
+    let validate_body = if model.has_checks(shape) {
+        "self.validate_at(At::INPUT)"
+    } else {
+        "Ok(())"
+    };
+    writeln!(
+        out,
+        "impl {input} {{\n/// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.\npub fn validate(&self) -> Result<(), InvalidInput> {{ {validate_body} }}\n"
+    )
+    .unwrap();
+
+    let body_members: Vec<_> = members.iter().filter(|m| m.location.is_none()).collect();
+    if !body_members.is_empty() {
+        let mut puts = String::new();
+        for m in &body_members {
+            writeln!(puts, "object.put({:?}, &self.{});", m.name, m.field).unwrap();
+        }
+        writeln!(
+            out,
+            "/// The JSON body: the members not bound to the path, query or headers.\nfn body(&self) -> crate::json::Json {{\nlet mut object = crate::json::Object::new();\n{puts}object.build()\n}}\n"
+        )
+        .unwrap();
+    }
+
+    let mut steps = String::new();
+    for m in members.iter().filter(|m| m.idempotency_token) {
+        writeln!(
+            steps,
+            "if self.{f}.is_none() {{ self.{f} = Some(crate::token::client_token()?); }}",
+            f = m.field
+        )
+        .unwrap();
+    }
+    // The path: literal parts, and labels percent-encoded whole.
+    writeln!(steps, "let mut path = String::new();").unwrap();
+    let mut rest = uri;
+    while let Some(open) = rest.find('{') {
+        let close = rest[open..].find('}').expect("closing brace") + open;
+        let label = &rest[open + 1..close];
+        let m = members
+            .iter()
+            .find(|m| m.name == label)
+            .expect("label member");
+        if open > 0 {
+            writeln!(steps, "path.push_str({:?});", &rest[..open]).unwrap();
+        }
+        writeln!(
+            steps,
+            "crate::protocol::push_label(&mut path, self.{}.as_deref().unwrap_or_default());",
+            m.field
+        )
+        .unwrap();
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        writeln!(steps, "path.push_str({rest:?});").unwrap();
+    }
+    let query_members: Vec<_> = members
+        .iter()
+        .filter(|m| m.location == Some("querystring"))
+        .collect();
+    let query_mut = if query_members.is_empty() { "" } else { "mut " };
+    writeln!(steps, "let {query_mut}query = String::new();").unwrap();
+    for m in &query_members {
+        let location_name = m.name;
+        match model.kind(m.target) {
+            "list" => writeln!(
+                steps,
+                "for value in self.{}.iter().flatten() {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
+                m.field
+            ),
+            "string" => writeln!(
+                steps,
+                "if let Some(value) = &self.{} {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
+                m.field
+            ),
+            other => panic!("query members of type {other} are not in AppFlow's model"),
+        }
+        .unwrap();
+    }
+    let header_members: Vec<_> = members
+        .iter()
+        .filter(|m| m.location == Some("header"))
+        .collect();
+    let headers_mut = if header_members.is_empty() {
+        ""
+    } else {
+        "mut "
+    };
+    writeln!(steps, "let {headers_mut}headers = Vec::new();").unwrap();
+    for m in &header_members {
+        assert_eq!(
+            model.kind(m.target),
+            "string",
+            "only string headers are supported"
+        );
+        writeln!(
+            steps,
+            "if let Some(value) = &self.{} {{ headers.push(({:?}, value.clone())); }}",
+            m.field, m.name
+        )
+        .unwrap();
+    }
+    let body = if body_members.is_empty() {
+        "None".to_owned()
+    } else {
+        "Some(crate::protocol::json_body(&self.body()))".to_owned()
+    };
+    let mutable = if members.iter().any(|m| m.idempotency_token) {
+        "mut "
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        r#"/// Validates, fills in what the client makes (idempotency tokens), and
+/// lays the input out as restJson1 says: the request every attempt carries.
+fn into_call({mutable}self) -> Result<Call, Error> {{
+self.validate()?;
+{steps}Ok(Call {{ method: {method:?}, path, query, headers, body: {body} }})
+}}
+}}
+"#
+    )
+    .unwrap();
+    out
+}

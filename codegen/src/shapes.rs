@@ -1,0 +1,513 @@
+//! Rust for the model's enums and structures: the type, its accessors,
+//! builder, JSON conversion and validation.
+
+use std::fmt::Write;
+
+use crate::model::{Member, Model, binding_pattern, type_name, variant_name};
+
+/// How a structure is exposed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A shared shape: private fields, accessors and a builder.
+    Shape,
+    /// An operation's input: public fields, set through the fluent builder.
+    Input,
+    /// An operation's output: private fields and accessors.
+    Output,
+}
+
+/// A string enum with an `Unknown` arm.
+pub fn write_enum(model: &Model, name: &str) -> String {
+    let values = model.enum_values(name);
+    let ty = type_name(name);
+    let mut variants = String::new();
+    let mut as_str = String::new();
+    let mut from = String::new();
+    for value in &values {
+        let variant = variant_name(value);
+        writeln!(variants, "/// `{value}`\n{variant},").unwrap();
+        writeln!(as_str, "{ty}::{variant} => {value:?},").unwrap();
+        writeln!(from, "{value:?} => {ty}::{variant},").unwrap();
+    }
+    let list = values
+        .iter()
+        .map(|v| format!("{v:?}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"
+/// {human}: one of the values AppFlow's model lists, or one added since.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum {ty} {{
+{variants}
+    /// A value this version of the crate does not know.
+    Unknown(String),
+}}
+
+impl {ty} {{
+    /// The values the model lists.
+    pub const VALUES: &'static [&'static str] = &[{list}];
+
+    /// The wire value.
+    pub fn as_str(&self) -> &str {{
+        match self {{
+{as_str}
+            {ty}::Unknown(value) => value,
+        }}
+    }}
+}}
+
+impl From<&str> for {ty} {{
+    fn from(value: &str) -> Self {{
+        match value {{
+{from}
+            other => {ty}::Unknown(other.to_owned()),
+        }}
+    }}
+}}
+
+crate::json::model_enum!({ty});
+"#,
+        human = humanize_type(name),
+    )
+}
+
+/// A structure in the given role.
+pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> String {
+    let members = model.members(name);
+    let mut out = String::new();
+    let sensitive = members.iter().any(|m| model.contains_sensitive(m.target));
+    let derive_debug = if sensitive { "" } else { "Debug, " };
+    let serde_note = if role == Role::Input {
+        " Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does."
+    } else {
+        ""
+    };
+    writeln!(
+        out,
+        "/// {}.{serde_note}\n///\n/// See [`{name}`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_{name}.html) in AWS's API reference.",
+        struct_summary(name, ty, role)
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "#[derive({derive_debug}Clone, Default, PartialEq)]\n#[non_exhaustive]\npub struct {ty} {{"
+    )
+    .unwrap();
+    for m in &members {
+        let vis = if role == Role::Input {
+            "pub "
+        } else {
+            "pub(crate) "
+        };
+        if role == Role::Input {
+            writeln!(out, "/// {}", member_doc(model, m)).unwrap();
+        }
+        writeln!(
+            out,
+            "{vis}{}: Option<{}>,",
+            m.field,
+            model.rust_type(m.target)
+        )
+        .unwrap();
+    }
+    out.push_str("}\n\n");
+
+    if role == Role::Shape || (role == Role::Output && !members.is_empty()) {
+        writeln!(out, "impl {ty} {{").unwrap();
+        if role == Role::Shape {
+            writeln!(
+                out,
+                "/// A builder; required members are checked when a call is sent.\npub fn builder() -> {ty}Builder {{ {ty}Builder::default() }}\n"
+            )
+            .unwrap();
+        }
+        for m in &members {
+            out.push_str(&accessor(model, m));
+        }
+        out.push_str("}\n\n");
+    }
+    if role == Role::Shape {
+        writeln!(
+            out,
+            "/// Builds [`{ty}`].\n#[derive(Debug, Clone, Default)]\npub struct {ty}Builder {{ inner: {ty} }}\n\nimpl {ty}Builder {{"
+        )
+        .unwrap();
+        for m in &members {
+            out.push_str(&setters(model, m, "inner"));
+        }
+        writeln!(
+            out,
+            "/// The {}.\npub fn build(self) -> {ty} {{ self.inner }}\n}}\n",
+            lowercase_first(&humanize_type(name))
+        )
+        .unwrap();
+    }
+    if sensitive {
+        out.push_str(&debug_impl(model, ty, &members));
+    }
+    out.push_str(&to_json_impl(ty, &members));
+    out.push_str(&from_json_impl(ty, &members));
+    if role != Role::Output && model.has_checks(name) {
+        out.push_str(&validate_impl(model, ty, &members));
+    }
+    writeln!(out, "crate::json::serde_via_json!({ty});\n").unwrap();
+    out
+}
+
+fn struct_summary(name: &str, ty: &str, role: Role) -> String {
+    let op = ty.trim_end_matches("Input").trim_end_matches("Output");
+    match role {
+        Role::Input => format!("The input of `{op}`"),
+        Role::Output => format!("What `{op}` returns"),
+        Role::Shape => humanize_type(name),
+    }
+}
+
+/// `SalesforceSourceProperties` -> "Salesforce source properties".
+pub fn humanize_type(name: &str) -> String {
+    let words: Vec<String> = crate::model::field_name(name)
+        .trim_start_matches("r#")
+        .split('_')
+        .map(humanize_word)
+        .collect();
+    let mut text = words.join(" ");
+    if let Some(first) = text.get(..1) {
+        let upper = first.to_uppercase();
+        text.replace_range(..1, &upper);
+    }
+    text
+}
+
+fn humanize_word(word: &str) -> String {
+    match word {
+        "arn" | "url" | "id" | "api" | "kms" | "iam" | "sso" | "vpc" | "oauth" | "jwt" | "sapo" => {
+            word.to_uppercase()
+        }
+        "s3" => "S3".into(),
+        _ => word.to_owned(),
+    }
+}
+
+/// A member's doc line: what it is, then the model's constraints on it.
+fn member_doc(model: &Model, m: &Member) -> String {
+    let mut doc = if model.kind(m.target) == "boolean" {
+        format!("The `{}` flag.", m.name)
+    } else {
+        format!("The {}.", lowercase_first(&humanize_type(m.name)))
+    };
+    let shape = model.shape(m.target);
+    let (min, max) = (shape["min"].as_i64(), shape["max"].as_i64());
+    let unit = match model.kind(m.target) {
+        "string" => " characters",
+        "list" | "map" => " items",
+        _ => "",
+    };
+    match (min, max) {
+        (Some(min), Some(max)) if unit.is_empty() => write!(doc, " From {min} to {max}.").unwrap(),
+        (Some(min), Some(max)) => write!(doc, " {min} to {max}{unit}.").unwrap(),
+        (None, Some(max)) => write!(doc, " At most {max}{unit}.").unwrap(),
+        (Some(min), None) => write!(doc, " At least {min}{unit}.").unwrap(),
+        (None, None) => {}
+    }
+    if let Some(pattern) = binding_pattern(shape) {
+        write!(doc, " Matches `{pattern}`.").unwrap();
+    }
+    if m.required {
+        doc.push_str(" Required.");
+    }
+    if m.idempotency_token {
+        doc.push_str(" An idempotency token: one is made when none is given, and every retry of the call reuses it.");
+    }
+    if model.contains_sensitive(m.target) {
+        doc.push_str(" A secret: `Debug` hides it.");
+    }
+    doc
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        // Keep acronyms (`ARN`, `URL`) as they are.
+        Some(first) if !chars.clone().next().is_some_and(|c| c.is_ascii_uppercase()) => {
+            first.to_lowercase().chain(chars).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
+fn bare(field: &str) -> &str {
+    field.trim_start_matches("r#")
+}
+
+fn accessor(model: &Model, m: &Member) -> String {
+    let ty = model.rust_type(m.target);
+    let f = &m.field;
+    let (ret, body) = match model.kind(m.target) {
+        "string" if !model.is_enum(m.target) => {
+            ("Option<&str>".to_owned(), format!("self.{f}.as_deref()"))
+        }
+        "list" => (
+            format!("&[{}]", model.rust_type(model.list_member(m.target))),
+            format!("self.{f}.as_deref().unwrap_or_default()"),
+        ),
+        "boolean" | "integer" | "long" | "double" | "timestamp" => {
+            (format!("Option<{ty}>"), format!("self.{f}"))
+        }
+        _ => (format!("Option<&{ty}>"), format!("self.{f}.as_ref()")),
+    };
+    format!(
+        "/// {}\npub fn {f}(&self) -> {ret} {{ {body} }}\n\n",
+        member_doc(model, m)
+    )
+}
+
+/// The setters of a member, on a builder whose shape is in `self.{target}`.
+pub fn setters(model: &Model, m: &Member, target: &str) -> String {
+    let f = &m.field;
+    let name = bare(f);
+    let ty = model.rust_type(m.target);
+    let into = |t: &str| -> (String, &'static str) {
+        if t == "String" {
+            ("impl Into<String>".into(), ".into()")
+        } else {
+            (t.to_owned(), "")
+        }
+    };
+    let doc = member_doc(model, m);
+    let main = match model.kind(m.target) {
+        "list" => {
+            let (arg, conv) = into(&model.rust_type(model.list_member(m.target)));
+            format!(
+                "/// Adds one item to `{}`. {doc}\npub fn {f}(mut self, item: {arg}) -> Self {{ self.{target}.{f}.get_or_insert_with(Vec::new).push(item{conv}); self }}\n",
+                m.name
+            )
+        }
+        "map" => {
+            let key = model.rust_type(model.map_key(m.target));
+            let (value_arg, value_conv) = into(&model.rust_type(model.map_value(m.target)));
+            format!(
+                "/// Adds one entry to `{}`. {doc}\npub fn {f}(mut self, key: impl Into<{key}>, value: {value_arg}) -> Self {{ self.{target}.{f}.get_or_insert_with(BTreeMap::new).insert(key.into(), value{value_conv}); self }}\n",
+                m.name
+            )
+        }
+        _ => {
+            let (arg, conv) = into(&ty);
+            format!(
+                "/// {doc}\npub fn {f}(mut self, value: {arg}) -> Self {{ self.{target}.{f} = Some(value{conv}); self }}\n"
+            )
+        }
+    };
+    format!(
+        "{main}\n/// Sets or clears `{}` as a whole.\npub fn set_{name}(mut self, value: Option<{ty}>) -> Self {{ self.{target}.{f} = value; self }}\n\n",
+        m.name
+    )
+}
+
+fn debug_impl(model: &Model, ty: &str, members: &[Member]) -> String {
+    let mut fields = String::new();
+    for m in members {
+        let value = if model.contains_sensitive(m.target) {
+            "&crate::json::REDACTED".to_owned()
+        } else {
+            format!("&self.{}", m.field)
+        };
+        writeln!(fields, ".field({:?}, {value})", bare(&m.field)).unwrap();
+    }
+    format!(
+        "/// Secrets are shown as `*** Sensitive Data Redacted ***`.\nimpl std::fmt::Debug for {ty} {{\nfn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {{\nf.debug_struct({ty:?})\n{fields}.finish()\n}}\n}}\n\n"
+    )
+}
+
+/// `ToJson`: every member, in the model's order.
+fn to_json_impl(ty: &str, members: &[Member]) -> String {
+    let mut puts = String::new();
+    for m in members {
+        writeln!(puts, "object.put({:?}, &self.{});", m.name, m.field).unwrap();
+    }
+    let mutable = if members.is_empty() { "" } else { "mut " };
+    format!(
+        "impl crate::json::ToJson for {ty} {{\nfn to_json(&self) -> crate::json::Json {{\nlet {mutable}object = crate::json::Object::new();\n{puts}object.build()\n}}\n}}\n\n"
+    )
+}
+
+fn from_json_impl(ty: &str, members: &[Member]) -> String {
+    if members.is_empty() {
+        return format!(
+            r#"impl crate::json::FromJson for {ty} {{
+fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {{
+for name in crate::json::members(value, at)?.keys() {{
+crate::json::unknown(at, name, &[])?;
+}}
+Ok({ty}::default())
+}}
+}}
+
+"#
+        );
+    }
+    let mut arms = String::new();
+    for m in members {
+        writeln!(
+            arms,
+            "{:?} => out.{} = crate::json::read(value, at.member({:?}))?,",
+            m.name, m.field, m.name
+        )
+        .unwrap();
+    }
+    let names = members
+        .iter()
+        .map(|m| format!("{:?}", m.name))
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!(
+        r#"impl crate::json::FromJson for {ty} {{
+fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {{
+let mut out = {ty}::default();
+for (name, value) in crate::json::members(value, at)? {{
+match name.as_str() {{
+{arms}_ => crate::json::unknown(at, name, &[{names}])?,
+}}
+}}
+Ok(out)
+}}
+}}
+
+"#
+    )
+}
+
+fn validate_impl(model: &Model, ty: &str, members: &[Member]) -> String {
+    let mut body = String::new();
+    for m in members {
+        let label = m.location == Some("uri");
+        if m.required || label {
+            writeln!(
+                body,
+                "validate::required(&self.{}, at.member({:?}))?;",
+                m.field, m.name
+            )
+            .unwrap();
+        }
+        // An empty label would leave a hole in the path (`/tags/`): labels
+        // need at least one character whatever the shape says.
+        let min_length = if label { 1 } else { 0 };
+        let checks = value_checks(model, m.target, "value", 0, min_length);
+        if !checks.is_empty() {
+            writeln!(
+                body,
+                "if let Some(value) = &self.{} {{\nlet at = at.member({:?});\n{}\n}}",
+                m.field,
+                m.name,
+                checks.join("\n")
+            )
+            .unwrap();
+        }
+    }
+    format!(
+        "impl Validate for {ty} {{\nfn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {{\n{body}Ok(())\n}}\n}}\n\n"
+    )
+}
+
+/// Statements that check `expr` (a reference to a value of `shape`) at `at`.
+fn value_checks(
+    model: &Model,
+    shape_name: &str,
+    expr: &str,
+    depth: usize,
+    min_length: i64,
+) -> Vec<String> {
+    let shape = model.shape(shape_name);
+    let (mut min, max) = (shape["min"].as_i64(), shape["max"].as_i64());
+    if min_length > 0 {
+        min = Some(min.unwrap_or(0).max(min_length));
+    }
+    let mut checks = Vec::new();
+    match model.kind(shape_name) {
+        "string" if model.is_enum(shape_name) => {
+            checks.push(format!("validate::known({expr}, at)?;"))
+        }
+        "string" => {
+            if min.is_some() || max.is_some() {
+                checks.push(format!(
+                    "validate::length({expr}, {}, {}, at)?;",
+                    min.unwrap_or(0),
+                    max.map_or("usize::MAX".to_owned(), |m| m.to_string())
+                ));
+            }
+            if let Some(pattern) = binding_pattern(shape) {
+                checks.push(format!(
+                    "validate::pattern({expr}, {}, at)?;",
+                    raw_string(pattern)
+                ));
+            }
+        }
+        "integer" | "long" if min.is_some() || max.is_some() => checks.push(format!(
+            "validate::range({}, {}, {}, at)?;",
+            if model.kind(shape_name) == "long" {
+                format!("*{expr}")
+            } else {
+                format!("i64::from(*{expr})")
+            },
+            min.map_or("i64::MIN".to_owned(), |m| m.to_string()),
+            max.map_or("i64::MAX".to_owned(), |m| m.to_string())
+        )),
+        "list" => {
+            if min.is_some() || max.is_some() {
+                checks.push(count_check(expr, min, max));
+            }
+            let item = format!("item{depth}");
+            let inner = value_checks(model, model.list_member(shape_name), &item, depth + 1, 0);
+            if !inner.is_empty() {
+                checks.push(format!(
+                    "for (i, {item}) in {expr}.iter().enumerate() {{\nlet at = at.index(i);\n{}\n}}",
+                    inner.join("\n")
+                ));
+            }
+        }
+        "map" => {
+            if min.is_some() || max.is_some() {
+                checks.push(count_check(expr, min, max));
+            }
+            let (key, value) = (format!("key{depth}"), format!("value{depth}"));
+            let key_checks = value_checks(model, model.map_key(shape_name), &key, depth + 1, 0);
+            let value_checks =
+                value_checks(model, model.map_value(shape_name), &value, depth + 1, 0);
+            if !key_checks.is_empty() || !value_checks.is_empty() {
+                let key_text = if model.is_enum(model.map_key(shape_name)) {
+                    format!("{key}.as_str()")
+                } else {
+                    key.clone()
+                };
+                checks.push(format!(
+                    "for ({key}, {value}) in {expr} {{\nlet at = at.key({key_text});\n{}\n{}\n}}",
+                    key_checks.join("\n"),
+                    value_checks.join("\n")
+                ));
+            }
+        }
+        "structure" if model.has_checks(shape_name) => {
+            checks.push(format!("{expr}.validate_at(at)?;"))
+        }
+        _ => {}
+    }
+    checks
+}
+
+fn count_check(expr: &str, min: Option<i64>, max: Option<i64>) -> String {
+    format!(
+        "validate::count({expr}.len(), {}, {}, at)?;",
+        min.unwrap_or(0),
+        max.map_or("usize::MAX".to_owned(), |m| m.to_string())
+    )
+}
+
+/// A Rust raw string literal holding `text`.
+pub fn raw_string(text: &str) -> String {
+    let mut hashes = String::new();
+    while text.contains(&format!("\"{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}\"{text}\"{hashes}")
+}

@@ -1,0 +1,124 @@
+//! The operation table of `examples/appflow`: each operation's command
+//! name, options (one per top-level member), paging and input skeleton.
+
+use std::fmt::Write;
+
+use crate::model::{Model, field_name, kebab_name};
+use crate::operations::{paging, summary};
+
+pub fn write_table(model: &Model) -> String {
+    let mut out = String::from(
+        "use std::time::SystemTime;\n\nuse appflow_lite::Client;\n\nuse super::{Kind, Member, Operation, call, sign};\n\n/// Every AppFlow operation, by command name.\npub(crate) const OPERATIONS: &[Operation] = &[\n",
+    );
+    for op in model.operation_names() {
+        let input = model.input_of(op);
+        let mut members = String::new();
+        for m in model.members(input) {
+            writeln!(
+                members,
+                "Member {{ name: {:?}, option: {:?}, kind: {}, required: {} }},",
+                m.name,
+                kebab_name(m.name),
+                kind(model, m.target),
+                m.required || m.location == Some("uri")
+            )
+            .unwrap();
+        }
+        let pages = match paging(model, op) {
+            Some(paging) => format!(
+                "Some(&[{}])",
+                paging
+                    .result_keys
+                    .iter()
+                    .map(|k| format!("{k:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            None => "None".to_owned(),
+        };
+        let mut skeleton = String::new();
+        write_skeleton(model, input, 0, &mut skeleton);
+        writeln!(
+            out,
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send()),\nsign: |client: &Client, input| sign(input, |input| client.{method}().set_input(input).signed_request(SystemTime::now())),\n}},",
+            command = kebab_name(op),
+            summary = summary(op),
+            skeleton = crate::shapes::raw_string(&skeleton),
+            method = field_name(op),
+        )
+        .unwrap();
+    }
+    out.push_str("];\n\n");
+    let mut secrets = std::collections::BTreeSet::new();
+    for name in model.shapes.keys() {
+        if model.kind(name) == "structure" {
+            for m in model.members(name) {
+                if model.contains_sensitive(m.target) {
+                    secrets.insert(format!("{:?}", m.name));
+                }
+            }
+        }
+    }
+    out.push_str(&format!(
+        "/// Members whose values are secrets, masked in `--debug` output.\npub(crate) const SECRET_MEMBERS: &[&str] = &[{}];\n",
+        secrets.into_iter().collect::<Vec<_>>().join(", ")
+    ));
+    out
+}
+
+fn kind(model: &Model, shape: &str) -> String {
+    match model.kind(shape) {
+        "string" if model.is_enum(shape) => {
+            format!("Kind::Enum(appflow_lite::types::{shape}::VALUES)")
+        }
+        "string" => "Kind::String".into(),
+        "integer" | "long" => "Kind::Integer".into(),
+        "double" => "Kind::Double".into(),
+        "boolean" => "Kind::Boolean".into(),
+        "timestamp" => "Kind::Timestamp".into(),
+        "list" if model.kind(model.list_member(shape)) == "string" => "Kind::StringList".into(),
+        _ => "Kind::Json".into(),
+    }
+}
+
+/// The input with every member, as `aws ... --generate-cli-skeleton` prints
+/// it: empty strings, zeros, `true`, the first enum value, one list item,
+/// one map entry named `KeyName`.
+fn write_skeleton(model: &Model, shape: &str, depth: usize, out: &mut String) {
+    let indent = |d: usize| "    ".repeat(d);
+    match model.kind(shape) {
+        "structure" => {
+            let members = model.members(shape);
+            if members.is_empty() {
+                out.push_str("{}");
+                return;
+            }
+            out.push_str("{\n");
+            for (i, m) in members.iter().enumerate() {
+                write!(out, "{}{:?}: ", indent(depth + 1), m.name).unwrap();
+                write_skeleton(model, m.target, depth + 1, out);
+                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
+            }
+            write!(out, "{}}}", indent(depth)).unwrap();
+        }
+        "list" => {
+            write!(out, "[\n{}", indent(depth + 1)).unwrap();
+            write_skeleton(model, model.list_member(shape), depth + 1, out);
+            write!(out, "\n{}]", indent(depth)).unwrap();
+        }
+        "map" => {
+            write!(out, "{{\n{}\"KeyName\": ", indent(depth + 1)).unwrap();
+            write_skeleton(model, model.map_value(shape), depth + 1, out);
+            write!(out, "\n{}}}", indent(depth)).unwrap();
+        }
+        "string" if model.is_enum(shape) => {
+            write!(out, "{:?}", model.enum_values(shape)[0]).unwrap()
+        }
+        "string" => out.push_str("\"\""),
+        "integer" | "long" => out.push('0'),
+        "double" => out.push_str("0.0"),
+        "boolean" => out.push_str("true"),
+        "timestamp" => out.push_str("\"1970-01-01T00:00:00Z\""),
+        other => panic!("no skeleton for {other}"),
+    }
+}

@@ -1,0 +1,460 @@
+//! The JSON side of restJson1 for the generated shapes: writing members in
+//! the model's order (so bodies are byte-for-byte what botocore sends), and
+//! reading with the member's path in every error.
+//!
+//! Shapes convert to and from `serde_json` values with plain generated
+//! functions instead of derived `Serialize`/`Deserialize` impls: one small
+//! non-generic function per shape keeps a binary that links all 200 shapes
+//! small, and errors can name the member.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use crate::path::At;
+
+/// A JSON value whose objects keep their members in the order written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Json {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Array(Vec<Json>),
+    Object(Vec<(String, Json)>),
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Json::Bool(b) => serializer.serialize_bool(*b),
+            Json::Int(i) => serializer.serialize_i64(*i),
+            Json::Float(f) => serializer.serialize_f64(*f),
+            Json::Str(s) => serializer.serialize_str(s),
+            Json::Array(items) => {
+                let mut seq = serializer.serialize_seq(Some(items.len()))?;
+                for item in items {
+                    seq.serialize_element(item)?;
+                }
+                seq.end()
+            }
+            Json::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (name, value) in members {
+                    map.serialize_entry(name, value)?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Stands in for a secret in `Debug` output, as the AWS SDKs print it.
+pub(crate) const REDACTED: Redacted = Redacted;
+
+/// See [`REDACTED`].
+pub(crate) struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("\"*** Sensitive Data Redacted ***\"")
+    }
+}
+
+/// An object under construction: unset members are left out.
+#[derive(Default)]
+pub(crate) struct Object(Vec<(String, Json)>);
+
+impl Object {
+    pub fn new() -> Object {
+        Object::default()
+    }
+
+    /// Adds `name` when `value` is set.
+    pub fn put<T: ToJson>(&mut self, name: &str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.0.push((name.to_owned(), value.to_json()));
+        }
+    }
+
+    pub fn build(self) -> Json {
+        Json::Object(self.0)
+    }
+}
+
+/// Writes a value as the wire carries it.
+pub(crate) trait ToJson {
+    fn to_json(&self) -> Json;
+}
+
+impl ToJson for String {
+    fn to_json(&self) -> Json {
+        Json::Str(self.clone())
+    }
+}
+
+impl ToJson for bool {
+    fn to_json(&self) -> Json {
+        Json::Bool(*self)
+    }
+}
+
+impl ToJson for i32 {
+    fn to_json(&self) -> Json {
+        Json::Int(i64::from(*self))
+    }
+}
+
+impl ToJson for i64 {
+    fn to_json(&self) -> Json {
+        Json::Int(*self)
+    }
+}
+
+impl ToJson for f64 {
+    fn to_json(&self) -> Json {
+        Json::Float(*self)
+    }
+}
+
+/// Epoch seconds: a whole number, or with its milliseconds as a fraction.
+impl ToJson for SystemTime {
+    fn to_json(&self) -> Json {
+        let (secs, millis) = match self.duration_since(SystemTime::UNIX_EPOCH) {
+            Ok(after) => (after.as_secs() as i64, after.subsec_millis()),
+            Err(before) => {
+                let d = before.duration();
+                let whole = d.as_secs() as i64 + i64::from(d.subsec_nanos() > 0);
+                (-whole, (1000 - d.subsec_millis()) % 1000)
+            }
+        };
+        if millis == 0 {
+            Json::Int(secs)
+        } else {
+            Json::Float(secs as f64 + f64::from(millis) / 1000.0)
+        }
+    }
+}
+
+impl<T: ToJson> ToJson for Vec<T> {
+    fn to_json(&self) -> Json {
+        Json::Array(self.iter().map(ToJson::to_json).collect())
+    }
+}
+
+impl<K: MapKey, V: ToJson> ToJson for BTreeMap<K, V> {
+    fn to_json(&self) -> Json {
+        Json::Object(
+            self.iter()
+                .map(|(k, v)| (k.as_key().to_owned(), v.to_json()))
+                .collect(),
+        )
+    }
+}
+
+/// A map key: a string, or an enum keyed by its wire value.
+pub(crate) trait MapKey: Ord {
+    fn as_key(&self) -> &str;
+    fn from_key(key: &str) -> Self;
+}
+
+impl MapKey for String {
+    fn as_key(&self) -> &str {
+        self
+    }
+    fn from_key(key: &str) -> Self {
+        key.to_owned()
+    }
+}
+
+/// A value of the wrong JSON type, or an unknown member in strict input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JsonError {
+    pub path: String,
+    pub problem: String,
+}
+
+impl fmt::Display for JsonError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            f.write_str(&self.problem)
+        } else {
+            write!(f, "{}: {}", self.path, self.problem)
+        }
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn wrong(value: &Value, expected: &str, at: At<'_>) -> JsonError {
+    JsonError {
+        path: at.to_string(),
+        problem: format!("expected {expected}, found {}", kind(value)),
+    }
+}
+
+/// Reads a value from the wire form.
+pub(crate) trait FromJson: Sized {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError>;
+}
+
+/// Reads an optional member: absent and `null` are both unset.
+pub(crate) fn read<T: FromJson>(value: &Value, at: At<'_>) -> Result<Option<T>, JsonError> {
+    match value {
+        Value::Null => Ok(None),
+        value => T::from_json(value, at).map(Some),
+    }
+}
+
+/// A structure's members, or an error when `value` is not an object.
+pub(crate) fn members<'v>(
+    value: &'v Value,
+    at: At<'_>,
+) -> Result<&'v serde_json::Map<String, Value>, JsonError> {
+    value
+        .as_object()
+        .ok_or_else(|| wrong(value, "an object", at))
+}
+
+/// A member the shape does not have: an error in input a user gave (as in
+/// the AWS CLI), skipped in a service answer (AWS adds members).
+pub(crate) fn unknown(at: At<'_>, name: &str, expected: &[&str]) -> Result<(), JsonError> {
+    if !at.strict {
+        return Ok(());
+    }
+    let problem = format!(
+        "unknown member {name:?}, must be one of: {}",
+        expected.join(", ")
+    );
+    Err(JsonError {
+        path: at.to_string(),
+        problem,
+    })
+}
+
+impl FromJson for String {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        value
+            .as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| wrong(value, "a string", at))
+    }
+}
+
+impl FromJson for bool {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        value.as_bool().ok_or_else(|| wrong(value, "a boolean", at))
+    }
+}
+
+impl FromJson for i32 {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        value
+            .as_i64()
+            .and_then(|i| i32::try_from(i).ok())
+            .ok_or_else(|| wrong(value, "a 32-bit integer", at))
+    }
+}
+
+impl FromJson for i64 {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        value
+            .as_i64()
+            .ok_or_else(|| wrong(value, "a 64-bit integer", at))
+    }
+}
+
+impl FromJson for f64 {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        value.as_f64().ok_or_else(|| wrong(value, "a number", at))
+    }
+}
+
+/// Epoch seconds, possibly fractional; user input may also give an RFC 3339
+/// date-time, as the AWS CLI accepts.
+impl FromJson for SystemTime {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        let time = match value {
+            Value::Number(n) => n.as_f64().and_then(from_epoch_seconds),
+            Value::String(text) if at.strict => crate::time::parse_rfc3339(text),
+            _ => None,
+        };
+        time.ok_or_else(|| wrong(value, "a timestamp (epoch seconds)", at))
+    }
+}
+
+fn from_epoch_seconds(secs: f64) -> Option<SystemTime> {
+    // Beyond ±10^11 s (year ~5000) is garbage, and would overflow SystemTime.
+    if !secs.is_finite() || secs.abs() > 1e11 {
+        return None;
+    }
+    let offset = Duration::try_from_secs_f64(secs.abs()).ok()?;
+    if secs >= 0.0 {
+        SystemTime::UNIX_EPOCH.checked_add(offset)
+    } else {
+        SystemTime::UNIX_EPOCH.checked_sub(offset)
+    }
+}
+
+impl<T: FromJson> FromJson for Vec<T> {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        let items = value
+            .as_array()
+            .ok_or_else(|| wrong(value, "an array", at))?;
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| T::from_json(item, at.index(i)))
+            .collect()
+    }
+}
+
+impl<K: MapKey, V: FromJson> FromJson for BTreeMap<K, V> {
+    fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
+        members(value, at)?
+            .iter()
+            .map(|(k, v)| Ok((K::from_key(k), V::from_json(v, at.key(k))?)))
+            .collect()
+    }
+}
+
+/// Implements `serde`'s traits for a generated shape through its JSON
+/// functions, so users can read and write shapes with `serde_json` too
+/// (input is read strictly: unknown members are an error).
+macro_rules! serde_via_json {
+    ($($shape:ty),* $(,)?) => {$(
+        impl serde::Serialize for $shape {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::json::ToJson::to_json(self).serialize(serializer)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $shape {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = <serde_json::Value as serde::Deserialize>::deserialize(deserializer)?;
+                <Self as crate::json::FromJson>::from_json(&value, crate::path::At::INPUT)
+                    .map_err(serde::de::Error::custom)
+            }
+        }
+    )*};
+}
+pub(crate) use serde_via_json;
+
+/// Implements the traits every model enum shares: its wire text, JSON,
+/// `serde`, validation, and use as a map key.
+macro_rules! model_enum {
+    ($name:ident) => {
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl crate::json::ToJson for $name {
+            fn to_json(&self) -> crate::json::Json {
+                crate::json::Json::Str(self.as_str().to_owned())
+            }
+        }
+
+        impl crate::json::FromJson for $name {
+            fn from_json(
+                value: &serde_json::Value,
+                at: crate::path::At<'_>,
+            ) -> Result<Self, crate::json::JsonError> {
+                String::from_json(value, at).map(|s| Self::from(s.as_str()))
+            }
+        }
+
+        impl crate::json::MapKey for $name {
+            fn as_key(&self) -> &str {
+                self.as_str()
+            }
+            fn from_key(key: &str) -> Self {
+                Self::from(key)
+            }
+        }
+
+        impl crate::validate::ModelEnum for $name {
+            const VALUES: &'static [&'static str] = $name::VALUES;
+            fn is_unknown(&self) -> bool {
+                matches!(self, Self::Unknown(_))
+            }
+        }
+
+        crate::json::serde_via_json!($name);
+    };
+}
+pub(crate) use model_enum;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn objects_keep_member_order_and_skip_unset_members() {
+        let mut object = Object::new();
+        object.put("zeta", &Some("z".to_owned()));
+        object.put("unset", &None::<String>);
+        object.put("alpha", &Some(vec![1i32, 2]));
+        let text = serde_json::to_string(&object.build()).unwrap();
+        assert_eq!(text, r#"{"zeta":"z","alpha":[1,2]}"#);
+    }
+
+    #[test]
+    fn timestamps_are_epoch_seconds_with_optional_fraction() {
+        let at = |secs: u64, millis: u64| {
+            SystemTime::UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis)
+        };
+        assert_eq!(at(1_700_000_000, 0).to_json(), Json::Int(1_700_000_000));
+        assert_eq!(
+            at(1_700_000_000, 500).to_json(),
+            Json::Float(1_700_000_000.5)
+        );
+        let before = SystemTime::UNIX_EPOCH - Duration::from_millis(1500);
+        assert_eq!(before.to_json(), Json::Float(-1.5));
+        let read = |v: Value| SystemTime::from_json(&v, At::OUTPUT);
+        assert_eq!(read(serde_json::json!(1.25)).unwrap(), at(1, 250));
+        assert_eq!(read(serde_json::json!(-1.5)).unwrap(), before);
+        assert!(read(serde_json::json!(1e300)).is_err());
+        assert!(read(serde_json::json!("2020-01-01T00:00:00Z")).is_err());
+        let strict = SystemTime::from_json(&serde_json::json!("1970-01-01T00:00:02Z"), At::INPUT);
+        assert_eq!(strict.unwrap(), at(2, 0));
+    }
+
+    #[test]
+    fn wrong_types_name_the_member() {
+        let root = At::OUTPUT;
+        let list = root.member("connectors");
+        let err = Vec::<i32>::from_json(&serde_json::json!([1, "2"]), list).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "connectors[1]: expected a 32-bit integer, found a string"
+        );
+        let err = i32::from_json(&serde_json::json!(1u64 << 40), root.member("n")).unwrap_err();
+        assert!(err.to_string().starts_with("n: expected a 32-bit integer"));
+        assert_eq!(read::<String>(&Value::Null, root).unwrap(), None);
+    }
+
+    #[test]
+    fn unknown_members_are_errors_only_in_user_input() {
+        assert!(unknown(At::OUTPUT, "new", &["a"]).is_ok());
+        let err = unknown(At::INPUT.member("config"), "lambdaARN", &["lambdaArn"]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"config: unknown member "lambdaARN", must be one of: lambdaArn"#
+        );
+    }
+}
