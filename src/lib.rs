@@ -38,7 +38,7 @@ mod json;
 pub mod operation;
 pub mod paginator;
 mod path;
-mod pattern;
+pub mod pattern;
 mod protocol;
 mod retry;
 pub mod sigv4;

@@ -1,3 +1,6 @@
+//! The matcher behind input validation, public for tools that check values
+//! against AppFlow's model themselves (the fake AppFlow does).
+//!
 //! A small backtracking matcher for the regular expressions AppFlow's model
 //! uses in `pattern` constraints, so no regex crate is needed.
 //!
@@ -10,10 +13,18 @@
 //! final line terminator. Smithy patterns are not anchored: [`search`] finds
 //! a match anywhere in the value.
 
-/// Why a pattern could not be parsed (only the model's patterns are ever
-/// given, and a test parses every one of them).
+/// Why a pattern could not be parsed: it uses syntax beyond the subset the
+/// model needs (a test parses every pattern in the model).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct PatternError(String);
+pub struct PatternError(String);
+
+impl std::fmt::Display for PatternError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unsupported pattern: {}", self.0)
+    }
+}
+
+impl std::error::Error for PatternError {}
 
 #[derive(Debug, Clone)]
 enum Node {
@@ -66,15 +77,15 @@ fn is_line_terminator(c: char) -> bool {
     matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
 }
 
-/// A parsed pattern.
+/// A parsed pattern, to match many values against.
 #[derive(Debug, Clone)]
-pub(crate) struct Pattern {
+pub struct Pattern {
     alternatives: Vec<Vec<Node>>,
 }
 
 impl Pattern {
     /// Parses `pattern`.
-    pub(crate) fn parse(pattern: &str) -> Result<Pattern, PatternError> {
+    pub fn parse(pattern: &str) -> Result<Pattern, PatternError> {
         let mut parser = Parser {
             chars: pattern.chars().collect(),
             pos: 0,
@@ -87,7 +98,7 @@ impl Pattern {
     }
 
     /// Whether the pattern matches anywhere in `value`.
-    pub(crate) fn search(&self, value: &str) -> bool {
+    pub fn search(&self, value: &str) -> bool {
         let input: Vec<char> = value.chars().collect();
         let matcher = Matcher { input: &input };
         let group = [Node::Group(self.alternatives.clone())];
@@ -97,7 +108,7 @@ impl Pattern {
 
 /// Whether `pattern` matches anywhere in `value`; a pattern that cannot be
 /// parsed matches nothing.
-pub(crate) fn search(pattern: &str, value: &str) -> bool {
+pub fn search(pattern: &str, value: &str) -> bool {
     Pattern::parse(pattern).is_ok_and(|p| p.search(value))
 }
 

@@ -21,6 +21,7 @@ mod auth;
 mod clock;
 mod faults;
 mod http;
+mod model;
 mod service;
 
 use std::sync::Arc;
