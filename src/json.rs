@@ -378,6 +378,20 @@ macro_rules! model_enum {
             }
         }
 
+        /// Ordered by wire value, so maps keyed by it are written sorted,
+        /// like maps keyed by strings.
+        impl Ord for $name {
+            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+                self.as_str().cmp(other.as_str())
+            }
+        }
+
+        impl PartialOrd for $name {
+            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
         impl crate::json::MapKey for $name {
             fn as_key(&self) -> &str {
                 self.as_str()

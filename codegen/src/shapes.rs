@@ -37,7 +37,7 @@ pub fn write_enum(model: &Model, name: &str) -> String {
     format!(
         r#"
 /// {human}: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum {ty} {{
 {variants}

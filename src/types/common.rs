@@ -7,7 +7,7 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectorType {
     /// `Salesforce`
@@ -264,7 +264,7 @@ impl Validate for DataTransferApi {
 crate::json::serde_via_json!(DataTransferApi);
 
 /// Data transfer API type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataTransferApiType {
     /// `SYNC`
@@ -309,7 +309,7 @@ impl From<&str> for DataTransferApiType {
 crate::json::model_enum!(DataTransferApiType);
 
 /// O auth2 grant type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuth2GrantType {
     /// `CLIENT_CREDENTIALS`
@@ -355,7 +355,7 @@ impl From<&str> for OAuth2GrantType {
 crate::json::model_enum!(OAuth2GrantType);
 
 /// Operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operator {
     /// `PROJECTION`
@@ -494,7 +494,7 @@ impl From<&str> for Operator {
 crate::json::model_enum!(Operator);
 
 /// Trigger type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TriggerType {
     /// `Scheduled`
@@ -539,7 +539,7 @@ impl From<&str> for TriggerType {
 crate::json::model_enum!(TriggerType);
 
 /// Write operation type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum WriteOperationType {
     /// `INSERT`

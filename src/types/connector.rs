@@ -2933,7 +2933,7 @@ impl Validate for ConnectorProvisioningConfig {
 crate::json::serde_via_json!(ConnectorProvisioningConfig);
 
 /// Connector provisioning type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectorProvisioningType {
     /// `LAMBDA`
@@ -4135,7 +4135,7 @@ impl Validate for OAuth2CustomParameter {
 crate::json::serde_via_json!(OAuth2CustomParameter);
 
 /// O auth2 custom prop type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OAuth2CustomPropType {
     /// `TOKEN_URL`
@@ -4419,7 +4419,7 @@ impl Validate for OAuth2Defaults {
 crate::json::serde_via_json!(OAuth2Defaults);
 
 /// Operators: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Operators {
     /// `PROJECTION`
@@ -4646,7 +4646,7 @@ impl crate::json::FromJson for Range {
 crate::json::serde_via_json!(Range);
 
 /// Schedule frequency type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ScheduleFrequencyType {
     /// `BYMINUTE`
@@ -4832,7 +4832,7 @@ impl crate::json::FromJson for SourceFieldProperties {
 crate::json::serde_via_json!(SourceFieldProperties);
 
 /// Supported data transfer type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SupportedDataTransferType {
     /// `RECORD`

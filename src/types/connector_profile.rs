@@ -149,7 +149,7 @@ impl Validate for ApiKeyCredentials {
 crate::json::serde_via_json!(ApiKeyCredentials);
 
 /// Authentication type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationType {
     /// `OAUTH2`
@@ -313,7 +313,7 @@ impl Validate for BasicAuthCredentials {
 crate::json::serde_via_json!(BasicAuthCredentials);
 
 /// Connection mode: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ConnectionMode {
     /// `Public`
@@ -2921,7 +2921,7 @@ impl Validate for OAuthProperties {
 crate::json::serde_via_json!(OAuthProperties);
 
 /// Private connection provisioning failure cause: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrivateConnectionProvisioningFailureCause {
     /// `CONNECTOR_AUTHENTICATION`
@@ -3117,7 +3117,7 @@ impl Validate for PrivateConnectionProvisioningState {
 crate::json::serde_via_json!(PrivateConnectionProvisioningState);
 
 /// Private connection provisioning status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrivateConnectionProvisioningStatus {
     /// `FAILED`

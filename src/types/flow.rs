@@ -132,7 +132,7 @@ impl Validate for AggregationConfig {
 crate::json::serde_via_json!(AggregationConfig);
 
 /// Aggregation type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum AggregationType {
     /// `None`
@@ -173,7 +173,7 @@ impl From<&str> for AggregationType {
 crate::json::model_enum!(AggregationType);
 
 /// Catalog type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CatalogType {
     /// `GLUE`
@@ -702,7 +702,7 @@ impl Validate for ConnectorOperator {
 crate::json::serde_via_json!(ConnectorOperator);
 
 /// Data pull mode: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DataPullMode {
     /// `Incremental`
@@ -2185,7 +2185,7 @@ impl Validate for ExecutionResult {
 crate::json::serde_via_json!(ExecutionResult);
 
 /// Execution status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ExecutionStatus {
     /// `InProgress`
@@ -2244,7 +2244,7 @@ impl From<&str> for ExecutionStatus {
 crate::json::model_enum!(ExecutionStatus);
 
 /// File type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FileType {
     /// `CSV`
@@ -2758,7 +2758,7 @@ impl Validate for FlowDefinition {
 crate::json::serde_via_json!(FlowDefinition);
 
 /// Flow status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum FlowStatus {
     /// `Active`
@@ -3290,7 +3290,7 @@ impl Validate for MetadataCatalogDetail {
 crate::json::serde_via_json!(MetadataCatalogDetail);
 
 /// Operator properties keys: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum OperatorPropertiesKeys {
     /// `VALUE`
@@ -3409,7 +3409,7 @@ impl From<&str> for OperatorPropertiesKeys {
 crate::json::model_enum!(OperatorPropertiesKeys);
 
 /// Path prefix: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PathPrefix {
     /// `EXECUTION_ID`
@@ -3593,7 +3593,7 @@ impl Validate for PrefixConfig {
 crate::json::serde_via_json!(PrefixConfig);
 
 /// Prefix format: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrefixFormat {
     /// `YEAR`
@@ -3646,7 +3646,7 @@ impl From<&str> for PrefixFormat {
 crate::json::model_enum!(PrefixFormat);
 
 /// Prefix type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PrefixType {
     /// `FILENAME`
@@ -5116,7 +5116,7 @@ impl Validate for Task {
 crate::json::serde_via_json!(Task);
 
 /// Task type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TaskType {
     /// `Arithmetic`

@@ -8,7 +8,7 @@ use crate::types::{AggregationConfig, FileType, PrefixConfig};
 use crate::validate::{self, InvalidInput, Validate};
 
 /// S3 connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S3ConnectorOperator {
     /// `PROJECTION`
@@ -281,7 +281,7 @@ impl Validate for S3DestinationProperties {
 crate::json::serde_via_json!(S3DestinationProperties);
 
 /// S3 input file type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum S3InputFileType {
     /// `CSV`

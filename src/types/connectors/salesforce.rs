@@ -10,7 +10,7 @@ use crate::types::{
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Salesforce connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceConnectorOperator {
     /// `PROJECTION`
@@ -535,7 +535,7 @@ impl Validate for SalesforceConnectorProfileProperties {
 crate::json::serde_via_json!(SalesforceConnectorProfileProperties);
 
 /// Salesforce data transfer API: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SalesforceDataTransferApi {
     /// `AUTOMATIC`

@@ -11,7 +11,7 @@ use crate::types::{
 use crate::validate::{self, InvalidInput, Validate};
 
 /// SAPO data connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SAPODataConnectorOperator {
     /// `PROJECTION`

@@ -7,7 +7,7 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Veeva connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum VeevaConnectorOperator {
     /// `PROJECTION`

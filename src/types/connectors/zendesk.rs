@@ -8,7 +8,7 @@ use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig, WriteOperationTyp
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Zendesk connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ZendeskConnectorOperator {
     /// `PROJECTION`
