@@ -81,7 +81,11 @@ fn every_operation_request_equals_botocores() {
         );
 
         let expected = &case["expected"];
-        assert_eq!(request.method, expected["method"].as_str().unwrap(), "{name}");
+        assert_eq!(
+            request.method,
+            expected["method"].as_str().unwrap(),
+            "{name}"
+        );
         assert_eq!(request.url, expected["url"].as_str().unwrap(), "{name}");
         assert_eq!(
             String::from_utf8(request.body).unwrap(),

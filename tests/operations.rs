@@ -84,12 +84,30 @@ fn every_operation_passes_the_fakes_model_validation() {
     // In an order that builds what later calls need; the rest may find
     // nothing (404), but the fake must never refuse a request's shape.
     let order = [
-        "RegisterConnector", "CreateFlow", "TagResource", "ListTagsForResource", "UntagResource",
-        "DescribeConnector", "DescribeConnectors", "ListConnectors", "UpdateConnectorRegistration",
-        "DescribeFlow", "ListFlows", "UpdateFlow", "StartFlow", "DescribeFlowExecutionRecords",
-        "StopFlow", "DeleteFlow", "UnregisterConnector", "CancelFlowExecutions",
-        "CreateConnectorProfile", "UpdateConnectorProfile", "DescribeConnectorProfiles",
-        "DeleteConnectorProfile", "DescribeConnectorEntity", "ListConnectorEntities",
+        "RegisterConnector",
+        "CreateFlow",
+        "TagResource",
+        "ListTagsForResource",
+        "UntagResource",
+        "DescribeConnector",
+        "DescribeConnectors",
+        "ListConnectors",
+        "UpdateConnectorRegistration",
+        "DescribeFlow",
+        "ListFlows",
+        "UpdateFlow",
+        "StartFlow",
+        "DescribeFlowExecutionRecords",
+        "StopFlow",
+        "DeleteFlow",
+        "UnregisterConnector",
+        "CancelFlowExecutions",
+        "CreateConnectorProfile",
+        "UpdateConnectorProfile",
+        "DescribeConnectorProfiles",
+        "DeleteConnectorProfile",
+        "DescribeConnectorEntity",
+        "ListConnectorEntities",
         "ResetConnectorMetadataCache",
     ];
     let cases = fixture["cases"].as_array().unwrap();
@@ -100,17 +118,31 @@ fn every_operation_passes_the_fakes_model_validation() {
             input.as_object_mut().unwrap().remove("nextToken");
             // The fixture's ARNs are in the fake's account and region.
             if op == "TagResource" {
-                input["resourceArn"] = "arn:aws:appflow:us-east-1:123456789012:connector/my-conn".into();
+                input["resourceArn"] =
+                    "arn:aws:appflow:us-east-1:123456789012:connector/my-conn".into();
             }
             let outcome = send(&client, op, input);
             let allowed = match op {
-                "RegisterConnector" | "CreateFlow" | "TagResource" | "ListTagsForResource"
-                | "DescribeConnector" | "DescribeConnectors" | "ListConnectors"
-                | "UpdateConnectorRegistration" | "DescribeFlow" | "ListFlows" | "UpdateFlow"
-                | "StartFlow" | "DescribeFlowExecutionRecords" | "StopFlow" | "DeleteFlow"
+                "RegisterConnector"
+                | "CreateFlow"
+                | "TagResource"
+                | "ListTagsForResource"
+                | "DescribeConnector"
+                | "DescribeConnectors"
+                | "ListConnectors"
+                | "UpdateConnectorRegistration"
+                | "DescribeFlow"
+                | "ListFlows"
+                | "UpdateFlow"
+                | "StartFlow"
+                | "DescribeFlowExecutionRecords"
+                | "StopFlow"
+                | "DeleteFlow"
                 | "UnregisterConnector" => outcome.is_none(),
                 // Tags of a flow ARN in the fixture's account: found or not.
-                "UntagResource" => matches!(outcome, None | Some(ErrorCode::ResourceNotFoundException)),
+                "UntagResource" => {
+                    matches!(outcome, None | Some(ErrorCode::ResourceNotFoundException))
+                }
                 _ => outcome == Some(ErrorCode::Unknown("NotImplementedException".into())),
             };
             assert!(allowed, "{op}: {outcome:?}");
@@ -118,7 +150,10 @@ fn every_operation_passes_the_fakes_model_validation() {
     }
     for request in fake.requests() {
         assert!(
-            !matches!(&request.outcome, fake_appflow::Outcome::Answered { status: 400, .. }),
+            !matches!(
+                &request.outcome,
+                fake_appflow::Outcome::Answered { status: 400, .. }
+            ),
             "{} {} was refused: {:?}",
             request.method,
             request.path,
@@ -159,7 +194,10 @@ fn a_connector_lives_registers_describes_updates_tags_and_unregisters() {
         .unwrap();
     assert_eq!(updated.connector_arn(), Some(arn.as_str()));
     let listed = client.list_connectors().send().unwrap();
-    assert_eq!(listed.connectors()[0].connector_description(), Some("second"));
+    assert_eq!(
+        listed.connectors()[0].connector_description(),
+        Some("second")
+    );
 
     client
         .tag_resource()
@@ -174,7 +212,11 @@ fn a_connector_lives_registers_describes_updates_tags_and_unregisters() {
         .tag_keys("env")
         .send()
         .unwrap();
-    let tags = client.list_tags_for_resource().resource_arn(&arn).send().unwrap();
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .unwrap();
     let tags: Vec<(&String, &String)> = tags.tags().unwrap().iter().collect();
     assert_eq!(tags, [(&"team".to_owned(), &"data".to_owned())]);
     // The ARN went on the wire percent-encoded, `:` and `/` included.
@@ -190,7 +232,11 @@ fn a_connector_lives_registers_describes_updates_tags_and_unregisters() {
     assert_eq!(untag.header("content-type"), None);
     assert!(untag.body.is_empty());
 
-    client.unregister_connector().connector_label("life").send().unwrap();
+    client
+        .unregister_connector()
+        .connector_label("life")
+        .send()
+        .unwrap();
     assert_eq!(
         code(client.list_tags_for_resource().resource_arn(&arn).send()),
         ErrorCode::ResourceNotFoundException
@@ -207,7 +253,9 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
                 .connector_type(ConnectorType::S3)
                 .source_connector_properties(
                     SourceConnectorProperties::builder()
-                        .s3(S3SourceProperties::builder().bucket_name("in-bucket").build())
+                        .s3(S3SourceProperties::builder()
+                            .bucket_name("in-bucket")
+                            .build())
                         .build(),
                 )
                 .build(),
@@ -217,7 +265,9 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
                 .connector_type(ConnectorType::S3)
                 .destination_connector_properties(
                     DestinationConnectorProperties::builder()
-                        .s3(S3DestinationProperties::builder().bucket_name("out-bucket").build())
+                        .s3(S3DestinationProperties::builder()
+                            .bucket_name("out-bucket")
+                            .build())
                         .build(),
                 )
                 .build(),
@@ -225,7 +275,11 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
         .tasks(
             Task::builder()
                 .source_fields("id")
-                .connector_operator(ConnectorOperator::builder().s3(S3ConnectorOperator::Projection).build())
+                .connector_operator(
+                    ConnectorOperator::builder()
+                        .s3(S3ConnectorOperator::Projection)
+                        .build(),
+                )
                 .task_type(TaskType::Filter)
                 .task_properties(OperatorPropertiesKeys::DataType, "string")
                 .build(),
@@ -257,7 +311,10 @@ fn a_flow_is_created_described_run_and_deleted() {
         .flow_name("nightly")
         .send()
         .unwrap();
-    assert_eq!(records.flow_executions()[0].execution_id(), Some(execution.as_str()));
+    assert_eq!(
+        records.flow_executions()[0].execution_id(),
+        Some(execution.as_str())
+    );
     assert_eq!(
         code(client.stop_flow().flow_name("nightly").send()),
         ErrorCode::UnsupportedOperationException
@@ -295,7 +352,11 @@ fn seven_connectors_are_read_in_three_pages_of_three() {
     assert_eq!(requests.len(), 3);
     let tokens: Vec<Option<String>> = requests
         .iter()
-        .map(|r| r.body_json().unwrap()["nextToken"].as_str().map(str::to_owned))
+        .map(|r| {
+            r.body_json().unwrap()["nextToken"]
+                .as_str()
+                .map(str::to_owned)
+        })
         .collect();
     assert_eq!(tokens[0], None);
     assert!(tokens[1].is_some() && tokens[2].is_some() && tokens[1] != tokens[2]);
@@ -307,21 +368,37 @@ fn seven_connectors_are_read_in_three_pages_of_three() {
         .items()
         .map(|c| c.unwrap().connector_label().unwrap().to_owned())
         .collect();
-    assert_eq!(labels, (0..7).map(|i| format!("conn-{i}")).collect::<Vec<_>>());
+    assert_eq!(
+        labels,
+        (0..7).map(|i| format!("conn-{i}")).collect::<Vec<_>>()
+    );
 }
 
 #[test]
 fn a_paginator_is_lazy_and_stops_on_a_repeated_token() {
     let server = RecordingServer::start(vec![
-        Reply::json(200, r#"{"connectors":[{"connectorLabel":"a"}],"nextToken":"t1"}"#),
-        Reply::json(200, r#"{"connectors":[{"connectorLabel":"b"}],"nextToken":"t2"}"#),
+        Reply::json(
+            200,
+            r#"{"connectors":[{"connectorLabel":"a"}],"nextToken":"t1"}"#,
+        ),
+        Reply::json(
+            200,
+            r#"{"connectors":[{"connectorLabel":"b"}],"nextToken":"t2"}"#,
+        ),
         // A buggy service handing back an earlier token would loop forever.
-        Reply::json(200, r#"{"connectors":[{"connectorLabel":"c"}],"nextToken":"t1"}"#),
+        Reply::json(
+            200,
+            r#"{"connectors":[{"connectorLabel":"c"}],"nextToken":"t1"}"#,
+        ),
         Reply::json(200, r#"{"connectors":[{"connectorLabel":"never"}]}"#),
     ]);
     let client = client(&server.url());
     let mut pages = client.list_connectors().into_paginator();
-    assert_eq!(server.requests().len(), 0, "nothing is sent before the first next()");
+    assert_eq!(
+        server.requests().len(),
+        0,
+        "nothing is sent before the first next()"
+    );
     assert!(pages.next().unwrap().is_ok());
     assert_eq!(server.requests().len(), 1);
     assert_eq!(pages.count(), 2);
@@ -341,7 +418,11 @@ fn a_paginator_yields_an_error_once_and_stops() {
     let client = client(&server.url());
     let mut input = ListConnectorsInput::default();
     input.max_results = Some(2);
-    let results: Vec<_> = client.list_connectors().set_input(input).into_paginator().collect();
+    let results: Vec<_> = client
+        .list_connectors()
+        .set_input(input)
+        .into_paginator()
+        .collect();
     assert_eq!(results.len(), 2);
     assert!(results[0].is_ok());
     assert_eq!(
