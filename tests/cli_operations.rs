@@ -290,7 +290,7 @@ fn help_lists_every_operation_and_each_operations_options() {
     ] {
         assert!(stdout.contains(command), "{command}");
     }
-    assert_eq!(stdout.matches("\n  ").count() >= 25, true);
+    assert!(stdout.matches("\n  ").count() >= 25, "{stdout}");
     let (code, stdout, _) = run(appflow(&fake).args(["untag-resource", "--help"]));
     assert_eq!(code, 0);
     assert!(
