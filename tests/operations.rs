@@ -11,7 +11,7 @@ use appflow_lite::types::{
     SourceConnectorProperties, SourceFlowConfig, Task, TaskType, TriggerConfig, TriggerType,
 };
 use appflow_lite::{Client, Error, ErrorCode};
-use fake_appflow::{FakeAppFlow, FakeHandle};
+use fake_appflow::FakeAppFlow;
 use serde_json::Value;
 use support::{RecordingServer, Reply};
 
