@@ -42,6 +42,8 @@ struct Inner {
     clock: Arc<dyn Fn() -> SystemTime + Send + Sync>,
     retry: RetryConfig,
     quota: RetryQuota,
+    /// Shown every signed request before it is sent (`--debug`).
+    observer: Option<RequestObserver>,
     /// Seconds the service's clock is ahead of ours (negative: behind),
     /// learnt from a clock-skew refusal; zero once the clocks agree again.
     skew_secs: AtomicI64,
@@ -156,6 +158,14 @@ impl Client {
     /// output or its error. Every attempt is signed afresh and carries the
     /// same body, so the same client token.
     pub(crate) fn send<O: FromJson>(&self, call: &Call) -> Result<O, Error> {
+        // Only this line is per output type: the retry loop below is shared
+        // by every operation, which keeps a binary with all 25 small.
+        let (status, body) = self.send_json(call)?;
+        protocol::read_output(status, &body)
+    }
+
+    /// [`send`](Self::send), up to the answer's JSON (and its status).
+    fn send_json(&self, call: &Call) -> Result<(u16, serde_json::Value), Error> {
         let invocation_id =
             crate::token::uuid_v4().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let max = self.inner.retry.max_attempts;
@@ -210,15 +220,18 @@ impl Client {
     }
 
     /// One attempt: sign at the corrected time, send, classify.
-    fn attempt<O: FromJson>(
+    fn attempt(
         &self,
         call: &Call,
         headers: &[(&'static str, String)],
-    ) -> Result<O, Error> {
+    ) -> Result<(u16, serde_json::Value), Error> {
         let credentials = self.credentials()?;
         let now = self.now();
         let time = crate::time::shifted(now, self.inner.skew_secs.load(Ordering::Relaxed));
         let request = self.sign(call, &credentials, time, headers)?;
+        if let Some(observe) = &self.inner.observer {
+            observe(&request);
+        }
         let response = self.inner.transport.send(&request)?;
         if let Some(server) = protocol::server_time(&response) {
             // Clocks that agree again within AWS's tolerance drop the offset.
@@ -227,12 +240,15 @@ impl Client {
             }
         }
         if response.is_success() {
-            protocol::parse_output(&response)
+            protocol::parse_json_body(&response).map(|body| (response.status, body))
         } else {
             Err(Error::Service(Box::new(protocol::parse_error(&response))))
         }
     }
 }
+
+/// A function shown each request just before it is sent.
+type RequestObserver = Arc<dyn Fn(&SignedRequest) + Send + Sync>;
 
 /// Below this difference a client clock needs no correction (AWS allows 5 minutes).
 const SKEW_TOLERANCE_SECS: u64 = 4 * 60;
@@ -299,6 +315,7 @@ pub struct ClientBuilder {
     clock: Option<Arc<dyn Fn() -> SystemTime + Send + Sync>>,
     max_attempts: Option<u32>,
     retry: Option<RetryConfig>,
+    observer: Option<RequestObserver>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -406,6 +423,14 @@ impl ClientBuilder {
         self
     }
 
+    /// Calls `observe` with every request, each retry included, exactly as
+    /// it is about to be sent (signature, `amz-sdk-*` headers, body): for
+    /// logging and debugging. Its `Debug` hides the session token.
+    pub fn on_request(mut self, observe: impl Fn(&SignedRequest) + Send + Sync + 'static) -> Self {
+        self.observer = Some(Arc::new(observe));
+        self
+    }
+
     /// Checks the settings and resolves the endpoint. Credentials are asked
     /// for only when a request is sent.
     pub fn build(self) -> Result<Client, Error> {
@@ -484,6 +509,7 @@ impl ClientBuilder {
             clock,
             retry,
             quota: RetryQuota::default(),
+            observer: self.observer,
             skew_secs: AtomicI64::new(0),
         };
         Ok(Client {

@@ -74,7 +74,9 @@ impl Object {
         Object::default()
     }
 
-    /// Adds `name` when `value` is set.
+    /// Adds `name` when `value` is set. Never inlined: one copy per member
+    /// type instead of one per member keeps a binary with every shape small.
+    #[inline(never)]
     pub fn put<T: ToJson>(&mut self, name: &str, value: &Option<T>) {
         if let Some(value) = value {
             self.0.push((name.to_owned(), value.to_json()));
@@ -206,12 +208,20 @@ fn wrong(value: &Value, expected: &str, at: At<'_>) -> JsonError {
     }
 }
 
+/// The index of `value` in `values`: enum parsing shares this one search
+/// instead of a string comparison chain per enum.
+pub(crate) fn position(values: &[&str], value: &str) -> Option<usize> {
+    values.iter().position(|known| *known == value)
+}
+
 /// Reads a value from the wire form.
 pub(crate) trait FromJson: Sized {
     fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError>;
 }
 
-/// Reads an optional member: absent and `null` are both unset.
+/// Reads an optional member: absent and `null` are both unset. Never
+/// inlined, for the same reason as [`Object::put`].
+#[inline(never)]
 pub(crate) fn read<T: FromJson>(value: &Value, at: At<'_>) -> Result<Option<T>, JsonError> {
     match value {
         Value::Null => Ok(None),
@@ -227,6 +237,24 @@ pub(crate) fn members<'v>(
     value
         .as_object()
         .ok_or_else(|| wrong(value, "an object", at))
+}
+
+/// Reads a structure: walks its members once, and hands each member the
+/// shape knows to `set` by its index in `names`. This loop is shared by
+/// every shape; only the small `set` is generated per shape.
+pub(crate) fn read_object(
+    value: &Value,
+    at: At<'_>,
+    names: &[&str],
+    set: &mut dyn FnMut(usize, &Value, At<'_>) -> Result<(), JsonError>,
+) -> Result<(), JsonError> {
+    for (name, member) in members(value, at)? {
+        match position(names, name) {
+            Some(index) => set(index, member, at.member(name))?,
+            None => unknown(at, name, names)?,
+        }
+    }
+    Ok(())
 }
 
 /// A member the shape does not have: an error in input a user gave (as in

@@ -88,10 +88,8 @@ pub(crate) fn json_body(body: &Json) -> Vec<u8> {
     serde_json::to_vec(body).unwrap_or_default()
 }
 
-/// Reads a 2xx answer's JSON body into the operation's output. Unknown
-/// members are ignored (AWS adds them); an empty body is an empty object; a
-/// member of the wrong type is an error that names it.
-pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Error> {
+/// Reads a 2xx answer's JSON body; an empty body is an empty object.
+pub(crate) fn parse_json_body(response: &HttpResponse) -> Result<serde_json::Value, Error> {
     let invalid = |reason: String| Error::InvalidResponse {
         status: response.status,
         reason,
@@ -107,10 +105,23 @@ pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Er
     } else {
         &response.body
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(body).map_err(|e| invalid(format!("the body is not JSON: {e}")))?;
-    T::from_json(&value, At::OUTPUT)
-        .map_err(|e| invalid(format!("the body is not the expected JSON: {e}")))
+    serde_json::from_slice(body).map_err(|e| invalid(format!("the body is not JSON: {e}")))
+}
+
+/// Reads an answer's JSON into the operation's output. Unknown members are
+/// ignored (AWS adds them); a member of the wrong type is an error that
+/// names it.
+pub(crate) fn read_output<T: FromJson>(status: u16, body: &serde_json::Value) -> Result<T, Error> {
+    T::from_json(body, At::OUTPUT).map_err(|e| Error::InvalidResponse {
+        status,
+        reason: format!("the body is not the expected JSON: {e}"),
+    })
+}
+
+/// Both steps: a 2xx answer into the operation's output.
+#[cfg(test)]
+pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Error> {
+    read_output(response.status, &parse_json_body(response)?)
 }
 
 /// Turns an error answer into a [`ServiceError`], whatever its body holds.

@@ -27,7 +27,7 @@ pub fn write_enum(model: &Model, name: &str) -> String {
         let variant = variant_name(value);
         writeln!(variants, "/// `{value}`\n{variant},").unwrap();
         writeln!(as_str, "{ty}::{variant} => {value:?},").unwrap();
-        writeln!(from, "{value:?} => {ty}::{variant},").unwrap();
+        writeln!(from, "Some({}) => {ty}::{variant},", from.lines().count()).unwrap();
     }
     let list = values
         .iter()
@@ -60,9 +60,9 @@ impl {ty} {{
 
 impl From<&str> for {ty} {{
     fn from(value: &str) -> Self {{
-        match value {{
+        match crate::json::position({ty}::VALUES, value) {{
 {from}
-            other => {ty}::Unknown(other.to_owned()),
+            _ => {ty}::Unknown(value.to_owned()),
         }}
     }}
 }}
@@ -328,18 +328,22 @@ fn to_json_impl(ty: &str, members: &[Member]) -> String {
     }
     let mutable = if members.is_empty() { "" } else { "mut " };
     format!(
-        "impl crate::json::ToJson for {ty} {{\nfn to_json(&self) -> crate::json::Json {{\nlet {mutable}object = crate::json::Object::new();\n{puts}object.build()\n}}\n}}\n\n"
+        "impl crate::json::ToJson for {ty} {{\n#[inline(never)]\nfn to_json(&self) -> crate::json::Json {{\nlet {mutable}object = crate::json::Object::new();\n{puts}object.build()\n}}\n}}\n\n"
     )
 }
 
 fn from_json_impl(ty: &str, members: &[Member]) -> String {
+    let names = members
+        .iter()
+        .map(|m| format!("{:?}", m.name))
+        .collect::<Vec<_>>()
+        .join(", ");
     if members.is_empty() {
         return format!(
             r#"impl crate::json::FromJson for {ty} {{
+#[inline(never)]
 fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {{
-for name in crate::json::members(value, at)?.keys() {{
-crate::json::unknown(at, name, &[])?;
-}}
+crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
 Ok({ty}::default())
 }}
 }}
@@ -348,28 +352,25 @@ Ok({ty}::default())
         );
     }
     let mut arms = String::new();
-    for m in members {
+    for (i, m) in members.iter().enumerate() {
         writeln!(
             arms,
-            "{:?} => out.{} = crate::json::read(value, at.member({:?}))?,",
-            m.name, m.field, m.name
+            "{i} => out.{} = crate::json::read(value, at)?,",
+            m.field
         )
         .unwrap();
     }
-    let names = members
-        .iter()
-        .map(|m| format!("{:?}", m.name))
-        .collect::<Vec<_>>()
-        .join(", ");
     format!(
         r#"impl crate::json::FromJson for {ty} {{
+#[inline(never)]
 fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {{
 let mut out = {ty}::default();
-for (name, value) in crate::json::members(value, at)? {{
-match name.as_str() {{
-{arms}_ => crate::json::unknown(at, name, &[{names}])?,
+crate::json::read_object(value, at, &[{names}], &mut |index, value, at| {{
+match index {{
+{arms}_ => {{}}
 }}
-}}
+Ok(())
+}})?;
 Ok(out)
 }}
 }}
@@ -406,7 +407,7 @@ fn validate_impl(model: &Model, ty: &str, members: &[Member]) -> String {
         }
     }
     format!(
-        "impl Validate for {ty} {{\nfn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {{\n{body}Ok(())\n}}\n}}\n\n"
+        "impl Validate for {ty} {{\n#[inline(never)]\nfn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {{\n{body}Ok(())\n}}\n}}\n\n"
     )
 }
 

@@ -8,7 +8,7 @@ use crate::operations::{paging, summary};
 
 pub fn write_table(model: &Model) -> String {
     let mut out = String::from(
-        "use std::time::SystemTime;\n\nuse appflow_lite::Client;\n\nuse super::{Kind, Member, Operation, call, sign};\n\n/// Every AppFlow operation, by command name.\npub(crate) const OPERATIONS: &[Operation] = &[\n",
+        "use appflow_lite::Client;\n\nuse super::{Kind, Member, Operation, call};\n\n/// Every AppFlow operation, by command name.\npub(crate) const OPERATIONS: &[Operation] = &[\n",
     );
     for op in model.operation_names() {
         let input = model.input_of(op);
@@ -37,10 +37,10 @@ pub fn write_table(model: &Model) -> String {
             None => "None".to_owned(),
         };
         let mut skeleton = String::new();
-        write_skeleton(model, input, 0, &mut skeleton);
+        write_skeleton(model, input, &mut skeleton);
         writeln!(
             out,
-            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send()),\nsign: |client: &Client, input| sign(input, |input| client.{method}().set_input(input).signed_request(SystemTime::now())),\n}},",
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send()),\n}},",
             command = kebab_name(op),
             summary = summary(op),
             skeleton = crate::shapes::raw_string(&skeleton),
@@ -83,33 +83,30 @@ fn kind(model: &Model, shape: &str) -> String {
 
 /// The input with every member, as `aws ... --generate-cli-skeleton` prints
 /// it: empty strings, zeros, `true`, the first enum value, one list item,
-/// one map entry named `KeyName`.
-fn write_skeleton(model: &Model, shape: &str, depth: usize, out: &mut String) {
-    let indent = |d: usize| "    ".repeat(d);
+/// one map entry named `KeyName`. Compact: the tool indents it when printing.
+fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
     match model.kind(shape) {
         "structure" => {
-            let members = model.members(shape);
-            if members.is_empty() {
-                out.push_str("{}");
-                return;
-            }
-            out.push_str("{\n");
-            for (i, m) in members.iter().enumerate() {
-                write!(out, "{}{:?}: ", indent(depth + 1), m.name).unwrap();
-                write_skeleton(model, m.target, depth + 1, out);
-                out.push_str(if i + 1 < members.len() { ",\n" } else { "\n" });
-            }
-            write!(out, "{}}}", indent(depth)).unwrap();
+            let members: Vec<String> = model
+                .members(shape)
+                .iter()
+                .map(|m| {
+                    let mut value = String::new();
+                    write_skeleton(model, m.target, &mut value);
+                    format!("{:?}:{value}", m.name)
+                })
+                .collect();
+            write!(out, "{{{}}}", members.join(",")).unwrap();
         }
         "list" => {
-            write!(out, "[\n{}", indent(depth + 1)).unwrap();
-            write_skeleton(model, model.list_member(shape), depth + 1, out);
-            write!(out, "\n{}]", indent(depth)).unwrap();
+            out.push('[');
+            write_skeleton(model, model.list_member(shape), out);
+            out.push(']');
         }
         "map" => {
-            write!(out, "{{\n{}\"KeyName\": ", indent(depth + 1)).unwrap();
-            write_skeleton(model, model.map_value(shape), depth + 1, out);
-            write!(out, "\n{}}}", indent(depth)).unwrap();
+            out.push_str("{\"KeyName\":");
+            write_skeleton(model, model.map_value(shape), out);
+            out.push('}');
         }
         "string" if model.is_enum(shape) => {
             write!(out, "{:?}", model.enum_values(shape)[0]).unwrap()

@@ -39,9 +39,9 @@ pub(crate) struct Operation {
     members: &'static [Member],
     /// The members collecting results across pages, for paginated operations.
     pages: Option<&'static [&'static str]>,
+    /// The input with every member, as compact JSON.
     skeleton: &'static str,
     send: fn(&Client, Value) -> Result<String, Failure>,
-    sign: fn(&Client, Value) -> Result<SignedRequest, Failure>,
 }
 
 /// A top-level input member, offered as `--option`.
@@ -86,16 +86,6 @@ pub(crate) fn call<I: DeserializeOwned, O: Serialize>(
         .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))?;
     let output = send(input).map_err(|e| Failure::Call(e, ""))?;
     serde_json::to_string(&output).map_err(|e| Failure::Usage(e.to_string()))
-}
-
-/// The request `input` would make, signed now.
-pub(crate) fn sign<I: DeserializeOwned>(
-    input: Value,
-    sign: impl FnOnce(I) -> Result<SignedRequest, Error>,
-) -> Result<SignedRequest, Failure> {
-    let input = serde_json::from_value(input)
-        .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))?;
-    sign(input).map_err(|e| Failure::Call(e, ""))
 }
 
 const USAGE: &str = "usage: appflow [global options] <operation> [options]
@@ -365,7 +355,10 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         return Ok(());
     }
     if line.skeleton {
-        println!("{}", op.skeleton);
+        match serde_json::from_str::<Ordered>(op.skeleton) {
+            Ok(skeleton) => print_json(&skeleton),
+            Err(e) => return Err(usage(format!("bad skeleton: {e}"))),
+        }
         return Ok(());
     }
     let input = input(&line)?;
@@ -373,34 +366,17 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
     let output = match op.pages {
         Some(result_keys) if !line.paging.no_paginate => {
             paging::fetch_all(&line.paging, result_keys, input, |page_input| {
-                send(op, &client, page_input, line.debug)
+                send(op, &client, page_input)
             })?
         }
-        _ => send(op, &client, input, line.debug)?,
+        _ => send(op, &client, input)?,
     };
     print_json(&output);
     Ok(())
 }
 
-/// One request, its signed form printed first with `--debug`.
-fn send(op: &Operation, client: &Client, input: Value, debug: bool) -> Result<Ordered, Failure> {
-    let mut input = input;
-    if debug {
-        // The token goes in the input, so the request shown is the one sent.
-        if let (Some(object), true) = (
-            input.as_object_mut(),
-            op.members.iter().any(|m| m.name == "clientToken"),
-        ) {
-            if !object.contains_key("clientToken") {
-                object.insert("clientToken".into(), Value::String(uuid_v4()));
-            }
-        }
-        let request = (op.sign)(client, input.clone()).map_err(|failure| match failure {
-            Failure::Call(err, _) => Failure::Call(err, op.name),
-            usage => usage,
-        })?;
-        eprintln!("{}", debug_text(&request));
-    }
+/// One request; its output as ordered JSON.
+fn send(op: &Operation, client: &Client, input: Value) -> Result<Ordered, Failure> {
     let text = (op.send)(client, input).map_err(|failure| match failure {
         Failure::Call(err, _) => Failure::Call(err, op.name),
         usage => usage,
@@ -444,6 +420,10 @@ fn client(line: &CommandLine) -> Result<Client, Error> {
     if let Some(timeout) = line.read_timeout {
         builder = builder.attempt_timeout(timeout);
     }
+    if line.debug {
+        // Every attempt, exactly as sent.
+        builder = builder.on_request(|request| eprintln!("{}", debug_text(request)));
+    }
     builder.build()
 }
 
@@ -470,23 +450,6 @@ fn debug_text(request: &SignedRequest) -> String {
         text.push_str(&format!("\n{body}\n"));
     }
     text
-}
-
-fn uuid_v4() -> String {
-    let mut bytes = [0u8; 16];
-    // Without randomness the client makes the token itself when sending.
-    let _ = getrandom::fill(&mut bytes);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let hex = hex::encode(bytes);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &hex[..8],
-        &hex[8..12],
-        &hex[12..16],
-        &hex[16..20],
-        &hex[20..]
-    )
 }
 
 /// The AWS CLI prints outputs as JSON indented by four spaces.

@@ -28,6 +28,7 @@ pub struct CancelFlowExecutionsInput {
 }
 
 impl crate::json::ToJson for CancelFlowExecutionsInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -37,22 +38,28 @@ impl crate::json::ToJson for CancelFlowExecutionsInput {
 }
 
 impl crate::json::FromJson for CancelFlowExecutionsInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CancelFlowExecutionsInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "executionIds" => {
-                    out.execution_ids = crate::json::read(value, at.member("executionIds"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowName", "executionIds"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.execution_ids = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["flowName", "executionIds"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CancelFlowExecutionsInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -124,6 +131,7 @@ impl CancelFlowExecutionsOutput {
 }
 
 impl crate::json::ToJson for CancelFlowExecutionsOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("invalidExecutions", &self.invalid_executions);
@@ -132,17 +140,21 @@ impl crate::json::ToJson for CancelFlowExecutionsOutput {
 }
 
 impl crate::json::FromJson for CancelFlowExecutionsOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CancelFlowExecutionsOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "invalidExecutions" => {
-                    out.invalid_executions =
-                        crate::json::read(value, at.member("invalidExecutions"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["invalidExecutions"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.invalid_executions = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["invalidExecutions"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

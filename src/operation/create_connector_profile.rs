@@ -39,6 +39,7 @@ pub struct CreateConnectorProfileInput {
 }
 
 impl crate::json::ToJson for CreateConnectorProfileInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileName", &self.connector_profile_name);
@@ -53,51 +54,41 @@ impl crate::json::ToJson for CreateConnectorProfileInput {
 }
 
 impl crate::json::FromJson for CreateConnectorProfileInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CreateConnectorProfileInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileName",
+                "kmsArn",
+                "connectorType",
+                "connectorLabel",
+                "connectionMode",
+                "connectorProfileConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_name = crate::json::read(value, at)?,
+                    1 => out.kms_arn = crate::json::read(value, at)?,
+                    2 => out.connector_type = crate::json::read(value, at)?,
+                    3 => out.connector_label = crate::json::read(value, at)?,
+                    4 => out.connection_mode = crate::json::read(value, at)?,
+                    5 => out.connector_profile_config = crate::json::read(value, at)?,
+                    6 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "kmsArn" => out.kms_arn = crate::json::read(value, at.member("kmsArn"))?,
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                "connectionMode" => {
-                    out.connection_mode = crate::json::read(value, at.member("connectionMode"))?
-                }
-                "connectorProfileConfig" => {
-                    out.connector_profile_config =
-                        crate::json::read(value, at.member("connectorProfileConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileName",
-                        "kmsArn",
-                        "connectorType",
-                        "connectorLabel",
-                        "connectionMode",
-                        "connectorProfileConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CreateConnectorProfileInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.connector_profile_name,
@@ -204,6 +195,7 @@ impl CreateConnectorProfileOutput {
 }
 
 impl crate::json::ToJson for CreateConnectorProfileOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileArn", &self.connector_profile_arn);
@@ -212,17 +204,21 @@ impl crate::json::ToJson for CreateConnectorProfileOutput {
 }
 
 impl crate::json::FromJson for CreateConnectorProfileOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CreateConnectorProfileOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileArn" => {
-                    out.connector_profile_arn =
-                        crate::json::read(value, at.member("connectorProfileArn"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorProfileArn"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_arn = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["connectorProfileArn"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

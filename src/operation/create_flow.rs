@@ -48,6 +48,7 @@ pub struct CreateFlowInput {
 }
 
 impl crate::json::ToJson for CreateFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -68,58 +69,47 @@ impl crate::json::ToJson for CreateFlowInput {
 }
 
 impl crate::json::FromJson for CreateFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CreateFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "flowName",
+                "description",
+                "kmsArn",
+                "triggerConfig",
+                "sourceFlowConfig",
+                "destinationFlowConfigList",
+                "tasks",
+                "tags",
+                "metadataCatalogConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.kms_arn = crate::json::read(value, at)?,
+                    3 => out.trigger_config = crate::json::read(value, at)?,
+                    4 => out.source_flow_config = crate::json::read(value, at)?,
+                    5 => out.destination_flow_config_list = crate::json::read(value, at)?,
+                    6 => out.tasks = crate::json::read(value, at)?,
+                    7 => out.tags = crate::json::read(value, at)?,
+                    8 => out.metadata_catalog_config = crate::json::read(value, at)?,
+                    9 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "kmsArn" => out.kms_arn = crate::json::read(value, at.member("kmsArn"))?,
-                "triggerConfig" => {
-                    out.trigger_config = crate::json::read(value, at.member("triggerConfig"))?
-                }
-                "sourceFlowConfig" => {
-                    out.source_flow_config =
-                        crate::json::read(value, at.member("sourceFlowConfig"))?
-                }
-                "destinationFlowConfigList" => {
-                    out.destination_flow_config_list =
-                        crate::json::read(value, at.member("destinationFlowConfigList"))?
-                }
-                "tasks" => out.tasks = crate::json::read(value, at.member("tasks"))?,
-                "tags" => out.tags = crate::json::read(value, at.member("tags"))?,
-                "metadataCatalogConfig" => {
-                    out.metadata_catalog_config =
-                        crate::json::read(value, at.member("metadataCatalogConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "flowName",
-                        "description",
-                        "kmsArn",
-                        "triggerConfig",
-                        "sourceFlowConfig",
-                        "destinationFlowConfigList",
-                        "tasks",
-                        "tags",
-                        "metadataCatalogConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CreateFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -259,6 +249,7 @@ impl CreateFlowOutput {
 }
 
 impl crate::json::ToJson for CreateFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowArn", &self.flow_arn);
@@ -268,17 +259,22 @@ impl crate::json::ToJson for CreateFlowOutput {
 }
 
 impl crate::json::FromJson for CreateFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CreateFlowOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowArn" => out.flow_arn = crate::json::read(value, at.member("flowArn"))?,
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowArn", "flowStatus"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_arn = crate::json::read(value, at)?,
+                    1 => out.flow_status = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["flowArn", "flowStatus"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -28,6 +28,7 @@ pub struct DeleteConnectorProfileInput {
 }
 
 impl crate::json::ToJson for DeleteConnectorProfileInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileName", &self.connector_profile_name);
@@ -37,25 +38,28 @@ impl crate::json::ToJson for DeleteConnectorProfileInput {
 }
 
 impl crate::json::FromJson for DeleteConnectorProfileInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DeleteConnectorProfileInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorProfileName", "forceDelete"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_name = crate::json::read(value, at)?,
+                    1 => out.force_delete = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "forceDelete" => {
-                    out.force_delete = crate::json::read(value, at.member("forceDelete"))?
-                }
-                _ => crate::json::unknown(at, name, &["connectorProfileName", "forceDelete"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DeleteConnectorProfileInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.connector_profile_name,
@@ -112,6 +116,7 @@ impl DeleteConnectorProfileInput {
 pub struct DeleteConnectorProfileOutput {}
 
 impl crate::json::ToJson for DeleteConnectorProfileOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -119,10 +124,9 @@ impl crate::json::ToJson for DeleteConnectorProfileOutput {
 }
 
 impl crate::json::FromJson for DeleteConnectorProfileOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(DeleteConnectorProfileOutput::default())
     }
 }

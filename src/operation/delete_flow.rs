@@ -28,6 +28,7 @@ pub struct DeleteFlowInput {
 }
 
 impl crate::json::ToJson for DeleteFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -37,22 +38,28 @@ impl crate::json::ToJson for DeleteFlowInput {
 }
 
 impl crate::json::FromJson for DeleteFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DeleteFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "forceDelete" => {
-                    out.force_delete = crate::json::read(value, at.member("forceDelete"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowName", "forceDelete"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.force_delete = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["flowName", "forceDelete"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DeleteFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -106,6 +113,7 @@ impl DeleteFlowInput {
 pub struct DeleteFlowOutput {}
 
 impl crate::json::ToJson for DeleteFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -113,10 +121,9 @@ impl crate::json::ToJson for DeleteFlowOutput {
 }
 
 impl crate::json::FromJson for DeleteFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(DeleteFlowOutput::default())
     }
 }

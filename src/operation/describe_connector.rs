@@ -29,6 +29,7 @@ pub struct DescribeConnectorInput {
 }
 
 impl crate::json::ToJson for DescribeConnectorInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorType", &self.connector_type);
@@ -38,24 +39,28 @@ impl crate::json::ToJson for DescribeConnectorInput {
 }
 
 impl crate::json::FromJson for DescribeConnectorInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorType", "connectorLabel"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_type = crate::json::read(value, at)?,
+                    1 => out.connector_label = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                _ => crate::json::unknown(at, name, &["connectorType", "connectorLabel"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeConnectorInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.connector_type, at.member("connectorType"))?;
         if let Some(value) = &self.connector_type {
@@ -122,6 +127,7 @@ impl DescribeConnectorOutput {
 }
 
 impl crate::json::ToJson for DescribeConnectorOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorConfiguration", &self.connector_configuration);
@@ -130,17 +136,21 @@ impl crate::json::ToJson for DescribeConnectorOutput {
 }
 
 impl crate::json::FromJson for DescribeConnectorOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorConfiguration" => {
-                    out.connector_configuration =
-                        crate::json::read(value, at.member("connectorConfiguration"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorConfiguration"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_configuration = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["connectorConfiguration"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

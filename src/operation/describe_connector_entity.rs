@@ -33,6 +33,7 @@ pub struct DescribeConnectorEntityInput {
 }
 
 impl crate::json::ToJson for DescribeConnectorEntityInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorEntityName", &self.connector_entity_name);
@@ -44,41 +45,35 @@ impl crate::json::ToJson for DescribeConnectorEntityInput {
 }
 
 impl crate::json::FromJson for DescribeConnectorEntityInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorEntityInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorEntityName" => {
-                    out.connector_entity_name =
-                        crate::json::read(value, at.member("connectorEntityName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorEntityName",
+                "connectorType",
+                "connectorProfileName",
+                "apiVersion",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_entity_name = crate::json::read(value, at)?,
+                    1 => out.connector_type = crate::json::read(value, at)?,
+                    2 => out.connector_profile_name = crate::json::read(value, at)?,
+                    3 => out.api_version = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
-                }
-                "apiVersion" => {
-                    out.api_version = crate::json::read(value, at.member("apiVersion"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorEntityName",
-                        "connectorType",
-                        "connectorProfileName",
-                        "apiVersion",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeConnectorEntityInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.connector_entity_name,
@@ -160,6 +155,7 @@ impl DescribeConnectorEntityOutput {
 }
 
 impl crate::json::ToJson for DescribeConnectorEntityOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorEntityFields", &self.connector_entity_fields);
@@ -168,17 +164,21 @@ impl crate::json::ToJson for DescribeConnectorEntityOutput {
 }
 
 impl crate::json::FromJson for DescribeConnectorEntityOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorEntityOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorEntityFields" => {
-                    out.connector_entity_fields =
-                        crate::json::read(value, at.member("connectorEntityFields"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorEntityFields"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_entity_fields = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["connectorEntityFields"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -36,6 +36,7 @@ pub struct DescribeConnectorProfilesInput {
 }
 
 impl crate::json::ToJson for DescribeConnectorProfilesInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileNames", &self.connector_profile_names);
@@ -48,42 +49,37 @@ impl crate::json::ToJson for DescribeConnectorProfilesInput {
 }
 
 impl crate::json::FromJson for DescribeConnectorProfilesInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorProfilesInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileNames" => {
-                    out.connector_profile_names =
-                        crate::json::read(value, at.member("connectorProfileNames"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileNames",
+                "connectorType",
+                "connectorLabel",
+                "maxResults",
+                "nextToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_names = crate::json::read(value, at)?,
+                    1 => out.connector_type = crate::json::read(value, at)?,
+                    2 => out.connector_label = crate::json::read(value, at)?,
+                    3 => out.max_results = crate::json::read(value, at)?,
+                    4 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
-                }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileNames",
-                        "connectorType",
-                        "connectorLabel",
-                        "maxResults",
-                        "nextToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeConnectorProfilesInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_profile_names {
             let at = at.member("connectorProfileNames");
@@ -178,6 +174,7 @@ impl DescribeConnectorProfilesOutput {
 }
 
 impl crate::json::ToJson for DescribeConnectorProfilesOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileDetails", &self.connector_profile_details);
@@ -187,18 +184,22 @@ impl crate::json::ToJson for DescribeConnectorProfilesOutput {
 }
 
 impl crate::json::FromJson for DescribeConnectorProfilesOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorProfilesOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileDetails" => {
-                    out.connector_profile_details =
-                        crate::json::read(value, at.member("connectorProfileDetails"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorProfileDetails", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_details = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["connectorProfileDetails", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

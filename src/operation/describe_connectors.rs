@@ -33,6 +33,7 @@ pub struct DescribeConnectorsInput {
 }
 
 impl crate::json::ToJson for DescribeConnectorsInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorTypes", &self.connector_types);
@@ -43,27 +44,29 @@ impl crate::json::ToJson for DescribeConnectorsInput {
 }
 
 impl crate::json::FromJson for DescribeConnectorsInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorsInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorTypes" => {
-                    out.connector_types = crate::json::read(value, at.member("connectorTypes"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorTypes", "maxResults", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_types = crate::json::read(value, at)?,
+                    1 => out.max_results = crate::json::read(value, at)?,
+                    2 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
-                }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => {
-                    crate::json::unknown(at, name, &["connectorTypes", "maxResults", "nextToken"])?
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeConnectorsInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_types {
             let at = at.member("connectorTypes");
@@ -152,6 +155,7 @@ impl DescribeConnectorsOutput {
 }
 
 impl crate::json::ToJson for DescribeConnectorsOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorConfigurations", &self.connector_configurations);
@@ -162,23 +166,23 @@ impl crate::json::ToJson for DescribeConnectorsOutput {
 }
 
 impl crate::json::FromJson for DescribeConnectorsOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeConnectorsOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorConfigurations" => {
-                    out.connector_configurations =
-                        crate::json::read(value, at.member("connectorConfigurations"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorConfigurations", "connectors", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_configurations = crate::json::read(value, at)?,
+                    1 => out.connectors = crate::json::read(value, at)?,
+                    2 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectors" => out.connectors = crate::json::read(value, at.member("connectors"))?,
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["connectorConfigurations", "connectors", "nextToken"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

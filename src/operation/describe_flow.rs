@@ -31,6 +31,7 @@ pub struct DescribeFlowInput {
 }
 
 impl crate::json::ToJson for DescribeFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -39,19 +40,22 @@ impl crate::json::ToJson for DescribeFlowInput {
 }
 
 impl crate::json::FromJson for DescribeFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                _ => crate::json::unknown(at, name, &["flowName"])?,
+        crate::json::read_object(value, at, &["flowName"], &mut |index, value, at| {
+            match index {
+                0 => out.flow_name = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -225,6 +229,7 @@ impl DescribeFlowOutput {
 }
 
 impl crate::json::ToJson for DescribeFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowArn", &self.flow_arn);
@@ -257,86 +262,59 @@ impl crate::json::ToJson for DescribeFlowOutput {
 }
 
 impl crate::json::FromJson for DescribeFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeFlowOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowArn" => out.flow_arn = crate::json::read(value, at.member("flowArn"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "flowArn",
+                "description",
+                "flowName",
+                "kmsArn",
+                "flowStatus",
+                "flowStatusMessage",
+                "sourceFlowConfig",
+                "destinationFlowConfigList",
+                "lastRunExecutionDetails",
+                "triggerConfig",
+                "tasks",
+                "createdAt",
+                "lastUpdatedAt",
+                "createdBy",
+                "lastUpdatedBy",
+                "tags",
+                "metadataCatalogConfig",
+                "lastRunMetadataCatalogDetails",
+                "schemaVersion",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_arn = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.flow_name = crate::json::read(value, at)?,
+                    3 => out.kms_arn = crate::json::read(value, at)?,
+                    4 => out.flow_status = crate::json::read(value, at)?,
+                    5 => out.flow_status_message = crate::json::read(value, at)?,
+                    6 => out.source_flow_config = crate::json::read(value, at)?,
+                    7 => out.destination_flow_config_list = crate::json::read(value, at)?,
+                    8 => out.last_run_execution_details = crate::json::read(value, at)?,
+                    9 => out.trigger_config = crate::json::read(value, at)?,
+                    10 => out.tasks = crate::json::read(value, at)?,
+                    11 => out.created_at = crate::json::read(value, at)?,
+                    12 => out.last_updated_at = crate::json::read(value, at)?,
+                    13 => out.created_by = crate::json::read(value, at)?,
+                    14 => out.last_updated_by = crate::json::read(value, at)?,
+                    15 => out.tags = crate::json::read(value, at)?,
+                    16 => out.metadata_catalog_config = crate::json::read(value, at)?,
+                    17 => out.last_run_metadata_catalog_details = crate::json::read(value, at)?,
+                    18 => out.schema_version = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "kmsArn" => out.kms_arn = crate::json::read(value, at.member("kmsArn"))?,
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
-                }
-                "flowStatusMessage" => {
-                    out.flow_status_message =
-                        crate::json::read(value, at.member("flowStatusMessage"))?
-                }
-                "sourceFlowConfig" => {
-                    out.source_flow_config =
-                        crate::json::read(value, at.member("sourceFlowConfig"))?
-                }
-                "destinationFlowConfigList" => {
-                    out.destination_flow_config_list =
-                        crate::json::read(value, at.member("destinationFlowConfigList"))?
-                }
-                "lastRunExecutionDetails" => {
-                    out.last_run_execution_details =
-                        crate::json::read(value, at.member("lastRunExecutionDetails"))?
-                }
-                "triggerConfig" => {
-                    out.trigger_config = crate::json::read(value, at.member("triggerConfig"))?
-                }
-                "tasks" => out.tasks = crate::json::read(value, at.member("tasks"))?,
-                "createdAt" => out.created_at = crate::json::read(value, at.member("createdAt"))?,
-                "lastUpdatedAt" => {
-                    out.last_updated_at = crate::json::read(value, at.member("lastUpdatedAt"))?
-                }
-                "createdBy" => out.created_by = crate::json::read(value, at.member("createdBy"))?,
-                "lastUpdatedBy" => {
-                    out.last_updated_by = crate::json::read(value, at.member("lastUpdatedBy"))?
-                }
-                "tags" => out.tags = crate::json::read(value, at.member("tags"))?,
-                "metadataCatalogConfig" => {
-                    out.metadata_catalog_config =
-                        crate::json::read(value, at.member("metadataCatalogConfig"))?
-                }
-                "lastRunMetadataCatalogDetails" => {
-                    out.last_run_metadata_catalog_details =
-                        crate::json::read(value, at.member("lastRunMetadataCatalogDetails"))?
-                }
-                "schemaVersion" => {
-                    out.schema_version = crate::json::read(value, at.member("schemaVersion"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "flowArn",
-                        "description",
-                        "flowName",
-                        "kmsArn",
-                        "flowStatus",
-                        "flowStatusMessage",
-                        "sourceFlowConfig",
-                        "destinationFlowConfigList",
-                        "lastRunExecutionDetails",
-                        "triggerConfig",
-                        "tasks",
-                        "createdAt",
-                        "lastUpdatedAt",
-                        "createdBy",
-                        "lastUpdatedBy",
-                        "tags",
-                        "metadataCatalogConfig",
-                        "lastRunMetadataCatalogDetails",
-                        "schemaVersion",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -32,6 +32,7 @@ pub struct DescribeFlowExecutionRecordsInput {
 }
 
 impl crate::json::ToJson for DescribeFlowExecutionRecordsInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -42,23 +43,29 @@ impl crate::json::ToJson for DescribeFlowExecutionRecordsInput {
 }
 
 impl crate::json::FromJson for DescribeFlowExecutionRecordsInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeFlowExecutionRecordsInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowName", "maxResults", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.max_results = crate::json::read(value, at)?,
+                    2 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["flowName", "maxResults", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DescribeFlowExecutionRecordsInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -137,6 +144,7 @@ impl DescribeFlowExecutionRecordsOutput {
 }
 
 impl crate::json::ToJson for DescribeFlowExecutionRecordsOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowExecutions", &self.flow_executions);
@@ -146,17 +154,22 @@ impl crate::json::ToJson for DescribeFlowExecutionRecordsOutput {
 }
 
 impl crate::json::FromJson for DescribeFlowExecutionRecordsOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeFlowExecutionRecordsOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowExecutions" => {
-                    out.flow_executions = crate::json::read(value, at.member("flowExecutions"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowExecutions", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_executions = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["flowExecutions", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -39,6 +39,7 @@ pub struct ListConnectorEntitiesInput {
 }
 
 impl crate::json::ToJson for ListConnectorEntitiesInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileName", &self.connector_profile_name);
@@ -52,46 +53,39 @@ impl crate::json::ToJson for ListConnectorEntitiesInput {
 }
 
 impl crate::json::FromJson for ListConnectorEntitiesInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListConnectorEntitiesInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileName",
+                "connectorType",
+                "entitiesPath",
+                "apiVersion",
+                "maxResults",
+                "nextToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_name = crate::json::read(value, at)?,
+                    1 => out.connector_type = crate::json::read(value, at)?,
+                    2 => out.entities_path = crate::json::read(value, at)?,
+                    3 => out.api_version = crate::json::read(value, at)?,
+                    4 => out.max_results = crate::json::read(value, at)?,
+                    5 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "entitiesPath" => {
-                    out.entities_path = crate::json::read(value, at.member("entitiesPath"))?
-                }
-                "apiVersion" => {
-                    out.api_version = crate::json::read(value, at.member("apiVersion"))?
-                }
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
-                }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileName",
-                        "connectorType",
-                        "entitiesPath",
-                        "apiVersion",
-                        "maxResults",
-                        "nextToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ListConnectorEntitiesInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_profile_name {
             let at = at.member("connectorProfileName");
@@ -185,6 +179,7 @@ impl ListConnectorEntitiesOutput {
 }
 
 impl crate::json::ToJson for ListConnectorEntitiesOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorEntityMap", &self.connector_entity_map);
@@ -194,18 +189,22 @@ impl crate::json::ToJson for ListConnectorEntitiesOutput {
 }
 
 impl crate::json::FromJson for ListConnectorEntitiesOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListConnectorEntitiesOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorEntityMap" => {
-                    out.connector_entity_map =
-                        crate::json::read(value, at.member("connectorEntityMap"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorEntityMap", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_entity_map = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["connectorEntityMap", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

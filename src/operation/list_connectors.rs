@@ -30,6 +30,7 @@ pub struct ListConnectorsInput {
 }
 
 impl crate::json::ToJson for ListConnectorsInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("maxResults", &self.max_results);
@@ -39,22 +40,28 @@ impl crate::json::ToJson for ListConnectorsInput {
 }
 
 impl crate::json::FromJson for ListConnectorsInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListConnectorsInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["maxResults", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.max_results = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["maxResults", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ListConnectorsInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.max_results {
             let at = at.member("maxResults");
@@ -126,6 +133,7 @@ impl ListConnectorsOutput {
 }
 
 impl crate::json::ToJson for ListConnectorsOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectors", &self.connectors);
@@ -135,15 +143,22 @@ impl crate::json::ToJson for ListConnectorsOutput {
 }
 
 impl crate::json::FromJson for ListConnectorsOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListConnectorsOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectors" => out.connectors = crate::json::read(value, at.member("connectors"))?,
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["connectors", "nextToken"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["connectors", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connectors = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -30,6 +30,7 @@ pub struct ListFlowsInput {
 }
 
 impl crate::json::ToJson for ListFlowsInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("maxResults", &self.max_results);
@@ -39,22 +40,28 @@ impl crate::json::ToJson for ListFlowsInput {
 }
 
 impl crate::json::FromJson for ListFlowsInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListFlowsInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "maxResults" => {
-                    out.max_results = crate::json::read(value, at.member("maxResults"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["maxResults", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.max_results = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["maxResults", "nextToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ListFlowsInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.max_results {
             let at = at.member("maxResults");
@@ -126,6 +133,7 @@ impl ListFlowsOutput {
 }
 
 impl crate::json::ToJson for ListFlowsOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flows", &self.flows);
@@ -135,15 +143,22 @@ impl crate::json::ToJson for ListFlowsOutput {
 }
 
 impl crate::json::FromJson for ListFlowsOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListFlowsOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flows" => out.flows = crate::json::read(value, at.member("flows"))?,
-                "nextToken" => out.next_token = crate::json::read(value, at.member("nextToken"))?,
-                _ => crate::json::unknown(at, name, &["flows", "nextToken"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["flows", "nextToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flows = crate::json::read(value, at)?,
+                    1 => out.next_token = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

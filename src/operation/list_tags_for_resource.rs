@@ -27,6 +27,7 @@ pub struct ListTagsForResourceInput {
 }
 
 impl crate::json::ToJson for ListTagsForResourceInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("resourceArn", &self.resource_arn);
@@ -35,21 +36,22 @@ impl crate::json::ToJson for ListTagsForResourceInput {
 }
 
 impl crate::json::FromJson for ListTagsForResourceInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListTagsForResourceInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "resourceArn" => {
-                    out.resource_arn = crate::json::read(value, at.member("resourceArn"))?
-                }
-                _ => crate::json::unknown(at, name, &["resourceArn"])?,
+        crate::json::read_object(value, at, &["resourceArn"], &mut |index, value, at| {
+            match index {
+                0 => out.resource_arn = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ListTagsForResourceInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.resource_arn, at.member("resourceArn"))?;
         if let Some(value) = &self.resource_arn {
@@ -105,6 +107,7 @@ impl ListTagsForResourceOutput {
 }
 
 impl crate::json::ToJson for ListTagsForResourceOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("tags", &self.tags);
@@ -113,14 +116,16 @@ impl crate::json::ToJson for ListTagsForResourceOutput {
 }
 
 impl crate::json::FromJson for ListTagsForResourceOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListTagsForResourceOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "tags" => out.tags = crate::json::read(value, at.member("tags"))?,
-                _ => crate::json::unknown(at, name, &["tags"])?,
+        crate::json::read_object(value, at, &["tags"], &mut |index, value, at| {
+            match index {
+                0 => out.tags = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

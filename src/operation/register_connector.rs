@@ -35,6 +35,7 @@ pub struct RegisterConnectorInput {
 }
 
 impl crate::json::ToJson for RegisterConnectorInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorLabel", &self.connector_label);
@@ -53,45 +54,37 @@ impl crate::json::ToJson for RegisterConnectorInput {
 }
 
 impl crate::json::FromJson for RegisterConnectorInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RegisterConnectorInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorLabel",
+                "description",
+                "connectorProvisioningType",
+                "connectorProvisioningConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_label = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.connector_provisioning_type = crate::json::read(value, at)?,
+                    3 => out.connector_provisioning_config = crate::json::read(value, at)?,
+                    4 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "connectorProvisioningType" => {
-                    out.connector_provisioning_type =
-                        crate::json::read(value, at.member("connectorProvisioningType"))?
-                }
-                "connectorProvisioningConfig" => {
-                    out.connector_provisioning_config =
-                        crate::json::read(value, at.member("connectorProvisioningConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorLabel",
-                        "description",
-                        "connectorProvisioningType",
-                        "connectorProvisioningConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for RegisterConnectorInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_label {
             let at = at.member("connectorLabel");
@@ -182,6 +175,7 @@ impl RegisterConnectorOutput {
 }
 
 impl crate::json::ToJson for RegisterConnectorOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorArn", &self.connector_arn);
@@ -190,16 +184,16 @@ impl crate::json::ToJson for RegisterConnectorOutput {
 }
 
 impl crate::json::FromJson for RegisterConnectorOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RegisterConnectorOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorArn" => {
-                    out.connector_arn = crate::json::read(value, at.member("connectorArn"))?
-                }
-                _ => crate::json::unknown(at, name, &["connectorArn"])?,
+        crate::json::read_object(value, at, &["connectorArn"], &mut |index, value, at| {
+            match index {
+                0 => out.connector_arn = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -35,6 +35,7 @@ pub struct ResetConnectorMetadataCacheInput {
 }
 
 impl crate::json::ToJson for ResetConnectorMetadataCacheInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileName", &self.connector_profile_name);
@@ -47,45 +48,37 @@ impl crate::json::ToJson for ResetConnectorMetadataCacheInput {
 }
 
 impl crate::json::FromJson for ResetConnectorMetadataCacheInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ResetConnectorMetadataCacheInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileName",
+                "connectorType",
+                "connectorEntityName",
+                "entitiesPath",
+                "apiVersion",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_name = crate::json::read(value, at)?,
+                    1 => out.connector_type = crate::json::read(value, at)?,
+                    2 => out.connector_entity_name = crate::json::read(value, at)?,
+                    3 => out.entities_path = crate::json::read(value, at)?,
+                    4 => out.api_version = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorEntityName" => {
-                    out.connector_entity_name =
-                        crate::json::read(value, at.member("connectorEntityName"))?
-                }
-                "entitiesPath" => {
-                    out.entities_path = crate::json::read(value, at.member("entitiesPath"))?
-                }
-                "apiVersion" => {
-                    out.api_version = crate::json::read(value, at.member("apiVersion"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileName",
-                        "connectorType",
-                        "connectorEntityName",
-                        "entitiesPath",
-                        "apiVersion",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ResetConnectorMetadataCacheInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_profile_name {
             let at = at.member("connectorProfileName");
@@ -159,6 +152,7 @@ impl ResetConnectorMetadataCacheInput {
 pub struct ResetConnectorMetadataCacheOutput {}
 
 impl crate::json::ToJson for ResetConnectorMetadataCacheOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -166,10 +160,9 @@ impl crate::json::ToJson for ResetConnectorMetadataCacheOutput {
 }
 
 impl crate::json::FromJson for ResetConnectorMetadataCacheOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(ResetConnectorMetadataCacheOutput::default())
     }
 }

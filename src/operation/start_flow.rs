@@ -29,6 +29,7 @@ pub struct StartFlowInput {
 }
 
 impl crate::json::ToJson for StartFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -38,22 +39,28 @@ impl crate::json::ToJson for StartFlowInput {
 }
 
 impl crate::json::FromJson for StartFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = StartFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowName", "clientToken"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["flowName", "clientToken"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for StartFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -136,6 +143,7 @@ impl StartFlowOutput {
 }
 
 impl crate::json::ToJson for StartFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowArn", &self.flow_arn);
@@ -146,20 +154,23 @@ impl crate::json::ToJson for StartFlowOutput {
 }
 
 impl crate::json::FromJson for StartFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = StartFlowOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowArn" => out.flow_arn = crate::json::read(value, at.member("flowArn"))?,
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowArn", "flowStatus", "executionId"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_arn = crate::json::read(value, at)?,
+                    1 => out.flow_status = crate::json::read(value, at)?,
+                    2 => out.execution_id = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "executionId" => {
-                    out.execution_id = crate::json::read(value, at.member("executionId"))?
-                }
-                _ => crate::json::unknown(at, name, &["flowArn", "flowStatus", "executionId"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -27,6 +27,7 @@ pub struct StopFlowInput {
 }
 
 impl crate::json::ToJson for StopFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -35,19 +36,22 @@ impl crate::json::ToJson for StopFlowInput {
 }
 
 impl crate::json::FromJson for StopFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = StopFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                _ => crate::json::unknown(at, name, &["flowName"])?,
+        crate::json::read_object(value, at, &["flowName"], &mut |index, value, at| {
+            match index {
+                0 => out.flow_name = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for StopFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -115,6 +119,7 @@ impl StopFlowOutput {
 }
 
 impl crate::json::ToJson for StopFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowArn", &self.flow_arn);
@@ -124,17 +129,22 @@ impl crate::json::ToJson for StopFlowOutput {
 }
 
 impl crate::json::FromJson for StopFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = StopFlowOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowArn" => out.flow_arn = crate::json::read(value, at.member("flowArn"))?,
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["flowArn", "flowStatus"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_arn = crate::json::read(value, at)?,
+                    1 => out.flow_status = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["flowArn", "flowStatus"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

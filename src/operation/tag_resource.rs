@@ -29,6 +29,7 @@ pub struct TagResourceInput {
 }
 
 impl crate::json::ToJson for TagResourceInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("resourceArn", &self.resource_arn);
@@ -38,22 +39,28 @@ impl crate::json::ToJson for TagResourceInput {
 }
 
 impl crate::json::FromJson for TagResourceInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TagResourceInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "resourceArn" => {
-                    out.resource_arn = crate::json::read(value, at.member("resourceArn"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["resourceArn", "tags"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.resource_arn = crate::json::read(value, at)?,
+                    1 => out.tags = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tags" => out.tags = crate::json::read(value, at.member("tags"))?,
-                _ => crate::json::unknown(at, name, &["resourceArn", "tags"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for TagResourceInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.resource_arn, at.member("resourceArn"))?;
         if let Some(value) = &self.resource_arn {
@@ -118,6 +125,7 @@ impl TagResourceInput {
 pub struct TagResourceOutput {}
 
 impl crate::json::ToJson for TagResourceOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -125,10 +133,9 @@ impl crate::json::ToJson for TagResourceOutput {
 }
 
 impl crate::json::FromJson for TagResourceOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(TagResourceOutput::default())
     }
 }

@@ -28,6 +28,7 @@ pub struct UnregisterConnectorInput {
 }
 
 impl crate::json::ToJson for UnregisterConnectorInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorLabel", &self.connector_label);
@@ -37,24 +38,28 @@ impl crate::json::ToJson for UnregisterConnectorInput {
 }
 
 impl crate::json::FromJson for UnregisterConnectorInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UnregisterConnectorInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorLabel", "forceDelete"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_label = crate::json::read(value, at)?,
+                    1 => out.force_delete = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "forceDelete" => {
-                    out.force_delete = crate::json::read(value, at.member("forceDelete"))?
-                }
-                _ => crate::json::unknown(at, name, &["connectorLabel", "forceDelete"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UnregisterConnectorInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.connector_label, at.member("connectorLabel"))?;
         if let Some(value) = &self.connector_label {
@@ -108,6 +113,7 @@ impl UnregisterConnectorInput {
 pub struct UnregisterConnectorOutput {}
 
 impl crate::json::ToJson for UnregisterConnectorOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -115,10 +121,9 @@ impl crate::json::ToJson for UnregisterConnectorOutput {
 }
 
 impl crate::json::FromJson for UnregisterConnectorOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(UnregisterConnectorOutput::default())
     }
 }

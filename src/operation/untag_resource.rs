@@ -28,6 +28,7 @@ pub struct UntagResourceInput {
 }
 
 impl crate::json::ToJson for UntagResourceInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("resourceArn", &self.resource_arn);
@@ -37,22 +38,28 @@ impl crate::json::ToJson for UntagResourceInput {
 }
 
 impl crate::json::FromJson for UntagResourceInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UntagResourceInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "resourceArn" => {
-                    out.resource_arn = crate::json::read(value, at.member("resourceArn"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["resourceArn", "tagKeys"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.resource_arn = crate::json::read(value, at)?,
+                    1 => out.tag_keys = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tagKeys" => out.tag_keys = crate::json::read(value, at.member("tagKeys"))?,
-                _ => crate::json::unknown(at, name, &["resourceArn", "tagKeys"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UntagResourceInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.resource_arn, at.member("resourceArn"))?;
         if let Some(value) = &self.resource_arn {
@@ -112,6 +119,7 @@ impl UntagResourceInput {
 pub struct UntagResourceOutput {}
 
 impl crate::json::ToJson for UntagResourceOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -119,10 +127,9 @@ impl crate::json::ToJson for UntagResourceOutput {
 }
 
 impl crate::json::FromJson for UntagResourceOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(UntagResourceOutput::default())
     }
 }

@@ -33,6 +33,7 @@ pub struct UpdateConnectorProfileInput {
 }
 
 impl crate::json::ToJson for UpdateConnectorProfileInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileName", &self.connector_profile_name);
@@ -44,41 +45,35 @@ impl crate::json::ToJson for UpdateConnectorProfileInput {
 }
 
 impl crate::json::FromJson for UpdateConnectorProfileInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateConnectorProfileInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileName",
+                "connectionMode",
+                "connectorProfileConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_name = crate::json::read(value, at)?,
+                    1 => out.connection_mode = crate::json::read(value, at)?,
+                    2 => out.connector_profile_config = crate::json::read(value, at)?,
+                    3 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectionMode" => {
-                    out.connection_mode = crate::json::read(value, at.member("connectionMode"))?
-                }
-                "connectorProfileConfig" => {
-                    out.connector_profile_config =
-                        crate::json::read(value, at.member("connectorProfileConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileName",
-                        "connectionMode",
-                        "connectorProfileConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UpdateConnectorProfileInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.connector_profile_name,
@@ -167,6 +162,7 @@ impl UpdateConnectorProfileOutput {
 }
 
 impl crate::json::ToJson for UpdateConnectorProfileOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileArn", &self.connector_profile_arn);
@@ -175,17 +171,21 @@ impl crate::json::ToJson for UpdateConnectorProfileOutput {
 }
 
 impl crate::json::FromJson for UpdateConnectorProfileOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateConnectorProfileOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileArn" => {
-                    out.connector_profile_arn =
-                        crate::json::read(value, at.member("connectorProfileArn"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorProfileArn"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_arn = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["connectorProfileArn"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }

@@ -33,6 +33,7 @@ pub struct UpdateConnectorRegistrationInput {
 }
 
 impl crate::json::ToJson for UpdateConnectorRegistrationInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorLabel", &self.connector_label);
@@ -47,40 +48,35 @@ impl crate::json::ToJson for UpdateConnectorRegistrationInput {
 }
 
 impl crate::json::FromJson for UpdateConnectorRegistrationInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateConnectorRegistrationInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorLabel",
+                "description",
+                "connectorProvisioningConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_label = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.connector_provisioning_config = crate::json::read(value, at)?,
+                    3 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "connectorProvisioningConfig" => {
-                    out.connector_provisioning_config =
-                        crate::json::read(value, at.member("connectorProvisioningConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorLabel",
-                        "description",
-                        "connectorProvisioningConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UpdateConnectorRegistrationInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.connector_label, at.member("connectorLabel"))?;
         if let Some(value) = &self.connector_label {
@@ -164,6 +160,7 @@ impl UpdateConnectorRegistrationOutput {
 }
 
 impl crate::json::ToJson for UpdateConnectorRegistrationOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorArn", &self.connector_arn);
@@ -172,16 +169,16 @@ impl crate::json::ToJson for UpdateConnectorRegistrationOutput {
 }
 
 impl crate::json::FromJson for UpdateConnectorRegistrationOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateConnectorRegistrationOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorArn" => {
-                    out.connector_arn = crate::json::read(value, at.member("connectorArn"))?
-                }
-                _ => crate::json::unknown(at, name, &["connectorArn"])?,
+        crate::json::read_object(value, at, &["connectorArn"], &mut |index, value, at| {
+            match index {
+                0 => out.connector_arn = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -43,6 +43,7 @@ pub struct UpdateFlowInput {
 }
 
 impl crate::json::ToJson for UpdateFlowInput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowName", &self.flow_name);
@@ -61,54 +62,43 @@ impl crate::json::ToJson for UpdateFlowInput {
 }
 
 impl crate::json::FromJson for UpdateFlowInput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateFlowInput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "flowName",
+                "description",
+                "triggerConfig",
+                "sourceFlowConfig",
+                "destinationFlowConfigList",
+                "tasks",
+                "metadataCatalogConfig",
+                "clientToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_name = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.trigger_config = crate::json::read(value, at)?,
+                    3 => out.source_flow_config = crate::json::read(value, at)?,
+                    4 => out.destination_flow_config_list = crate::json::read(value, at)?,
+                    5 => out.tasks = crate::json::read(value, at)?,
+                    6 => out.metadata_catalog_config = crate::json::read(value, at)?,
+                    7 => out.client_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "triggerConfig" => {
-                    out.trigger_config = crate::json::read(value, at.member("triggerConfig"))?
-                }
-                "sourceFlowConfig" => {
-                    out.source_flow_config =
-                        crate::json::read(value, at.member("sourceFlowConfig"))?
-                }
-                "destinationFlowConfigList" => {
-                    out.destination_flow_config_list =
-                        crate::json::read(value, at.member("destinationFlowConfigList"))?
-                }
-                "tasks" => out.tasks = crate::json::read(value, at.member("tasks"))?,
-                "metadataCatalogConfig" => {
-                    out.metadata_catalog_config =
-                        crate::json::read(value, at.member("metadataCatalogConfig"))?
-                }
-                "clientToken" => {
-                    out.client_token = crate::json::read(value, at.member("clientToken"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "flowName",
-                        "description",
-                        "triggerConfig",
-                        "sourceFlowConfig",
-                        "destinationFlowConfigList",
-                        "tasks",
-                        "metadataCatalogConfig",
-                        "clientToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UpdateFlowInput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.flow_name, at.member("flowName"))?;
         if let Some(value) = &self.flow_name {
@@ -225,6 +215,7 @@ impl UpdateFlowOutput {
 }
 
 impl crate::json::ToJson for UpdateFlowOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowStatus", &self.flow_status);
@@ -233,16 +224,16 @@ impl crate::json::ToJson for UpdateFlowOutput {
 }
 
 impl crate::json::FromJson for UpdateFlowOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateFlowOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
-                }
-                _ => crate::json::unknown(at, name, &["flowStatus"])?,
+        crate::json::read_object(value, at, &["flowStatus"], &mut |index, value, at| {
+            match index {
+                0 => out.flow_status = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }

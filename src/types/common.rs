@@ -127,33 +127,33 @@ impl ConnectorType {
 
 impl From<&str> for ConnectorType {
     fn from(value: &str) -> Self {
-        match value {
-            "Salesforce" => ConnectorType::Salesforce,
-            "Singular" => ConnectorType::Singular,
-            "Slack" => ConnectorType::Slack,
-            "Redshift" => ConnectorType::Redshift,
-            "S3" => ConnectorType::S3,
-            "Marketo" => ConnectorType::Marketo,
-            "Googleanalytics" => ConnectorType::Googleanalytics,
-            "Zendesk" => ConnectorType::Zendesk,
-            "Servicenow" => ConnectorType::Servicenow,
-            "Datadog" => ConnectorType::Datadog,
-            "Trendmicro" => ConnectorType::Trendmicro,
-            "Snowflake" => ConnectorType::Snowflake,
-            "Dynatrace" => ConnectorType::Dynatrace,
-            "Infornexus" => ConnectorType::Infornexus,
-            "Amplitude" => ConnectorType::Amplitude,
-            "Veeva" => ConnectorType::Veeva,
-            "EventBridge" => ConnectorType::EventBridge,
-            "LookoutMetrics" => ConnectorType::LookoutMetrics,
-            "Upsolver" => ConnectorType::Upsolver,
-            "Honeycode" => ConnectorType::Honeycode,
-            "CustomerProfiles" => ConnectorType::CustomerProfiles,
-            "SAPOData" => ConnectorType::SAPOData,
-            "CustomConnector" => ConnectorType::CustomConnector,
-            "Pardot" => ConnectorType::Pardot,
+        match crate::json::position(ConnectorType::VALUES, value) {
+            Some(0) => ConnectorType::Salesforce,
+            Some(1) => ConnectorType::Singular,
+            Some(2) => ConnectorType::Slack,
+            Some(3) => ConnectorType::Redshift,
+            Some(4) => ConnectorType::S3,
+            Some(5) => ConnectorType::Marketo,
+            Some(6) => ConnectorType::Googleanalytics,
+            Some(7) => ConnectorType::Zendesk,
+            Some(8) => ConnectorType::Servicenow,
+            Some(9) => ConnectorType::Datadog,
+            Some(10) => ConnectorType::Trendmicro,
+            Some(11) => ConnectorType::Snowflake,
+            Some(12) => ConnectorType::Dynatrace,
+            Some(13) => ConnectorType::Infornexus,
+            Some(14) => ConnectorType::Amplitude,
+            Some(15) => ConnectorType::Veeva,
+            Some(16) => ConnectorType::EventBridge,
+            Some(17) => ConnectorType::LookoutMetrics,
+            Some(18) => ConnectorType::Upsolver,
+            Some(19) => ConnectorType::Honeycode,
+            Some(20) => ConnectorType::CustomerProfiles,
+            Some(21) => ConnectorType::SAPOData,
+            Some(22) => ConnectorType::CustomConnector,
+            Some(23) => ConnectorType::Pardot,
 
-            other => ConnectorType::Unknown(other.to_owned()),
+            _ => ConnectorType::Unknown(value.to_owned()),
         }
     }
 }
@@ -224,6 +224,7 @@ impl DataTransferApiBuilder {
 }
 
 impl crate::json::ToJson for DataTransferApi {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Name", &self.name);
@@ -233,20 +234,23 @@ impl crate::json::ToJson for DataTransferApi {
 }
 
 impl crate::json::FromJson for DataTransferApi {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DataTransferApi::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Name" => out.name = crate::json::read(value, at.member("Name"))?,
-                "Type" => out.r#type = crate::json::read(value, at.member("Type"))?,
-                _ => crate::json::unknown(at, name, &["Name", "Type"])?,
+        crate::json::read_object(value, at, &["Name", "Type"], &mut |index, value, at| {
+            match index {
+                0 => out.name = crate::json::read(value, at)?,
+                1 => out.r#type = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DataTransferApi {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.name {
             let at = at.member("Name");
@@ -296,12 +300,12 @@ impl DataTransferApiType {
 
 impl From<&str> for DataTransferApiType {
     fn from(value: &str) -> Self {
-        match value {
-            "SYNC" => DataTransferApiType::Sync,
-            "ASYNC" => DataTransferApiType::Async,
-            "AUTOMATIC" => DataTransferApiType::Automatic,
+        match crate::json::position(DataTransferApiType::VALUES, value) {
+            Some(0) => DataTransferApiType::Sync,
+            Some(1) => DataTransferApiType::Async,
+            Some(2) => DataTransferApiType::Automatic,
 
-            other => DataTransferApiType::Unknown(other.to_owned()),
+            _ => DataTransferApiType::Unknown(value.to_owned()),
         }
     }
 }
@@ -342,12 +346,12 @@ impl OAuth2GrantType {
 
 impl From<&str> for OAuth2GrantType {
     fn from(value: &str) -> Self {
-        match value {
-            "CLIENT_CREDENTIALS" => OAuth2GrantType::ClientCredentials,
-            "AUTHORIZATION_CODE" => OAuth2GrantType::AuthorizationCode,
-            "JWT_BEARER" => OAuth2GrantType::JwtBearer,
+        match crate::json::position(OAuth2GrantType::VALUES, value) {
+            Some(0) => OAuth2GrantType::ClientCredentials,
+            Some(1) => OAuth2GrantType::AuthorizationCode,
+            Some(2) => OAuth2GrantType::JwtBearer,
 
-            other => OAuth2GrantType::Unknown(other.to_owned()),
+            _ => OAuth2GrantType::Unknown(value.to_owned()),
         }
     }
 }
@@ -463,30 +467,30 @@ impl Operator {
 
 impl From<&str> for Operator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => Operator::Projection,
-            "LESS_THAN" => Operator::LessThan,
-            "GREATER_THAN" => Operator::GreaterThan,
-            "CONTAINS" => Operator::Contains,
-            "BETWEEN" => Operator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Operator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Operator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Operator::EqualTo,
-            "NOT_EQUAL_TO" => Operator::NotEqualTo,
-            "ADDITION" => Operator::Addition,
-            "MULTIPLICATION" => Operator::Multiplication,
-            "DIVISION" => Operator::Division,
-            "SUBTRACTION" => Operator::Subtraction,
-            "MASK_ALL" => Operator::MaskAll,
-            "MASK_FIRST_N" => Operator::MaskFirstN,
-            "MASK_LAST_N" => Operator::MaskLastN,
-            "VALIDATE_NON_NULL" => Operator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Operator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Operator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Operator::ValidateNumeric,
-            "NO_OP" => Operator::NoOp,
+        match crate::json::position(Operator::VALUES, value) {
+            Some(0) => Operator::Projection,
+            Some(1) => Operator::LessThan,
+            Some(2) => Operator::GreaterThan,
+            Some(3) => Operator::Contains,
+            Some(4) => Operator::Between,
+            Some(5) => Operator::LessThanOrEqualTo,
+            Some(6) => Operator::GreaterThanOrEqualTo,
+            Some(7) => Operator::EqualTo,
+            Some(8) => Operator::NotEqualTo,
+            Some(9) => Operator::Addition,
+            Some(10) => Operator::Multiplication,
+            Some(11) => Operator::Division,
+            Some(12) => Operator::Subtraction,
+            Some(13) => Operator::MaskAll,
+            Some(14) => Operator::MaskFirstN,
+            Some(15) => Operator::MaskLastN,
+            Some(16) => Operator::ValidateNonNull,
+            Some(17) => Operator::ValidateNonZero,
+            Some(18) => Operator::ValidateNonNegative,
+            Some(19) => Operator::ValidateNumeric,
+            Some(20) => Operator::NoOp,
 
-            other => Operator::Unknown(other.to_owned()),
+            _ => Operator::Unknown(value.to_owned()),
         }
     }
 }
@@ -526,12 +530,12 @@ impl TriggerType {
 
 impl From<&str> for TriggerType {
     fn from(value: &str) -> Self {
-        match value {
-            "Scheduled" => TriggerType::Scheduled,
-            "Event" => TriggerType::Event,
-            "OnDemand" => TriggerType::OnDemand,
+        match crate::json::position(TriggerType::VALUES, value) {
+            Some(0) => TriggerType::Scheduled,
+            Some(1) => TriggerType::Event,
+            Some(2) => TriggerType::OnDemand,
 
-            other => TriggerType::Unknown(other.to_owned()),
+            _ => TriggerType::Unknown(value.to_owned()),
         }
     }
 }
@@ -574,13 +578,13 @@ impl WriteOperationType {
 
 impl From<&str> for WriteOperationType {
     fn from(value: &str) -> Self {
-        match value {
-            "INSERT" => WriteOperationType::Insert,
-            "UPSERT" => WriteOperationType::Upsert,
-            "UPDATE" => WriteOperationType::Update,
-            "DELETE" => WriteOperationType::Delete,
+        match crate::json::position(WriteOperationType::VALUES, value) {
+            Some(0) => WriteOperationType::Insert,
+            Some(1) => WriteOperationType::Upsert,
+            Some(2) => WriteOperationType::Update,
+            Some(3) => WriteOperationType::Delete,
 
-            other => WriteOperationType::Unknown(other.to_owned()),
+            _ => WriteOperationType::Unknown(value.to_owned()),
         }
     }
 }

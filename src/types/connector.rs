@@ -159,6 +159,7 @@ impl AuthParameterBuilder {
 }
 
 impl crate::json::ToJson for AuthParameter {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("key", &self.key);
@@ -172,45 +173,39 @@ impl crate::json::ToJson for AuthParameter {
 }
 
 impl crate::json::FromJson for AuthParameter {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = AuthParameter::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "key" => out.key = crate::json::read(value, at.member("key"))?,
-                "isRequired" => {
-                    out.is_required = crate::json::read(value, at.member("isRequired"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "key",
+                "isRequired",
+                "label",
+                "description",
+                "isSensitiveField",
+                "connectorSuppliedValues",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.key = crate::json::read(value, at)?,
+                    1 => out.is_required = crate::json::read(value, at)?,
+                    2 => out.label = crate::json::read(value, at)?,
+                    3 => out.description = crate::json::read(value, at)?,
+                    4 => out.is_sensitive_field = crate::json::read(value, at)?,
+                    5 => out.connector_supplied_values = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "label" => out.label = crate::json::read(value, at.member("label"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "isSensitiveField" => {
-                    out.is_sensitive_field =
-                        crate::json::read(value, at.member("isSensitiveField"))?
-                }
-                "connectorSuppliedValues" => {
-                    out.connector_supplied_values =
-                        crate::json::read(value, at.member("connectorSuppliedValues"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "key",
-                        "isRequired",
-                        "label",
-                        "description",
-                        "isSensitiveField",
-                        "connectorSuppliedValues",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for AuthParameter {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.key {
             let at = at.member("key");
@@ -379,6 +374,7 @@ impl AuthenticationConfigBuilder {
 }
 
 impl crate::json::ToJson for AuthenticationConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("isBasicAuthSupported", &self.is_basic_auth_supported);
@@ -392,52 +388,39 @@ impl crate::json::ToJson for AuthenticationConfig {
 }
 
 impl crate::json::FromJson for AuthenticationConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = AuthenticationConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "isBasicAuthSupported" => {
-                    out.is_basic_auth_supported =
-                        crate::json::read(value, at.member("isBasicAuthSupported"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "isBasicAuthSupported",
+                "isApiKeyAuthSupported",
+                "isOAuth2Supported",
+                "isCustomAuthSupported",
+                "oAuth2Defaults",
+                "customAuthConfigs",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.is_basic_auth_supported = crate::json::read(value, at)?,
+                    1 => out.is_api_key_auth_supported = crate::json::read(value, at)?,
+                    2 => out.is_o_auth2_supported = crate::json::read(value, at)?,
+                    3 => out.is_custom_auth_supported = crate::json::read(value, at)?,
+                    4 => out.o_auth2_defaults = crate::json::read(value, at)?,
+                    5 => out.custom_auth_configs = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "isApiKeyAuthSupported" => {
-                    out.is_api_key_auth_supported =
-                        crate::json::read(value, at.member("isApiKeyAuthSupported"))?
-                }
-                "isOAuth2Supported" => {
-                    out.is_o_auth2_supported =
-                        crate::json::read(value, at.member("isOAuth2Supported"))?
-                }
-                "isCustomAuthSupported" => {
-                    out.is_custom_auth_supported =
-                        crate::json::read(value, at.member("isCustomAuthSupported"))?
-                }
-                "oAuth2Defaults" => {
-                    out.o_auth2_defaults = crate::json::read(value, at.member("oAuth2Defaults"))?
-                }
-                "customAuthConfigs" => {
-                    out.custom_auth_configs =
-                        crate::json::read(value, at.member("customAuthConfigs"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "isBasicAuthSupported",
-                        "isApiKeyAuthSupported",
-                        "isOAuth2Supported",
-                        "isCustomAuthSupported",
-                        "oAuth2Defaults",
-                        "customAuthConfigs",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for AuthenticationConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth2_defaults {
             let at = at.member("oAuth2Defaults");
@@ -1052,6 +1035,7 @@ impl ConnectorConfigurationBuilder {
 }
 
 impl crate::json::ToJson for ConnectorConfiguration {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("canUseAsSource", &self.can_use_as_source);
@@ -1108,150 +1092,83 @@ impl crate::json::ToJson for ConnectorConfiguration {
 }
 
 impl crate::json::FromJson for ConnectorConfiguration {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorConfiguration::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "canUseAsSource" => {
-                    out.can_use_as_source = crate::json::read(value, at.member("canUseAsSource"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "canUseAsSource",
+                "canUseAsDestination",
+                "supportedDestinationConnectors",
+                "supportedSchedulingFrequencies",
+                "isPrivateLinkEnabled",
+                "isPrivateLinkEndpointUrlRequired",
+                "supportedTriggerTypes",
+                "connectorMetadata",
+                "connectorType",
+                "connectorLabel",
+                "connectorDescription",
+                "connectorOwner",
+                "connectorName",
+                "connectorVersion",
+                "connectorArn",
+                "connectorModes",
+                "authenticationConfig",
+                "connectorRuntimeSettings",
+                "supportedApiVersions",
+                "supportedOperators",
+                "supportedWriteOperations",
+                "connectorProvisioningType",
+                "connectorProvisioningConfig",
+                "logoURL",
+                "registeredAt",
+                "registeredBy",
+                "supportedDataTransferTypes",
+                "supportedDataTransferApis",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.can_use_as_source = crate::json::read(value, at)?,
+                    1 => out.can_use_as_destination = crate::json::read(value, at)?,
+                    2 => out.supported_destination_connectors = crate::json::read(value, at)?,
+                    3 => out.supported_scheduling_frequencies = crate::json::read(value, at)?,
+                    4 => out.is_private_link_enabled = crate::json::read(value, at)?,
+                    5 => out.is_private_link_endpoint_url_required = crate::json::read(value, at)?,
+                    6 => out.supported_trigger_types = crate::json::read(value, at)?,
+                    7 => out.connector_metadata = crate::json::read(value, at)?,
+                    8 => out.connector_type = crate::json::read(value, at)?,
+                    9 => out.connector_label = crate::json::read(value, at)?,
+                    10 => out.connector_description = crate::json::read(value, at)?,
+                    11 => out.connector_owner = crate::json::read(value, at)?,
+                    12 => out.connector_name = crate::json::read(value, at)?,
+                    13 => out.connector_version = crate::json::read(value, at)?,
+                    14 => out.connector_arn = crate::json::read(value, at)?,
+                    15 => out.connector_modes = crate::json::read(value, at)?,
+                    16 => out.authentication_config = crate::json::read(value, at)?,
+                    17 => out.connector_runtime_settings = crate::json::read(value, at)?,
+                    18 => out.supported_api_versions = crate::json::read(value, at)?,
+                    19 => out.supported_operators = crate::json::read(value, at)?,
+                    20 => out.supported_write_operations = crate::json::read(value, at)?,
+                    21 => out.connector_provisioning_type = crate::json::read(value, at)?,
+                    22 => out.connector_provisioning_config = crate::json::read(value, at)?,
+                    23 => out.logo_url = crate::json::read(value, at)?,
+                    24 => out.registered_at = crate::json::read(value, at)?,
+                    25 => out.registered_by = crate::json::read(value, at)?,
+                    26 => out.supported_data_transfer_types = crate::json::read(value, at)?,
+                    27 => out.supported_data_transfer_apis = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "canUseAsDestination" => {
-                    out.can_use_as_destination =
-                        crate::json::read(value, at.member("canUseAsDestination"))?
-                }
-                "supportedDestinationConnectors" => {
-                    out.supported_destination_connectors =
-                        crate::json::read(value, at.member("supportedDestinationConnectors"))?
-                }
-                "supportedSchedulingFrequencies" => {
-                    out.supported_scheduling_frequencies =
-                        crate::json::read(value, at.member("supportedSchedulingFrequencies"))?
-                }
-                "isPrivateLinkEnabled" => {
-                    out.is_private_link_enabled =
-                        crate::json::read(value, at.member("isPrivateLinkEnabled"))?
-                }
-                "isPrivateLinkEndpointUrlRequired" => {
-                    out.is_private_link_endpoint_url_required =
-                        crate::json::read(value, at.member("isPrivateLinkEndpointUrlRequired"))?
-                }
-                "supportedTriggerTypes" => {
-                    out.supported_trigger_types =
-                        crate::json::read(value, at.member("supportedTriggerTypes"))?
-                }
-                "connectorMetadata" => {
-                    out.connector_metadata =
-                        crate::json::read(value, at.member("connectorMetadata"))?
-                }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                "connectorDescription" => {
-                    out.connector_description =
-                        crate::json::read(value, at.member("connectorDescription"))?
-                }
-                "connectorOwner" => {
-                    out.connector_owner = crate::json::read(value, at.member("connectorOwner"))?
-                }
-                "connectorName" => {
-                    out.connector_name = crate::json::read(value, at.member("connectorName"))?
-                }
-                "connectorVersion" => {
-                    out.connector_version = crate::json::read(value, at.member("connectorVersion"))?
-                }
-                "connectorArn" => {
-                    out.connector_arn = crate::json::read(value, at.member("connectorArn"))?
-                }
-                "connectorModes" => {
-                    out.connector_modes = crate::json::read(value, at.member("connectorModes"))?
-                }
-                "authenticationConfig" => {
-                    out.authentication_config =
-                        crate::json::read(value, at.member("authenticationConfig"))?
-                }
-                "connectorRuntimeSettings" => {
-                    out.connector_runtime_settings =
-                        crate::json::read(value, at.member("connectorRuntimeSettings"))?
-                }
-                "supportedApiVersions" => {
-                    out.supported_api_versions =
-                        crate::json::read(value, at.member("supportedApiVersions"))?
-                }
-                "supportedOperators" => {
-                    out.supported_operators =
-                        crate::json::read(value, at.member("supportedOperators"))?
-                }
-                "supportedWriteOperations" => {
-                    out.supported_write_operations =
-                        crate::json::read(value, at.member("supportedWriteOperations"))?
-                }
-                "connectorProvisioningType" => {
-                    out.connector_provisioning_type =
-                        crate::json::read(value, at.member("connectorProvisioningType"))?
-                }
-                "connectorProvisioningConfig" => {
-                    out.connector_provisioning_config =
-                        crate::json::read(value, at.member("connectorProvisioningConfig"))?
-                }
-                "logoURL" => out.logo_url = crate::json::read(value, at.member("logoURL"))?,
-                "registeredAt" => {
-                    out.registered_at = crate::json::read(value, at.member("registeredAt"))?
-                }
-                "registeredBy" => {
-                    out.registered_by = crate::json::read(value, at.member("registeredBy"))?
-                }
-                "supportedDataTransferTypes" => {
-                    out.supported_data_transfer_types =
-                        crate::json::read(value, at.member("supportedDataTransferTypes"))?
-                }
-                "supportedDataTransferApis" => {
-                    out.supported_data_transfer_apis =
-                        crate::json::read(value, at.member("supportedDataTransferApis"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "canUseAsSource",
-                        "canUseAsDestination",
-                        "supportedDestinationConnectors",
-                        "supportedSchedulingFrequencies",
-                        "isPrivateLinkEnabled",
-                        "isPrivateLinkEndpointUrlRequired",
-                        "supportedTriggerTypes",
-                        "connectorMetadata",
-                        "connectorType",
-                        "connectorLabel",
-                        "connectorDescription",
-                        "connectorOwner",
-                        "connectorName",
-                        "connectorVersion",
-                        "connectorArn",
-                        "connectorModes",
-                        "authenticationConfig",
-                        "connectorRuntimeSettings",
-                        "supportedApiVersions",
-                        "supportedOperators",
-                        "supportedWriteOperations",
-                        "connectorProvisioningType",
-                        "connectorProvisioningConfig",
-                        "logoURL",
-                        "registeredAt",
-                        "registeredBy",
-                        "supportedDataTransferTypes",
-                        "supportedDataTransferApis",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorConfiguration {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.supported_destination_connectors {
             let at = at.member("supportedDestinationConnectors");
@@ -1652,6 +1569,7 @@ impl ConnectorDetailBuilder {
 }
 
 impl crate::json::ToJson for ConnectorDetail {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorDescription", &self.connector_description);
@@ -1677,74 +1595,51 @@ impl crate::json::ToJson for ConnectorDetail {
 }
 
 impl crate::json::FromJson for ConnectorDetail {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorDetail::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorDescription" => {
-                    out.connector_description =
-                        crate::json::read(value, at.member("connectorDescription"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorDescription",
+                "connectorName",
+                "connectorOwner",
+                "connectorVersion",
+                "applicationType",
+                "connectorType",
+                "connectorLabel",
+                "registeredAt",
+                "registeredBy",
+                "connectorProvisioningType",
+                "connectorModes",
+                "supportedDataTransferTypes",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_description = crate::json::read(value, at)?,
+                    1 => out.connector_name = crate::json::read(value, at)?,
+                    2 => out.connector_owner = crate::json::read(value, at)?,
+                    3 => out.connector_version = crate::json::read(value, at)?,
+                    4 => out.application_type = crate::json::read(value, at)?,
+                    5 => out.connector_type = crate::json::read(value, at)?,
+                    6 => out.connector_label = crate::json::read(value, at)?,
+                    7 => out.registered_at = crate::json::read(value, at)?,
+                    8 => out.registered_by = crate::json::read(value, at)?,
+                    9 => out.connector_provisioning_type = crate::json::read(value, at)?,
+                    10 => out.connector_modes = crate::json::read(value, at)?,
+                    11 => out.supported_data_transfer_types = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorName" => {
-                    out.connector_name = crate::json::read(value, at.member("connectorName"))?
-                }
-                "connectorOwner" => {
-                    out.connector_owner = crate::json::read(value, at.member("connectorOwner"))?
-                }
-                "connectorVersion" => {
-                    out.connector_version = crate::json::read(value, at.member("connectorVersion"))?
-                }
-                "applicationType" => {
-                    out.application_type = crate::json::read(value, at.member("applicationType"))?
-                }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                "registeredAt" => {
-                    out.registered_at = crate::json::read(value, at.member("registeredAt"))?
-                }
-                "registeredBy" => {
-                    out.registered_by = crate::json::read(value, at.member("registeredBy"))?
-                }
-                "connectorProvisioningType" => {
-                    out.connector_provisioning_type =
-                        crate::json::read(value, at.member("connectorProvisioningType"))?
-                }
-                "connectorModes" => {
-                    out.connector_modes = crate::json::read(value, at.member("connectorModes"))?
-                }
-                "supportedDataTransferTypes" => {
-                    out.supported_data_transfer_types =
-                        crate::json::read(value, at.member("supportedDataTransferTypes"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorDescription",
-                        "connectorName",
-                        "connectorOwner",
-                        "connectorVersion",
-                        "applicationType",
-                        "connectorType",
-                        "connectorLabel",
-                        "registeredAt",
-                        "registeredBy",
-                        "connectorProvisioningType",
-                        "connectorModes",
-                        "supportedDataTransferTypes",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorDetail {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_description {
             let at = at.member("connectorDescription");
@@ -1890,6 +1785,7 @@ impl ConnectorEntityBuilder {
 }
 
 impl crate::json::ToJson for ConnectorEntity {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("name", &self.name);
@@ -1900,24 +1796,29 @@ impl crate::json::ToJson for ConnectorEntity {
 }
 
 impl crate::json::FromJson for ConnectorEntity {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorEntity::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "name" => out.name = crate::json::read(value, at.member("name"))?,
-                "label" => out.label = crate::json::read(value, at.member("label"))?,
-                "hasNestedEntities" => {
-                    out.has_nested_entities =
-                        crate::json::read(value, at.member("hasNestedEntities"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["name", "label", "hasNestedEntities"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.name = crate::json::read(value, at)?,
+                    1 => out.label = crate::json::read(value, at)?,
+                    2 => out.has_nested_entities = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["name", "label", "hasNestedEntities"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorEntity {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.name, at.member("name"))?;
         if let Some(value) = &self.name {
@@ -2168,6 +2069,7 @@ impl ConnectorEntityFieldBuilder {
 }
 
 impl crate::json::ToJson for ConnectorEntityField {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("identifier", &self.identifier);
@@ -2189,65 +2091,49 @@ impl crate::json::ToJson for ConnectorEntityField {
 }
 
 impl crate::json::FromJson for ConnectorEntityField {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorEntityField::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "identifier" => out.identifier = crate::json::read(value, at.member("identifier"))?,
-                "parentIdentifier" => {
-                    out.parent_identifier = crate::json::read(value, at.member("parentIdentifier"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "identifier",
+                "parentIdentifier",
+                "label",
+                "isPrimaryKey",
+                "defaultValue",
+                "isDeprecated",
+                "supportedFieldTypeDetails",
+                "description",
+                "sourceProperties",
+                "destinationProperties",
+                "customProperties",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.identifier = crate::json::read(value, at)?,
+                    1 => out.parent_identifier = crate::json::read(value, at)?,
+                    2 => out.label = crate::json::read(value, at)?,
+                    3 => out.is_primary_key = crate::json::read(value, at)?,
+                    4 => out.default_value = crate::json::read(value, at)?,
+                    5 => out.is_deprecated = crate::json::read(value, at)?,
+                    6 => out.supported_field_type_details = crate::json::read(value, at)?,
+                    7 => out.description = crate::json::read(value, at)?,
+                    8 => out.source_properties = crate::json::read(value, at)?,
+                    9 => out.destination_properties = crate::json::read(value, at)?,
+                    10 => out.custom_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "label" => out.label = crate::json::read(value, at.member("label"))?,
-                "isPrimaryKey" => {
-                    out.is_primary_key = crate::json::read(value, at.member("isPrimaryKey"))?
-                }
-                "defaultValue" => {
-                    out.default_value = crate::json::read(value, at.member("defaultValue"))?
-                }
-                "isDeprecated" => {
-                    out.is_deprecated = crate::json::read(value, at.member("isDeprecated"))?
-                }
-                "supportedFieldTypeDetails" => {
-                    out.supported_field_type_details =
-                        crate::json::read(value, at.member("supportedFieldTypeDetails"))?
-                }
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "sourceProperties" => {
-                    out.source_properties = crate::json::read(value, at.member("sourceProperties"))?
-                }
-                "destinationProperties" => {
-                    out.destination_properties =
-                        crate::json::read(value, at.member("destinationProperties"))?
-                }
-                "customProperties" => {
-                    out.custom_properties = crate::json::read(value, at.member("customProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "identifier",
-                        "parentIdentifier",
-                        "label",
-                        "isPrimaryKey",
-                        "defaultValue",
-                        "isDeprecated",
-                        "supportedFieldTypeDetails",
-                        "description",
-                        "sourceProperties",
-                        "destinationProperties",
-                        "customProperties",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorEntityField {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.identifier, at.member("identifier"))?;
         if let Some(value) = &self.identifier {
@@ -2722,6 +2608,7 @@ impl ConnectorMetadataBuilder {
 }
 
 impl crate::json::ToJson for ConnectorMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Amplitude", &self.amplitude);
@@ -2751,77 +2638,71 @@ impl crate::json::ToJson for ConnectorMetadata {
 }
 
 impl crate::json::FromJson for ConnectorMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Amplitude" => out.amplitude = crate::json::read(value, at.member("Amplitude"))?,
-                "Datadog" => out.datadog = crate::json::read(value, at.member("Datadog"))?,
-                "Dynatrace" => out.dynatrace = crate::json::read(value, at.member("Dynatrace"))?,
-                "GoogleAnalytics" => {
-                    out.google_analytics = crate::json::read(value, at.member("GoogleAnalytics"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "InforNexus",
+                "Marketo",
+                "Redshift",
+                "S3",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Snowflake",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "EventBridge",
+                "Upsolver",
+                "CustomerProfiles",
+                "Honeycode",
+                "SAPOData",
+                "Pardot",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.amplitude = crate::json::read(value, at)?,
+                    1 => out.datadog = crate::json::read(value, at)?,
+                    2 => out.dynatrace = crate::json::read(value, at)?,
+                    3 => out.google_analytics = crate::json::read(value, at)?,
+                    4 => out.infor_nexus = crate::json::read(value, at)?,
+                    5 => out.marketo = crate::json::read(value, at)?,
+                    6 => out.redshift = crate::json::read(value, at)?,
+                    7 => out.s3 = crate::json::read(value, at)?,
+                    8 => out.salesforce = crate::json::read(value, at)?,
+                    9 => out.service_now = crate::json::read(value, at)?,
+                    10 => out.singular = crate::json::read(value, at)?,
+                    11 => out.slack = crate::json::read(value, at)?,
+                    12 => out.snowflake = crate::json::read(value, at)?,
+                    13 => out.trendmicro = crate::json::read(value, at)?,
+                    14 => out.veeva = crate::json::read(value, at)?,
+                    15 => out.zendesk = crate::json::read(value, at)?,
+                    16 => out.event_bridge = crate::json::read(value, at)?,
+                    17 => out.upsolver = crate::json::read(value, at)?,
+                    18 => out.customer_profiles = crate::json::read(value, at)?,
+                    19 => out.honeycode = crate::json::read(value, at)?,
+                    20 => out.sapo_data = crate::json::read(value, at)?,
+                    21 => out.pardot = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "InforNexus" => {
-                    out.infor_nexus = crate::json::read(value, at.member("InforNexus"))?
-                }
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "Redshift" => out.redshift = crate::json::read(value, at.member("Redshift"))?,
-                "S3" => out.s3 = crate::json::read(value, at.member("S3"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "ServiceNow" => {
-                    out.service_now = crate::json::read(value, at.member("ServiceNow"))?
-                }
-                "Singular" => out.singular = crate::json::read(value, at.member("Singular"))?,
-                "Slack" => out.slack = crate::json::read(value, at.member("Slack"))?,
-                "Snowflake" => out.snowflake = crate::json::read(value, at.member("Snowflake"))?,
-                "Trendmicro" => out.trendmicro = crate::json::read(value, at.member("Trendmicro"))?,
-                "Veeva" => out.veeva = crate::json::read(value, at.member("Veeva"))?,
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "EventBridge" => {
-                    out.event_bridge = crate::json::read(value, at.member("EventBridge"))?
-                }
-                "Upsolver" => out.upsolver = crate::json::read(value, at.member("Upsolver"))?,
-                "CustomerProfiles" => {
-                    out.customer_profiles = crate::json::read(value, at.member("CustomerProfiles"))?
-                }
-                "Honeycode" => out.honeycode = crate::json::read(value, at.member("Honeycode"))?,
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                "Pardot" => out.pardot = crate::json::read(value, at.member("Pardot"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Amplitude",
-                        "Datadog",
-                        "Dynatrace",
-                        "GoogleAnalytics",
-                        "InforNexus",
-                        "Marketo",
-                        "Redshift",
-                        "S3",
-                        "Salesforce",
-                        "ServiceNow",
-                        "Singular",
-                        "Slack",
-                        "Snowflake",
-                        "Trendmicro",
-                        "Veeva",
-                        "Zendesk",
-                        "EventBridge",
-                        "Upsolver",
-                        "CustomerProfiles",
-                        "Honeycode",
-                        "SAPOData",
-                        "Pardot",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.google_analytics {
             let at = at.member("GoogleAnalytics");
@@ -2900,6 +2781,7 @@ impl ConnectorProvisioningConfigBuilder {
 }
 
 impl crate::json::ToJson for ConnectorProvisioningConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("lambda", &self.lambda);
@@ -2908,19 +2790,22 @@ impl crate::json::ToJson for ConnectorProvisioningConfig {
 }
 
 impl crate::json::FromJson for ConnectorProvisioningConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProvisioningConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "lambda" => out.lambda = crate::json::read(value, at.member("lambda"))?,
-                _ => crate::json::unknown(at, name, &["lambda"])?,
+        crate::json::read_object(value, at, &["lambda"], &mut |index, value, at| {
+            match index {
+                0 => out.lambda = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorProvisioningConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.lambda {
             let at = at.member("lambda");
@@ -2959,10 +2844,10 @@ impl ConnectorProvisioningType {
 
 impl From<&str> for ConnectorProvisioningType {
     fn from(value: &str) -> Self {
-        match value {
-            "LAMBDA" => ConnectorProvisioningType::Lambda,
+        match crate::json::position(ConnectorProvisioningType::VALUES, value) {
+            Some(0) => ConnectorProvisioningType::Lambda,
 
-            other => ConnectorProvisioningType::Unknown(other.to_owned()),
+            _ => ConnectorProvisioningType::Unknown(value.to_owned()),
         }
     }
 }
@@ -3128,6 +3013,7 @@ impl ConnectorRuntimeSettingBuilder {
 }
 
 impl crate::json::ToJson for ConnectorRuntimeSetting {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("key", &self.key);
@@ -3145,44 +3031,41 @@ impl crate::json::ToJson for ConnectorRuntimeSetting {
 }
 
 impl crate::json::FromJson for ConnectorRuntimeSetting {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorRuntimeSetting::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "key" => out.key = crate::json::read(value, at.member("key"))?,
-                "dataType" => out.data_type = crate::json::read(value, at.member("dataType"))?,
-                "isRequired" => {
-                    out.is_required = crate::json::read(value, at.member("isRequired"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "key",
+                "dataType",
+                "isRequired",
+                "label",
+                "description",
+                "scope",
+                "connectorSuppliedValueOptions",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.key = crate::json::read(value, at)?,
+                    1 => out.data_type = crate::json::read(value, at)?,
+                    2 => out.is_required = crate::json::read(value, at)?,
+                    3 => out.label = crate::json::read(value, at)?,
+                    4 => out.description = crate::json::read(value, at)?,
+                    5 => out.scope = crate::json::read(value, at)?,
+                    6 => out.connector_supplied_value_options = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "label" => out.label = crate::json::read(value, at.member("label"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "scope" => out.scope = crate::json::read(value, at.member("scope"))?,
-                "connectorSuppliedValueOptions" => {
-                    out.connector_supplied_value_options =
-                        crate::json::read(value, at.member("connectorSuppliedValueOptions"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "key",
-                        "dataType",
-                        "isRequired",
-                        "label",
-                        "description",
-                        "scope",
-                        "connectorSuppliedValueOptions",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorRuntimeSetting {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.key {
             let at = at.member("key");
@@ -3289,6 +3172,7 @@ impl CustomAuthConfigBuilder {
 }
 
 impl crate::json::ToJson for CustomAuthConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("customAuthenticationType", &self.custom_authentication_type);
@@ -3298,27 +3182,28 @@ impl crate::json::ToJson for CustomAuthConfig {
 }
 
 impl crate::json::FromJson for CustomAuthConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomAuthConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "customAuthenticationType" => {
-                    out.custom_authentication_type =
-                        crate::json::read(value, at.member("customAuthenticationType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["customAuthenticationType", "authParameters"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.custom_authentication_type = crate::json::read(value, at)?,
+                    1 => out.auth_parameters = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "authParameters" => {
-                    out.auth_parameters = crate::json::read(value, at.member("authParameters"))?
-                }
-                _ => {
-                    crate::json::unknown(at, name, &["customAuthenticationType", "authParameters"])?
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomAuthConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.custom_authentication_type {
             let at = at.member("customAuthenticationType");
@@ -3483,6 +3368,7 @@ impl DestinationFieldPropertiesBuilder {
 }
 
 impl crate::json::ToJson for DestinationFieldProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("isCreatable", &self.is_creatable);
@@ -3496,49 +3382,39 @@ impl crate::json::ToJson for DestinationFieldProperties {
 }
 
 impl crate::json::FromJson for DestinationFieldProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DestinationFieldProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "isCreatable" => {
-                    out.is_creatable = crate::json::read(value, at.member("isCreatable"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "isCreatable",
+                "isNullable",
+                "isUpsertable",
+                "isUpdatable",
+                "isDefaultedOnCreate",
+                "supportedWriteOperations",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.is_creatable = crate::json::read(value, at)?,
+                    1 => out.is_nullable = crate::json::read(value, at)?,
+                    2 => out.is_upsertable = crate::json::read(value, at)?,
+                    3 => out.is_updatable = crate::json::read(value, at)?,
+                    4 => out.is_defaulted_on_create = crate::json::read(value, at)?,
+                    5 => out.supported_write_operations = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "isNullable" => {
-                    out.is_nullable = crate::json::read(value, at.member("isNullable"))?
-                }
-                "isUpsertable" => {
-                    out.is_upsertable = crate::json::read(value, at.member("isUpsertable"))?
-                }
-                "isUpdatable" => {
-                    out.is_updatable = crate::json::read(value, at.member("isUpdatable"))?
-                }
-                "isDefaultedOnCreate" => {
-                    out.is_defaulted_on_create =
-                        crate::json::read(value, at.member("isDefaultedOnCreate"))?
-                }
-                "supportedWriteOperations" => {
-                    out.supported_write_operations =
-                        crate::json::read(value, at.member("supportedWriteOperations"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "isCreatable",
-                        "isNullable",
-                        "isUpsertable",
-                        "isUpdatable",
-                        "isDefaultedOnCreate",
-                        "supportedWriteOperations",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DestinationFieldProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.supported_write_operations {
             let at = at.member("supportedWriteOperations");
@@ -3714,6 +3590,7 @@ impl FieldTypeDetailsBuilder {
 }
 
 impl crate::json::ToJson for FieldTypeDetails {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("fieldType", &self.field_type);
@@ -3728,52 +3605,41 @@ impl crate::json::ToJson for FieldTypeDetails {
 }
 
 impl crate::json::FromJson for FieldTypeDetails {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = FieldTypeDetails::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "fieldType" => out.field_type = crate::json::read(value, at.member("fieldType"))?,
-                "filterOperators" => {
-                    out.filter_operators = crate::json::read(value, at.member("filterOperators"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "fieldType",
+                "filterOperators",
+                "supportedValues",
+                "valueRegexPattern",
+                "supportedDateFormat",
+                "fieldValueRange",
+                "fieldLengthRange",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.field_type = crate::json::read(value, at)?,
+                    1 => out.filter_operators = crate::json::read(value, at)?,
+                    2 => out.supported_values = crate::json::read(value, at)?,
+                    3 => out.value_regex_pattern = crate::json::read(value, at)?,
+                    4 => out.supported_date_format = crate::json::read(value, at)?,
+                    5 => out.field_value_range = crate::json::read(value, at)?,
+                    6 => out.field_length_range = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "supportedValues" => {
-                    out.supported_values = crate::json::read(value, at.member("supportedValues"))?
-                }
-                "valueRegexPattern" => {
-                    out.value_regex_pattern =
-                        crate::json::read(value, at.member("valueRegexPattern"))?
-                }
-                "supportedDateFormat" => {
-                    out.supported_date_format =
-                        crate::json::read(value, at.member("supportedDateFormat"))?
-                }
-                "fieldValueRange" => {
-                    out.field_value_range = crate::json::read(value, at.member("fieldValueRange"))?
-                }
-                "fieldLengthRange" => {
-                    out.field_length_range =
-                        crate::json::read(value, at.member("fieldLengthRange"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "fieldType",
-                        "filterOperators",
-                        "supportedValues",
-                        "valueRegexPattern",
-                        "supportedDateFormat",
-                        "fieldValueRange",
-                        "fieldLengthRange",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for FieldTypeDetails {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.field_type, at.member("fieldType"))?;
         validate::required(&self.filter_operators, at.member("filterOperators"))?;
@@ -3853,6 +3719,7 @@ impl LambdaConnectorProvisioningConfigBuilder {
 }
 
 impl crate::json::ToJson for LambdaConnectorProvisioningConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("lambdaArn", &self.lambda_arn);
@@ -3861,19 +3728,22 @@ impl crate::json::ToJson for LambdaConnectorProvisioningConfig {
 }
 
 impl crate::json::FromJson for LambdaConnectorProvisioningConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = LambdaConnectorProvisioningConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "lambdaArn" => out.lambda_arn = crate::json::read(value, at.member("lambdaArn"))?,
-                _ => crate::json::unknown(at, name, &["lambdaArn"])?,
+        crate::json::read_object(value, at, &["lambdaArn"], &mut |index, value, at| {
+            match index {
+                0 => out.lambda_arn = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for LambdaConnectorProvisioningConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.lambda_arn, at.member("lambdaArn"))?;
         if let Some(value) = &self.lambda_arn {
@@ -4047,6 +3917,7 @@ impl OAuth2CustomParameterBuilder {
 }
 
 impl crate::json::ToJson for OAuth2CustomParameter {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("key", &self.key);
@@ -4061,47 +3932,41 @@ impl crate::json::ToJson for OAuth2CustomParameter {
 }
 
 impl crate::json::FromJson for OAuth2CustomParameter {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuth2CustomParameter::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "key" => out.key = crate::json::read(value, at.member("key"))?,
-                "isRequired" => {
-                    out.is_required = crate::json::read(value, at.member("isRequired"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "key",
+                "isRequired",
+                "label",
+                "description",
+                "isSensitiveField",
+                "connectorSuppliedValues",
+                "type",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.key = crate::json::read(value, at)?,
+                    1 => out.is_required = crate::json::read(value, at)?,
+                    2 => out.label = crate::json::read(value, at)?,
+                    3 => out.description = crate::json::read(value, at)?,
+                    4 => out.is_sensitive_field = crate::json::read(value, at)?,
+                    5 => out.connector_supplied_values = crate::json::read(value, at)?,
+                    6 => out.r#type = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "label" => out.label = crate::json::read(value, at.member("label"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
-                }
-                "isSensitiveField" => {
-                    out.is_sensitive_field =
-                        crate::json::read(value, at.member("isSensitiveField"))?
-                }
-                "connectorSuppliedValues" => {
-                    out.connector_supplied_values =
-                        crate::json::read(value, at.member("connectorSuppliedValues"))?
-                }
-                "type" => out.r#type = crate::json::read(value, at.member("type"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "key",
-                        "isRequired",
-                        "label",
-                        "description",
-                        "isSensitiveField",
-                        "connectorSuppliedValues",
-                        "type",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuth2CustomParameter {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.key {
             let at = at.member("key");
@@ -4164,11 +4029,11 @@ impl OAuth2CustomPropType {
 
 impl From<&str> for OAuth2CustomPropType {
     fn from(value: &str) -> Self {
-        match value {
-            "TOKEN_URL" => OAuth2CustomPropType::TokenUrl,
-            "AUTH_URL" => OAuth2CustomPropType::AuthUrl,
+        match crate::json::position(OAuth2CustomPropType::VALUES, value) {
+            Some(0) => OAuth2CustomPropType::TokenUrl,
+            Some(1) => OAuth2CustomPropType::AuthUrl,
 
-            other => OAuth2CustomPropType::Unknown(other.to_owned()),
+            _ => OAuth2CustomPropType::Unknown(value.to_owned()),
         }
     }
 }
@@ -4313,6 +4178,7 @@ impl OAuth2DefaultsBuilder {
 }
 
 impl crate::json::ToJson for OAuth2Defaults {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oauthScopes", &self.oauth_scopes);
@@ -4328,43 +4194,37 @@ impl crate::json::ToJson for OAuth2Defaults {
 }
 
 impl crate::json::FromJson for OAuth2Defaults {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuth2Defaults::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oauthScopes" => {
-                    out.oauth_scopes = crate::json::read(value, at.member("oauthScopes"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "oauthScopes",
+                "tokenUrls",
+                "authCodeUrls",
+                "oauth2GrantTypesSupported",
+                "oauth2CustomProperties",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.oauth_scopes = crate::json::read(value, at)?,
+                    1 => out.token_urls = crate::json::read(value, at)?,
+                    2 => out.auth_code_urls = crate::json::read(value, at)?,
+                    3 => out.oauth2_grant_types_supported = crate::json::read(value, at)?,
+                    4 => out.oauth2_custom_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tokenUrls" => out.token_urls = crate::json::read(value, at.member("tokenUrls"))?,
-                "authCodeUrls" => {
-                    out.auth_code_urls = crate::json::read(value, at.member("authCodeUrls"))?
-                }
-                "oauth2GrantTypesSupported" => {
-                    out.oauth2_grant_types_supported =
-                        crate::json::read(value, at.member("oauth2GrantTypesSupported"))?
-                }
-                "oauth2CustomProperties" => {
-                    out.oauth2_custom_properties =
-                        crate::json::read(value, at.member("oauth2CustomProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "oauthScopes",
-                        "tokenUrls",
-                        "authCodeUrls",
-                        "oauth2GrantTypesSupported",
-                        "oauth2CustomProperties",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuth2Defaults {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.oauth_scopes {
             let at = at.member("oauthScopes");
@@ -4527,30 +4387,30 @@ impl Operators {
 
 impl From<&str> for Operators {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => Operators::Projection,
-            "LESS_THAN" => Operators::LessThan,
-            "GREATER_THAN" => Operators::GreaterThan,
-            "CONTAINS" => Operators::Contains,
-            "BETWEEN" => Operators::Between,
-            "LESS_THAN_OR_EQUAL_TO" => Operators::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => Operators::GreaterThanOrEqualTo,
-            "EQUAL_TO" => Operators::EqualTo,
-            "NOT_EQUAL_TO" => Operators::NotEqualTo,
-            "ADDITION" => Operators::Addition,
-            "MULTIPLICATION" => Operators::Multiplication,
-            "DIVISION" => Operators::Division,
-            "SUBTRACTION" => Operators::Subtraction,
-            "MASK_ALL" => Operators::MaskAll,
-            "MASK_FIRST_N" => Operators::MaskFirstN,
-            "MASK_LAST_N" => Operators::MaskLastN,
-            "VALIDATE_NON_NULL" => Operators::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => Operators::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => Operators::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => Operators::ValidateNumeric,
-            "NO_OP" => Operators::NoOp,
+        match crate::json::position(Operators::VALUES, value) {
+            Some(0) => Operators::Projection,
+            Some(1) => Operators::LessThan,
+            Some(2) => Operators::GreaterThan,
+            Some(3) => Operators::Contains,
+            Some(4) => Operators::Between,
+            Some(5) => Operators::LessThanOrEqualTo,
+            Some(6) => Operators::GreaterThanOrEqualTo,
+            Some(7) => Operators::EqualTo,
+            Some(8) => Operators::NotEqualTo,
+            Some(9) => Operators::Addition,
+            Some(10) => Operators::Multiplication,
+            Some(11) => Operators::Division,
+            Some(12) => Operators::Subtraction,
+            Some(13) => Operators::MaskAll,
+            Some(14) => Operators::MaskFirstN,
+            Some(15) => Operators::MaskLastN,
+            Some(16) => Operators::ValidateNonNull,
+            Some(17) => Operators::ValidateNonZero,
+            Some(18) => Operators::ValidateNonNegative,
+            Some(19) => Operators::ValidateNumeric,
+            Some(20) => Operators::NoOp,
 
-            other => Operators::Unknown(other.to_owned()),
+            _ => Operators::Unknown(value.to_owned()),
         }
     }
 }
@@ -4621,6 +4481,7 @@ impl RangeBuilder {
 }
 
 impl crate::json::ToJson for Range {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("maximum", &self.maximum);
@@ -4630,15 +4491,22 @@ impl crate::json::ToJson for Range {
 }
 
 impl crate::json::FromJson for Range {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = Range::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "maximum" => out.maximum = crate::json::read(value, at.member("maximum"))?,
-                "minimum" => out.minimum = crate::json::read(value, at.member("minimum"))?,
-                _ => crate::json::unknown(at, name, &["maximum", "minimum"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["maximum", "minimum"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.maximum = crate::json::read(value, at)?,
+                    1 => out.minimum = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
@@ -4688,15 +4556,15 @@ impl ScheduleFrequencyType {
 
 impl From<&str> for ScheduleFrequencyType {
     fn from(value: &str) -> Self {
-        match value {
-            "BYMINUTE" => ScheduleFrequencyType::Byminute,
-            "HOURLY" => ScheduleFrequencyType::Hourly,
-            "DAILY" => ScheduleFrequencyType::Daily,
-            "WEEKLY" => ScheduleFrequencyType::Weekly,
-            "MONTHLY" => ScheduleFrequencyType::Monthly,
-            "ONCE" => ScheduleFrequencyType::Once,
+        match crate::json::position(ScheduleFrequencyType::VALUES, value) {
+            Some(0) => ScheduleFrequencyType::Byminute,
+            Some(1) => ScheduleFrequencyType::Hourly,
+            Some(2) => ScheduleFrequencyType::Daily,
+            Some(3) => ScheduleFrequencyType::Weekly,
+            Some(4) => ScheduleFrequencyType::Monthly,
+            Some(5) => ScheduleFrequencyType::Once,
 
-            other => ScheduleFrequencyType::Unknown(other.to_owned()),
+            _ => ScheduleFrequencyType::Unknown(value.to_owned()),
         }
     }
 }
@@ -4785,6 +4653,7 @@ impl SourceFieldPropertiesBuilder {
 }
 
 impl crate::json::ToJson for SourceFieldProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("isRetrievable", &self.is_retrievable);
@@ -4798,33 +4667,30 @@ impl crate::json::ToJson for SourceFieldProperties {
 }
 
 impl crate::json::FromJson for SourceFieldProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SourceFieldProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "isRetrievable" => {
-                    out.is_retrievable = crate::json::read(value, at.member("isRetrievable"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "isRetrievable",
+                "isQueryable",
+                "isTimestampFieldForIncrementalQueries",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.is_retrievable = crate::json::read(value, at)?,
+                    1 => out.is_queryable = crate::json::read(value, at)?,
+                    2 => {
+                        out.is_timestamp_field_for_incremental_queries =
+                            crate::json::read(value, at)?
+                    }
+                    _ => {}
                 }
-                "isQueryable" => {
-                    out.is_queryable = crate::json::read(value, at.member("isQueryable"))?
-                }
-                "isTimestampFieldForIncrementalQueries" => {
-                    out.is_timestamp_field_for_incremental_queries = crate::json::read(
-                        value,
-                        at.member("isTimestampFieldForIncrementalQueries"),
-                    )?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "isRetrievable",
-                        "isQueryable",
-                        "isTimestampFieldForIncrementalQueries",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
@@ -4861,11 +4727,11 @@ impl SupportedDataTransferType {
 
 impl From<&str> for SupportedDataTransferType {
     fn from(value: &str) -> Self {
-        match value {
-            "RECORD" => SupportedDataTransferType::Record,
-            "FILE" => SupportedDataTransferType::File,
+        match crate::json::position(SupportedDataTransferType::VALUES, value) {
+            Some(0) => SupportedDataTransferType::Record,
+            Some(1) => SupportedDataTransferType::File,
 
-            other => SupportedDataTransferType::Unknown(other.to_owned()),
+            _ => SupportedDataTransferType::Unknown(value.to_owned()),
         }
     }
 }
@@ -4918,6 +4784,7 @@ impl SupportedFieldTypeDetailsBuilder {
 }
 
 impl crate::json::ToJson for SupportedFieldTypeDetails {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("v1", &self.v1);
@@ -4926,19 +4793,22 @@ impl crate::json::ToJson for SupportedFieldTypeDetails {
 }
 
 impl crate::json::FromJson for SupportedFieldTypeDetails {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SupportedFieldTypeDetails::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "v1" => out.v1 = crate::json::read(value, at.member("v1"))?,
-                _ => crate::json::unknown(at, name, &["v1"])?,
+        crate::json::read_object(value, at, &["v1"], &mut |index, value, at| {
+            match index {
+                0 => out.v1 = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SupportedFieldTypeDetails {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.v1, at.member("v1"))?;
         if let Some(value) = &self.v1 {

@@ -105,6 +105,7 @@ impl std::fmt::Debug for ApiKeyCredentials {
 }
 
 impl crate::json::ToJson for ApiKeyCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiKey", &self.api_key);
@@ -114,22 +115,28 @@ impl crate::json::ToJson for ApiKeyCredentials {
 }
 
 impl crate::json::FromJson for ApiKeyCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ApiKeyCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiKey" => out.api_key = crate::json::read(value, at.member("apiKey"))?,
-                "apiSecretKey" => {
-                    out.api_secret_key = crate::json::read(value, at.member("apiSecretKey"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["apiKey", "apiSecretKey"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.api_key = crate::json::read(value, at)?,
+                    1 => out.api_secret_key = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["apiKey", "apiSecretKey"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ApiKeyCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_key, at.member("apiKey"))?;
         if let Some(value) = &self.api_key {
@@ -184,13 +191,13 @@ impl AuthenticationType {
 
 impl From<&str> for AuthenticationType {
     fn from(value: &str) -> Self {
-        match value {
-            "OAUTH2" => AuthenticationType::Oauth2,
-            "APIKEY" => AuthenticationType::Apikey,
-            "BASIC" => AuthenticationType::Basic,
-            "CUSTOM" => AuthenticationType::Custom,
+        match crate::json::position(AuthenticationType::VALUES, value) {
+            Some(0) => AuthenticationType::Oauth2,
+            Some(1) => AuthenticationType::Apikey,
+            Some(2) => AuthenticationType::Basic,
+            Some(3) => AuthenticationType::Custom,
 
-            other => AuthenticationType::Unknown(other.to_owned()),
+            _ => AuthenticationType::Unknown(value.to_owned()),
         }
     }
 }
@@ -271,6 +278,7 @@ impl std::fmt::Debug for BasicAuthCredentials {
 }
 
 impl crate::json::ToJson for BasicAuthCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("username", &self.username);
@@ -280,20 +288,28 @@ impl crate::json::ToJson for BasicAuthCredentials {
 }
 
 impl crate::json::FromJson for BasicAuthCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = BasicAuthCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "username" => out.username = crate::json::read(value, at.member("username"))?,
-                "password" => out.password = crate::json::read(value, at.member("password"))?,
-                _ => crate::json::unknown(at, name, &["username", "password"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["username", "password"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.username = crate::json::read(value, at)?,
+                    1 => out.password = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for BasicAuthCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.username, at.member("username"))?;
         if let Some(value) = &self.username {
@@ -342,11 +358,11 @@ impl ConnectionMode {
 
 impl From<&str> for ConnectionMode {
     fn from(value: &str) -> Self {
-        match value {
-            "Public" => ConnectionMode::Public,
-            "Private" => ConnectionMode::Private,
+        match crate::json::position(ConnectionMode::VALUES, value) {
+            Some(0) => ConnectionMode::Public,
+            Some(1) => ConnectionMode::Private,
 
-            other => ConnectionMode::Unknown(other.to_owned()),
+            _ => ConnectionMode::Unknown(value.to_owned()),
         }
     }
 }
@@ -446,6 +462,7 @@ impl std::fmt::Debug for ConnectorOAuthRequest {
 }
 
 impl crate::json::ToJson for ConnectorOAuthRequest {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("authCode", &self.auth_code);
@@ -456,25 +473,29 @@ impl crate::json::ToJson for ConnectorOAuthRequest {
 }
 
 impl crate::json::FromJson for ConnectorOAuthRequest {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorOAuthRequest::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "authCode" => out.auth_code = crate::json::read(value, at.member("authCode"))?,
-                "redirectUri" => {
-                    out.redirect_uri = crate::json::read(value, at.member("redirectUri"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["authCode", "redirectUri", "codeVerifier"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.auth_code = crate::json::read(value, at)?,
+                    1 => out.redirect_uri = crate::json::read(value, at)?,
+                    2 => out.code_verifier = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "codeVerifier" => {
-                    out.code_verifier = crate::json::read(value, at.member("codeVerifier"))?
-                }
-                _ => crate::json::unknown(at, name, &["authCode", "redirectUri", "codeVerifier"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorOAuthRequest {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.auth_code {
             let at = at.member("authCode");
@@ -717,6 +738,7 @@ impl ConnectorProfileBuilder {
 }
 
 impl crate::json::ToJson for ConnectorProfile {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorProfileArn", &self.connector_profile_arn);
@@ -740,65 +762,47 @@ impl crate::json::ToJson for ConnectorProfile {
 }
 
 impl crate::json::FromJson for ConnectorProfile {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProfile::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileArn" => {
-                    out.connector_profile_arn =
-                        crate::json::read(value, at.member("connectorProfileArn"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorProfileArn",
+                "connectorProfileName",
+                "connectorType",
+                "connectorLabel",
+                "connectionMode",
+                "credentialsArn",
+                "connectorProfileProperties",
+                "createdAt",
+                "lastUpdatedAt",
+                "privateConnectionProvisioningState",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_arn = crate::json::read(value, at)?,
+                    1 => out.connector_profile_name = crate::json::read(value, at)?,
+                    2 => out.connector_type = crate::json::read(value, at)?,
+                    3 => out.connector_label = crate::json::read(value, at)?,
+                    4 => out.connection_mode = crate::json::read(value, at)?,
+                    5 => out.credentials_arn = crate::json::read(value, at)?,
+                    6 => out.connector_profile_properties = crate::json::read(value, at)?,
+                    7 => out.created_at = crate::json::read(value, at)?,
+                    8 => out.last_updated_at = crate::json::read(value, at)?,
+                    9 => out.private_connection_provisioning_state = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
-                }
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
-                }
-                "connectorLabel" => {
-                    out.connector_label = crate::json::read(value, at.member("connectorLabel"))?
-                }
-                "connectionMode" => {
-                    out.connection_mode = crate::json::read(value, at.member("connectionMode"))?
-                }
-                "credentialsArn" => {
-                    out.credentials_arn = crate::json::read(value, at.member("credentialsArn"))?
-                }
-                "connectorProfileProperties" => {
-                    out.connector_profile_properties =
-                        crate::json::read(value, at.member("connectorProfileProperties"))?
-                }
-                "createdAt" => out.created_at = crate::json::read(value, at.member("createdAt"))?,
-                "lastUpdatedAt" => {
-                    out.last_updated_at = crate::json::read(value, at.member("lastUpdatedAt"))?
-                }
-                "privateConnectionProvisioningState" => {
-                    out.private_connection_provisioning_state =
-                        crate::json::read(value, at.member("privateConnectionProvisioningState"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorProfileArn",
-                        "connectorProfileName",
-                        "connectorType",
-                        "connectorLabel",
-                        "connectionMode",
-                        "credentialsArn",
-                        "connectorProfileProperties",
-                        "createdAt",
-                        "lastUpdatedAt",
-                        "privateConnectionProvisioningState",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorProfile {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.connector_profile_arn {
             let at = at.member("connectorProfileArn");
@@ -913,6 +917,7 @@ impl ConnectorProfileConfigBuilder {
 }
 
 impl crate::json::ToJson for ConnectorProfileConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put(
@@ -928,30 +933,28 @@ impl crate::json::ToJson for ConnectorProfileConfig {
 }
 
 impl crate::json::FromJson for ConnectorProfileConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProfileConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorProfileProperties" => {
-                    out.connector_profile_properties =
-                        crate::json::read(value, at.member("connectorProfileProperties"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["connectorProfileProperties", "connectorProfileCredentials"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_profile_properties = crate::json::read(value, at)?,
+                    1 => out.connector_profile_credentials = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorProfileCredentials" => {
-                    out.connector_profile_credentials =
-                        crate::json::read(value, at.member("connectorProfileCredentials"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["connectorProfileProperties", "connectorProfileCredentials"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorProfileConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.connector_profile_properties,
@@ -1348,6 +1351,7 @@ impl ConnectorProfileCredentialsBuilder {
 }
 
 impl crate::json::ToJson for ConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Amplitude", &self.amplitude);
@@ -1374,69 +1378,65 @@ impl crate::json::ToJson for ConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for ConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Amplitude" => out.amplitude = crate::json::read(value, at.member("Amplitude"))?,
-                "Datadog" => out.datadog = crate::json::read(value, at.member("Datadog"))?,
-                "Dynatrace" => out.dynatrace = crate::json::read(value, at.member("Dynatrace"))?,
-                "GoogleAnalytics" => {
-                    out.google_analytics = crate::json::read(value, at.member("GoogleAnalytics"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "Honeycode",
+                "InforNexus",
+                "Marketo",
+                "Redshift",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Snowflake",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "SAPOData",
+                "CustomConnector",
+                "Pardot",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.amplitude = crate::json::read(value, at)?,
+                    1 => out.datadog = crate::json::read(value, at)?,
+                    2 => out.dynatrace = crate::json::read(value, at)?,
+                    3 => out.google_analytics = crate::json::read(value, at)?,
+                    4 => out.honeycode = crate::json::read(value, at)?,
+                    5 => out.infor_nexus = crate::json::read(value, at)?,
+                    6 => out.marketo = crate::json::read(value, at)?,
+                    7 => out.redshift = crate::json::read(value, at)?,
+                    8 => out.salesforce = crate::json::read(value, at)?,
+                    9 => out.service_now = crate::json::read(value, at)?,
+                    10 => out.singular = crate::json::read(value, at)?,
+                    11 => out.slack = crate::json::read(value, at)?,
+                    12 => out.snowflake = crate::json::read(value, at)?,
+                    13 => out.trendmicro = crate::json::read(value, at)?,
+                    14 => out.veeva = crate::json::read(value, at)?,
+                    15 => out.zendesk = crate::json::read(value, at)?,
+                    16 => out.sapo_data = crate::json::read(value, at)?,
+                    17 => out.custom_connector = crate::json::read(value, at)?,
+                    18 => out.pardot = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "Honeycode" => out.honeycode = crate::json::read(value, at.member("Honeycode"))?,
-                "InforNexus" => {
-                    out.infor_nexus = crate::json::read(value, at.member("InforNexus"))?
-                }
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "Redshift" => out.redshift = crate::json::read(value, at.member("Redshift"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "ServiceNow" => {
-                    out.service_now = crate::json::read(value, at.member("ServiceNow"))?
-                }
-                "Singular" => out.singular = crate::json::read(value, at.member("Singular"))?,
-                "Slack" => out.slack = crate::json::read(value, at.member("Slack"))?,
-                "Snowflake" => out.snowflake = crate::json::read(value, at.member("Snowflake"))?,
-                "Trendmicro" => out.trendmicro = crate::json::read(value, at.member("Trendmicro"))?,
-                "Veeva" => out.veeva = crate::json::read(value, at.member("Veeva"))?,
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                "CustomConnector" => {
-                    out.custom_connector = crate::json::read(value, at.member("CustomConnector"))?
-                }
-                "Pardot" => out.pardot = crate::json::read(value, at.member("Pardot"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Amplitude",
-                        "Datadog",
-                        "Dynatrace",
-                        "GoogleAnalytics",
-                        "Honeycode",
-                        "InforNexus",
-                        "Marketo",
-                        "Redshift",
-                        "Salesforce",
-                        "ServiceNow",
-                        "Singular",
-                        "Slack",
-                        "Snowflake",
-                        "Trendmicro",
-                        "Veeva",
-                        "Zendesk",
-                        "SAPOData",
-                        "CustomConnector",
-                        "Pardot",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.amplitude {
             let at = at.member("Amplitude");
@@ -1894,6 +1894,7 @@ impl ConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for ConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Amplitude", &self.amplitude);
@@ -1920,69 +1921,65 @@ impl crate::json::ToJson for ConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for ConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Amplitude" => out.amplitude = crate::json::read(value, at.member("Amplitude"))?,
-                "Datadog" => out.datadog = crate::json::read(value, at.member("Datadog"))?,
-                "Dynatrace" => out.dynatrace = crate::json::read(value, at.member("Dynatrace"))?,
-                "GoogleAnalytics" => {
-                    out.google_analytics = crate::json::read(value, at.member("GoogleAnalytics"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "Honeycode",
+                "InforNexus",
+                "Marketo",
+                "Redshift",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Snowflake",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "SAPOData",
+                "CustomConnector",
+                "Pardot",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.amplitude = crate::json::read(value, at)?,
+                    1 => out.datadog = crate::json::read(value, at)?,
+                    2 => out.dynatrace = crate::json::read(value, at)?,
+                    3 => out.google_analytics = crate::json::read(value, at)?,
+                    4 => out.honeycode = crate::json::read(value, at)?,
+                    5 => out.infor_nexus = crate::json::read(value, at)?,
+                    6 => out.marketo = crate::json::read(value, at)?,
+                    7 => out.redshift = crate::json::read(value, at)?,
+                    8 => out.salesforce = crate::json::read(value, at)?,
+                    9 => out.service_now = crate::json::read(value, at)?,
+                    10 => out.singular = crate::json::read(value, at)?,
+                    11 => out.slack = crate::json::read(value, at)?,
+                    12 => out.snowflake = crate::json::read(value, at)?,
+                    13 => out.trendmicro = crate::json::read(value, at)?,
+                    14 => out.veeva = crate::json::read(value, at)?,
+                    15 => out.zendesk = crate::json::read(value, at)?,
+                    16 => out.sapo_data = crate::json::read(value, at)?,
+                    17 => out.custom_connector = crate::json::read(value, at)?,
+                    18 => out.pardot = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "Honeycode" => out.honeycode = crate::json::read(value, at.member("Honeycode"))?,
-                "InforNexus" => {
-                    out.infor_nexus = crate::json::read(value, at.member("InforNexus"))?
-                }
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "Redshift" => out.redshift = crate::json::read(value, at.member("Redshift"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "ServiceNow" => {
-                    out.service_now = crate::json::read(value, at.member("ServiceNow"))?
-                }
-                "Singular" => out.singular = crate::json::read(value, at.member("Singular"))?,
-                "Slack" => out.slack = crate::json::read(value, at.member("Slack"))?,
-                "Snowflake" => out.snowflake = crate::json::read(value, at.member("Snowflake"))?,
-                "Trendmicro" => out.trendmicro = crate::json::read(value, at.member("Trendmicro"))?,
-                "Veeva" => out.veeva = crate::json::read(value, at.member("Veeva"))?,
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                "CustomConnector" => {
-                    out.custom_connector = crate::json::read(value, at.member("CustomConnector"))?
-                }
-                "Pardot" => out.pardot = crate::json::read(value, at.member("Pardot"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Amplitude",
-                        "Datadog",
-                        "Dynatrace",
-                        "GoogleAnalytics",
-                        "Honeycode",
-                        "InforNexus",
-                        "Marketo",
-                        "Redshift",
-                        "Salesforce",
-                        "ServiceNow",
-                        "Singular",
-                        "Slack",
-                        "Snowflake",
-                        "Trendmicro",
-                        "Veeva",
-                        "Zendesk",
-                        "SAPOData",
-                        "CustomConnector",
-                        "Pardot",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.datadog {
             let at = at.member("Datadog");
@@ -2127,6 +2124,7 @@ impl std::fmt::Debug for CustomAuthCredentials {
 }
 
 impl crate::json::ToJson for CustomAuthCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("customAuthenticationType", &self.custom_authentication_type);
@@ -2136,27 +2134,28 @@ impl crate::json::ToJson for CustomAuthCredentials {
 }
 
 impl crate::json::FromJson for CustomAuthCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomAuthCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "customAuthenticationType" => {
-                    out.custom_authentication_type =
-                        crate::json::read(value, at.member("customAuthenticationType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["customAuthenticationType", "credentialsMap"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.custom_authentication_type = crate::json::read(value, at)?,
+                    1 => out.credentials_map = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "credentialsMap" => {
-                    out.credentials_map = crate::json::read(value, at.member("credentialsMap"))?
-                }
-                _ => {
-                    crate::json::unknown(at, name, &["customAuthenticationType", "credentialsMap"])?
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomAuthCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(
             &self.custom_authentication_type,
@@ -2316,6 +2315,7 @@ impl std::fmt::Debug for OAuth2Credentials {
 }
 
 impl crate::json::ToJson for OAuth2Credentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -2328,41 +2328,37 @@ impl crate::json::ToJson for OAuth2Credentials {
 }
 
 impl crate::json::FromJson for OAuth2Credentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuth2Credentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "clientId",
+                "clientSecret",
+                "accessToken",
+                "refreshToken",
+                "oAuthRequest",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.refresh_token = crate::json::read(value, at)?,
+                    4 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "clientId",
-                        "clientSecret",
-                        "accessToken",
-                        "refreshToken",
-                        "oAuthRequest",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuth2Credentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.client_id {
             let at = at.member("clientId");
@@ -2487,6 +2483,7 @@ impl OAuth2PropertiesBuilder {
 }
 
 impl crate::json::ToJson for OAuth2Properties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("tokenUrl", &self.token_url);
@@ -2500,30 +2497,29 @@ impl crate::json::ToJson for OAuth2Properties {
 }
 
 impl crate::json::FromJson for OAuth2Properties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuth2Properties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "tokenUrl" => out.token_url = crate::json::read(value, at.member("tokenUrl"))?,
-                "oAuth2GrantType" => {
-                    out.o_auth2_grant_type = crate::json::read(value, at.member("oAuth2GrantType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["tokenUrl", "oAuth2GrantType", "tokenUrlCustomProperties"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.token_url = crate::json::read(value, at)?,
+                    1 => out.o_auth2_grant_type = crate::json::read(value, at)?,
+                    2 => out.token_url_custom_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tokenUrlCustomProperties" => {
-                    out.token_url_custom_properties =
-                        crate::json::read(value, at.member("tokenUrlCustomProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["tokenUrl", "oAuth2GrantType", "tokenUrlCustomProperties"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuth2Properties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.token_url, at.member("tokenUrl"))?;
         if let Some(value) = &self.token_url {
@@ -2689,6 +2685,7 @@ impl std::fmt::Debug for OAuthCredentials {
 }
 
 impl crate::json::ToJson for OAuthCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -2701,41 +2698,37 @@ impl crate::json::ToJson for OAuthCredentials {
 }
 
 impl crate::json::FromJson for OAuthCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuthCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "clientId",
+                "clientSecret",
+                "accessToken",
+                "refreshToken",
+                "oAuthRequest",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.refresh_token = crate::json::read(value, at)?,
+                    4 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "clientId",
-                        "clientSecret",
-                        "accessToken",
-                        "refreshToken",
-                        "oAuthRequest",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuthCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.client_id, at.member("clientId"))?;
         if let Some(value) = &self.client_id {
@@ -2855,6 +2848,7 @@ impl OAuthPropertiesBuilder {
 }
 
 impl crate::json::ToJson for OAuthProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("tokenUrl", &self.token_url);
@@ -2865,25 +2859,29 @@ impl crate::json::ToJson for OAuthProperties {
 }
 
 impl crate::json::FromJson for OAuthProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = OAuthProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "tokenUrl" => out.token_url = crate::json::read(value, at.member("tokenUrl"))?,
-                "authCodeUrl" => {
-                    out.auth_code_url = crate::json::read(value, at.member("authCodeUrl"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["tokenUrl", "authCodeUrl", "oAuthScopes"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.token_url = crate::json::read(value, at)?,
+                    1 => out.auth_code_url = crate::json::read(value, at)?,
+                    2 => out.o_auth_scopes = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
-                }
-                _ => crate::json::unknown(at, name, &["tokenUrl", "authCodeUrl", "oAuthScopes"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for OAuthProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.token_url, at.member("tokenUrl"))?;
         if let Some(value) = &self.token_url {
@@ -2967,16 +2965,14 @@ impl PrivateConnectionProvisioningFailureCause {
 
 impl From<&str> for PrivateConnectionProvisioningFailureCause {
     fn from(value: &str) -> Self {
-        match value {
-            "CONNECTOR_AUTHENTICATION" => {
-                PrivateConnectionProvisioningFailureCause::ConnectorAuthentication
-            }
-            "CONNECTOR_SERVER" => PrivateConnectionProvisioningFailureCause::ConnectorServer,
-            "INTERNAL_SERVER" => PrivateConnectionProvisioningFailureCause::InternalServer,
-            "ACCESS_DENIED" => PrivateConnectionProvisioningFailureCause::AccessDenied,
-            "VALIDATION" => PrivateConnectionProvisioningFailureCause::Validation,
+        match crate::json::position(PrivateConnectionProvisioningFailureCause::VALUES, value) {
+            Some(0) => PrivateConnectionProvisioningFailureCause::ConnectorAuthentication,
+            Some(1) => PrivateConnectionProvisioningFailureCause::ConnectorServer,
+            Some(2) => PrivateConnectionProvisioningFailureCause::InternalServer,
+            Some(3) => PrivateConnectionProvisioningFailureCause::AccessDenied,
+            Some(4) => PrivateConnectionProvisioningFailureCause::Validation,
 
-            other => PrivateConnectionProvisioningFailureCause::Unknown(other.to_owned()),
+            _ => PrivateConnectionProvisioningFailureCause::Unknown(value.to_owned()),
         }
     }
 }
@@ -3068,6 +3064,7 @@ impl PrivateConnectionProvisioningStateBuilder {
 }
 
 impl crate::json::ToJson for PrivateConnectionProvisioningState {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("status", &self.status);
@@ -3078,25 +3075,29 @@ impl crate::json::ToJson for PrivateConnectionProvisioningState {
 }
 
 impl crate::json::FromJson for PrivateConnectionProvisioningState {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = PrivateConnectionProvisioningState::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "status" => out.status = crate::json::read(value, at.member("status"))?,
-                "failureMessage" => {
-                    out.failure_message = crate::json::read(value, at.member("failureMessage"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["status", "failureMessage", "failureCause"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.status = crate::json::read(value, at)?,
+                    1 => out.failure_message = crate::json::read(value, at)?,
+                    2 => out.failure_cause = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "failureCause" => {
-                    out.failure_cause = crate::json::read(value, at.member("failureCause"))?
-                }
-                _ => crate::json::unknown(at, name, &["status", "failureMessage", "failureCause"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for PrivateConnectionProvisioningState {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.status {
             let at = at.member("status");
@@ -3149,12 +3150,12 @@ impl PrivateConnectionProvisioningStatus {
 
 impl From<&str> for PrivateConnectionProvisioningStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "FAILED" => PrivateConnectionProvisioningStatus::Failed,
-            "PENDING" => PrivateConnectionProvisioningStatus::Pending,
-            "CREATED" => PrivateConnectionProvisioningStatus::Created,
+        match crate::json::position(PrivateConnectionProvisioningStatus::VALUES, value) {
+            Some(0) => PrivateConnectionProvisioningStatus::Failed,
+            Some(1) => PrivateConnectionProvisioningStatus::Pending,
+            Some(2) => PrivateConnectionProvisioningStatus::Created,
 
-            other => PrivateConnectionProvisioningStatus::Unknown(other.to_owned()),
+            _ => PrivateConnectionProvisioningStatus::Unknown(value.to_owned()),
         }
     }
 }

@@ -93,6 +93,7 @@ impl AggregationConfigBuilder {
 }
 
 impl crate::json::ToJson for AggregationConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("aggregationType", &self.aggregation_type);
@@ -102,24 +103,28 @@ impl crate::json::ToJson for AggregationConfig {
 }
 
 impl crate::json::FromJson for AggregationConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = AggregationConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "aggregationType" => {
-                    out.aggregation_type = crate::json::read(value, at.member("aggregationType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["aggregationType", "targetFileSize"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.aggregation_type = crate::json::read(value, at)?,
+                    1 => out.target_file_size = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "targetFileSize" => {
-                    out.target_file_size = crate::json::read(value, at.member("targetFileSize"))?
-                }
-                _ => crate::json::unknown(at, name, &["aggregationType", "targetFileSize"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for AggregationConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.aggregation_type {
             let at = at.member("aggregationType");
@@ -161,11 +166,11 @@ impl AggregationType {
 
 impl From<&str> for AggregationType {
     fn from(value: &str) -> Self {
-        match value {
-            "None" => AggregationType::None,
-            "SingleFile" => AggregationType::SingleFile,
+        match crate::json::position(AggregationType::VALUES, value) {
+            Some(0) => AggregationType::None,
+            Some(1) => AggregationType::SingleFile,
 
-            other => AggregationType::Unknown(other.to_owned()),
+            _ => AggregationType::Unknown(value.to_owned()),
         }
     }
 }
@@ -199,10 +204,10 @@ impl CatalogType {
 
 impl From<&str> for CatalogType {
     fn from(value: &str) -> Self {
-        match value {
-            "GLUE" => CatalogType::Glue,
+        match crate::json::position(CatalogType::VALUES, value) {
+            Some(0) => CatalogType::Glue,
 
-            other => CatalogType::Unknown(other.to_owned()),
+            _ => CatalogType::Unknown(value.to_owned()),
         }
     }
 }
@@ -543,6 +548,7 @@ impl ConnectorOperatorBuilder {
 }
 
 impl crate::json::ToJson for ConnectorOperator {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Amplitude", &self.amplitude);
@@ -567,65 +573,61 @@ impl crate::json::ToJson for ConnectorOperator {
 }
 
 impl crate::json::FromJson for ConnectorOperator {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorOperator::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Amplitude" => out.amplitude = crate::json::read(value, at.member("Amplitude"))?,
-                "Datadog" => out.datadog = crate::json::read(value, at.member("Datadog"))?,
-                "Dynatrace" => out.dynatrace = crate::json::read(value, at.member("Dynatrace"))?,
-                "GoogleAnalytics" => {
-                    out.google_analytics = crate::json::read(value, at.member("GoogleAnalytics"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "InforNexus",
+                "Marketo",
+                "S3",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "SAPOData",
+                "CustomConnector",
+                "Pardot",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.amplitude = crate::json::read(value, at)?,
+                    1 => out.datadog = crate::json::read(value, at)?,
+                    2 => out.dynatrace = crate::json::read(value, at)?,
+                    3 => out.google_analytics = crate::json::read(value, at)?,
+                    4 => out.infor_nexus = crate::json::read(value, at)?,
+                    5 => out.marketo = crate::json::read(value, at)?,
+                    6 => out.s3 = crate::json::read(value, at)?,
+                    7 => out.salesforce = crate::json::read(value, at)?,
+                    8 => out.service_now = crate::json::read(value, at)?,
+                    9 => out.singular = crate::json::read(value, at)?,
+                    10 => out.slack = crate::json::read(value, at)?,
+                    11 => out.trendmicro = crate::json::read(value, at)?,
+                    12 => out.veeva = crate::json::read(value, at)?,
+                    13 => out.zendesk = crate::json::read(value, at)?,
+                    14 => out.sapo_data = crate::json::read(value, at)?,
+                    15 => out.custom_connector = crate::json::read(value, at)?,
+                    16 => out.pardot = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "InforNexus" => {
-                    out.infor_nexus = crate::json::read(value, at.member("InforNexus"))?
-                }
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "S3" => out.s3 = crate::json::read(value, at.member("S3"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "ServiceNow" => {
-                    out.service_now = crate::json::read(value, at.member("ServiceNow"))?
-                }
-                "Singular" => out.singular = crate::json::read(value, at.member("Singular"))?,
-                "Slack" => out.slack = crate::json::read(value, at.member("Slack"))?,
-                "Trendmicro" => out.trendmicro = crate::json::read(value, at.member("Trendmicro"))?,
-                "Veeva" => out.veeva = crate::json::read(value, at.member("Veeva"))?,
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                "CustomConnector" => {
-                    out.custom_connector = crate::json::read(value, at.member("CustomConnector"))?
-                }
-                "Pardot" => out.pardot = crate::json::read(value, at.member("Pardot"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Amplitude",
-                        "Datadog",
-                        "Dynatrace",
-                        "GoogleAnalytics",
-                        "InforNexus",
-                        "Marketo",
-                        "S3",
-                        "Salesforce",
-                        "ServiceNow",
-                        "Singular",
-                        "Slack",
-                        "Trendmicro",
-                        "Veeva",
-                        "Zendesk",
-                        "SAPOData",
-                        "CustomConnector",
-                        "Pardot",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ConnectorOperator {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.amplitude {
             let at = at.member("Amplitude");
@@ -731,11 +733,11 @@ impl DataPullMode {
 
 impl From<&str> for DataPullMode {
     fn from(value: &str) -> Self {
-        match value {
-            "Incremental" => DataPullMode::Incremental,
-            "Complete" => DataPullMode::Complete,
+        match crate::json::position(DataPullMode::VALUES, value) {
+            Some(0) => DataPullMode::Incremental,
+            Some(1) => DataPullMode::Complete,
 
-            other => DataPullMode::Unknown(other.to_owned()),
+            _ => DataPullMode::Unknown(value.to_owned()),
         }
     }
 }
@@ -1013,6 +1015,7 @@ impl DestinationConnectorPropertiesBuilder {
 }
 
 impl crate::json::ToJson for DestinationConnectorProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Redshift", &self.redshift);
@@ -1033,57 +1036,53 @@ impl crate::json::ToJson for DestinationConnectorProperties {
 }
 
 impl crate::json::FromJson for DestinationConnectorProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DestinationConnectorProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Redshift" => out.redshift = crate::json::read(value, at.member("Redshift"))?,
-                "S3" => out.s3 = crate::json::read(value, at.member("S3"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "Snowflake" => out.snowflake = crate::json::read(value, at.member("Snowflake"))?,
-                "EventBridge" => {
-                    out.event_bridge = crate::json::read(value, at.member("EventBridge"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Redshift",
+                "S3",
+                "Salesforce",
+                "Snowflake",
+                "EventBridge",
+                "LookoutMetrics",
+                "Upsolver",
+                "Honeycode",
+                "CustomerProfiles",
+                "Zendesk",
+                "Marketo",
+                "CustomConnector",
+                "SAPOData",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.redshift = crate::json::read(value, at)?,
+                    1 => out.s3 = crate::json::read(value, at)?,
+                    2 => out.salesforce = crate::json::read(value, at)?,
+                    3 => out.snowflake = crate::json::read(value, at)?,
+                    4 => out.event_bridge = crate::json::read(value, at)?,
+                    5 => out.lookout_metrics = crate::json::read(value, at)?,
+                    6 => out.upsolver = crate::json::read(value, at)?,
+                    7 => out.honeycode = crate::json::read(value, at)?,
+                    8 => out.customer_profiles = crate::json::read(value, at)?,
+                    9 => out.zendesk = crate::json::read(value, at)?,
+                    10 => out.marketo = crate::json::read(value, at)?,
+                    11 => out.custom_connector = crate::json::read(value, at)?,
+                    12 => out.sapo_data = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "LookoutMetrics" => {
-                    out.lookout_metrics = crate::json::read(value, at.member("LookoutMetrics"))?
-                }
-                "Upsolver" => out.upsolver = crate::json::read(value, at.member("Upsolver"))?,
-                "Honeycode" => out.honeycode = crate::json::read(value, at.member("Honeycode"))?,
-                "CustomerProfiles" => {
-                    out.customer_profiles = crate::json::read(value, at.member("CustomerProfiles"))?
-                }
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "CustomConnector" => {
-                    out.custom_connector = crate::json::read(value, at.member("CustomConnector"))?
-                }
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Redshift",
-                        "S3",
-                        "Salesforce",
-                        "Snowflake",
-                        "EventBridge",
-                        "LookoutMetrics",
-                        "Upsolver",
-                        "Honeycode",
-                        "CustomerProfiles",
-                        "Zendesk",
-                        "Marketo",
-                        "CustomConnector",
-                        "SAPOData",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DestinationConnectorProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.redshift {
             let at = at.member("Redshift");
@@ -1246,6 +1245,7 @@ impl DestinationFlowConfigBuilder {
 }
 
 impl crate::json::ToJson for DestinationFlowConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorType", &self.connector_type);
@@ -1260,41 +1260,35 @@ impl crate::json::ToJson for DestinationFlowConfig {
 }
 
 impl crate::json::FromJson for DestinationFlowConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DestinationFlowConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorType",
+                "apiVersion",
+                "connectorProfileName",
+                "destinationConnectorProperties",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_type = crate::json::read(value, at)?,
+                    1 => out.api_version = crate::json::read(value, at)?,
+                    2 => out.connector_profile_name = crate::json::read(value, at)?,
+                    3 => out.destination_connector_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "apiVersion" => {
-                    out.api_version = crate::json::read(value, at.member("apiVersion"))?
-                }
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
-                }
-                "destinationConnectorProperties" => {
-                    out.destination_connector_properties =
-                        crate::json::read(value, at.member("destinationConnectorProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorType",
-                        "apiVersion",
-                        "connectorProfileName",
-                        "destinationConnectorProperties",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DestinationFlowConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.connector_type, at.member("connectorType"))?;
         if let Some(value) = &self.connector_type {
@@ -1408,6 +1402,7 @@ impl ErrorHandlingConfigBuilder {
 }
 
 impl crate::json::ToJson for ErrorHandlingConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put(
@@ -1421,32 +1416,29 @@ impl crate::json::ToJson for ErrorHandlingConfig {
 }
 
 impl crate::json::FromJson for ErrorHandlingConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ErrorHandlingConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "failOnFirstDestinationError" => {
-                    out.fail_on_first_destination_error =
-                        crate::json::read(value, at.member("failOnFirstDestinationError"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["failOnFirstDestinationError", "bucketPrefix", "bucketName"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.fail_on_first_destination_error = crate::json::read(value, at)?,
+                    1 => out.bucket_prefix = crate::json::read(value, at)?,
+                    2 => out.bucket_name = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["failOnFirstDestinationError", "bucketPrefix", "bucketName"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ErrorHandlingConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.bucket_prefix {
             let at = at.member("bucketPrefix");
@@ -1528,6 +1520,7 @@ impl ErrorInfoBuilder {
 }
 
 impl crate::json::ToJson for ErrorInfo {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("putFailuresCount", &self.put_failures_count);
@@ -1537,25 +1530,28 @@ impl crate::json::ToJson for ErrorInfo {
 }
 
 impl crate::json::FromJson for ErrorInfo {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ErrorInfo::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "putFailuresCount" => {
-                    out.put_failures_count =
-                        crate::json::read(value, at.member("putFailuresCount"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["putFailuresCount", "executionMessage"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.put_failures_count = crate::json::read(value, at)?,
+                    1 => out.execution_message = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "executionMessage" => {
-                    out.execution_message = crate::json::read(value, at.member("executionMessage"))?
-                }
-                _ => crate::json::unknown(at, name, &["putFailuresCount", "executionMessage"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ErrorInfo {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.execution_message {
             let at = at.member("executionMessage");
@@ -1650,6 +1646,7 @@ impl ExecutionDetailsBuilder {
 }
 
 impl crate::json::ToJson for ExecutionDetails {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put(
@@ -1666,38 +1663,33 @@ impl crate::json::ToJson for ExecutionDetails {
 }
 
 impl crate::json::FromJson for ExecutionDetails {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ExecutionDetails::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "mostRecentExecutionMessage" => {
-                    out.most_recent_execution_message =
-                        crate::json::read(value, at.member("mostRecentExecutionMessage"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "mostRecentExecutionMessage",
+                "mostRecentExecutionTime",
+                "mostRecentExecutionStatus",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.most_recent_execution_message = crate::json::read(value, at)?,
+                    1 => out.most_recent_execution_time = crate::json::read(value, at)?,
+                    2 => out.most_recent_execution_status = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "mostRecentExecutionTime" => {
-                    out.most_recent_execution_time =
-                        crate::json::read(value, at.member("mostRecentExecutionTime"))?
-                }
-                "mostRecentExecutionStatus" => {
-                    out.most_recent_execution_status =
-                        crate::json::read(value, at.member("mostRecentExecutionStatus"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "mostRecentExecutionMessage",
-                        "mostRecentExecutionTime",
-                        "mostRecentExecutionStatus",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ExecutionDetails {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.most_recent_execution_message {
             let at = at.member("mostRecentExecutionMessage");
@@ -1892,6 +1884,7 @@ impl ExecutionRecordBuilder {
 }
 
 impl crate::json::ToJson for ExecutionRecord {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("executionId", &self.execution_id);
@@ -1907,55 +1900,43 @@ impl crate::json::ToJson for ExecutionRecord {
 }
 
 impl crate::json::FromJson for ExecutionRecord {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ExecutionRecord::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "executionId" => {
-                    out.execution_id = crate::json::read(value, at.member("executionId"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "executionId",
+                "executionStatus",
+                "executionResult",
+                "startedAt",
+                "lastUpdatedAt",
+                "dataPullStartTime",
+                "dataPullEndTime",
+                "metadataCatalogDetails",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.execution_id = crate::json::read(value, at)?,
+                    1 => out.execution_status = crate::json::read(value, at)?,
+                    2 => out.execution_result = crate::json::read(value, at)?,
+                    3 => out.started_at = crate::json::read(value, at)?,
+                    4 => out.last_updated_at = crate::json::read(value, at)?,
+                    5 => out.data_pull_start_time = crate::json::read(value, at)?,
+                    6 => out.data_pull_end_time = crate::json::read(value, at)?,
+                    7 => out.metadata_catalog_details = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "executionStatus" => {
-                    out.execution_status = crate::json::read(value, at.member("executionStatus"))?
-                }
-                "executionResult" => {
-                    out.execution_result = crate::json::read(value, at.member("executionResult"))?
-                }
-                "startedAt" => out.started_at = crate::json::read(value, at.member("startedAt"))?,
-                "lastUpdatedAt" => {
-                    out.last_updated_at = crate::json::read(value, at.member("lastUpdatedAt"))?
-                }
-                "dataPullStartTime" => {
-                    out.data_pull_start_time =
-                        crate::json::read(value, at.member("dataPullStartTime"))?
-                }
-                "dataPullEndTime" => {
-                    out.data_pull_end_time = crate::json::read(value, at.member("dataPullEndTime"))?
-                }
-                "metadataCatalogDetails" => {
-                    out.metadata_catalog_details =
-                        crate::json::read(value, at.member("metadataCatalogDetails"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "executionId",
-                        "executionStatus",
-                        "executionResult",
-                        "startedAt",
-                        "lastUpdatedAt",
-                        "dataPullStartTime",
-                        "dataPullEndTime",
-                        "metadataCatalogDetails",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ExecutionRecord {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.execution_id {
             let at = at.member("executionId");
@@ -2120,6 +2101,7 @@ impl ExecutionResultBuilder {
 }
 
 impl crate::json::ToJson for ExecutionResult {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("errorInfo", &self.error_info);
@@ -2133,46 +2115,39 @@ impl crate::json::ToJson for ExecutionResult {
 }
 
 impl crate::json::FromJson for ExecutionResult {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ExecutionResult::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "errorInfo" => out.error_info = crate::json::read(value, at.member("errorInfo"))?,
-                "bytesProcessed" => {
-                    out.bytes_processed = crate::json::read(value, at.member("bytesProcessed"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "errorInfo",
+                "bytesProcessed",
+                "bytesWritten",
+                "recordsProcessed",
+                "numParallelProcesses",
+                "maxPageSize",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.error_info = crate::json::read(value, at)?,
+                    1 => out.bytes_processed = crate::json::read(value, at)?,
+                    2 => out.bytes_written = crate::json::read(value, at)?,
+                    3 => out.records_processed = crate::json::read(value, at)?,
+                    4 => out.num_parallel_processes = crate::json::read(value, at)?,
+                    5 => out.max_page_size = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bytesWritten" => {
-                    out.bytes_written = crate::json::read(value, at.member("bytesWritten"))?
-                }
-                "recordsProcessed" => {
-                    out.records_processed = crate::json::read(value, at.member("recordsProcessed"))?
-                }
-                "numParallelProcesses" => {
-                    out.num_parallel_processes =
-                        crate::json::read(value, at.member("numParallelProcesses"))?
-                }
-                "maxPageSize" => {
-                    out.max_page_size = crate::json::read(value, at.member("maxPageSize"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "errorInfo",
-                        "bytesProcessed",
-                        "bytesWritten",
-                        "recordsProcessed",
-                        "numParallelProcesses",
-                        "maxPageSize",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ExecutionResult {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.error_info {
             let at = at.member("errorInfo");
@@ -2229,14 +2204,14 @@ impl ExecutionStatus {
 
 impl From<&str> for ExecutionStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "InProgress" => ExecutionStatus::InProgress,
-            "Successful" => ExecutionStatus::Successful,
-            "Error" => ExecutionStatus::Error,
-            "CancelStarted" => ExecutionStatus::CancelStarted,
-            "Canceled" => ExecutionStatus::Canceled,
+        match crate::json::position(ExecutionStatus::VALUES, value) {
+            Some(0) => ExecutionStatus::InProgress,
+            Some(1) => ExecutionStatus::Successful,
+            Some(2) => ExecutionStatus::Error,
+            Some(3) => ExecutionStatus::CancelStarted,
+            Some(4) => ExecutionStatus::Canceled,
 
-            other => ExecutionStatus::Unknown(other.to_owned()),
+            _ => ExecutionStatus::Unknown(value.to_owned()),
         }
     }
 }
@@ -2276,12 +2251,12 @@ impl FileType {
 
 impl From<&str> for FileType {
     fn from(value: &str) -> Self {
-        match value {
-            "CSV" => FileType::Csv,
-            "JSON" => FileType::Json,
-            "PARQUET" => FileType::Parquet,
+        match crate::json::position(FileType::VALUES, value) {
+            Some(0) => FileType::Csv,
+            Some(1) => FileType::Json,
+            Some(2) => FileType::Parquet,
 
-            other => FileType::Unknown(other.to_owned()),
+            _ => FileType::Unknown(value.to_owned()),
         }
     }
 }
@@ -2589,6 +2564,7 @@ impl FlowDefinitionBuilder {
 }
 
 impl crate::json::ToJson for FlowDefinition {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("flowArn", &self.flow_arn);
@@ -2614,78 +2590,57 @@ impl crate::json::ToJson for FlowDefinition {
 }
 
 impl crate::json::FromJson for FlowDefinition {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = FlowDefinition::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "flowArn" => out.flow_arn = crate::json::read(value, at.member("flowArn"))?,
-                "description" => {
-                    out.description = crate::json::read(value, at.member("description"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "flowArn",
+                "description",
+                "flowName",
+                "flowStatus",
+                "sourceConnectorType",
+                "sourceConnectorLabel",
+                "destinationConnectorType",
+                "destinationConnectorLabel",
+                "triggerType",
+                "createdAt",
+                "lastUpdatedAt",
+                "createdBy",
+                "lastUpdatedBy",
+                "tags",
+                "lastRunExecutionDetails",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.flow_arn = crate::json::read(value, at)?,
+                    1 => out.description = crate::json::read(value, at)?,
+                    2 => out.flow_name = crate::json::read(value, at)?,
+                    3 => out.flow_status = crate::json::read(value, at)?,
+                    4 => out.source_connector_type = crate::json::read(value, at)?,
+                    5 => out.source_connector_label = crate::json::read(value, at)?,
+                    6 => out.destination_connector_type = crate::json::read(value, at)?,
+                    7 => out.destination_connector_label = crate::json::read(value, at)?,
+                    8 => out.trigger_type = crate::json::read(value, at)?,
+                    9 => out.created_at = crate::json::read(value, at)?,
+                    10 => out.last_updated_at = crate::json::read(value, at)?,
+                    11 => out.created_by = crate::json::read(value, at)?,
+                    12 => out.last_updated_by = crate::json::read(value, at)?,
+                    13 => out.tags = crate::json::read(value, at)?,
+                    14 => out.last_run_execution_details = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "flowName" => out.flow_name = crate::json::read(value, at.member("flowName"))?,
-                "flowStatus" => {
-                    out.flow_status = crate::json::read(value, at.member("flowStatus"))?
-                }
-                "sourceConnectorType" => {
-                    out.source_connector_type =
-                        crate::json::read(value, at.member("sourceConnectorType"))?
-                }
-                "sourceConnectorLabel" => {
-                    out.source_connector_label =
-                        crate::json::read(value, at.member("sourceConnectorLabel"))?
-                }
-                "destinationConnectorType" => {
-                    out.destination_connector_type =
-                        crate::json::read(value, at.member("destinationConnectorType"))?
-                }
-                "destinationConnectorLabel" => {
-                    out.destination_connector_label =
-                        crate::json::read(value, at.member("destinationConnectorLabel"))?
-                }
-                "triggerType" => {
-                    out.trigger_type = crate::json::read(value, at.member("triggerType"))?
-                }
-                "createdAt" => out.created_at = crate::json::read(value, at.member("createdAt"))?,
-                "lastUpdatedAt" => {
-                    out.last_updated_at = crate::json::read(value, at.member("lastUpdatedAt"))?
-                }
-                "createdBy" => out.created_by = crate::json::read(value, at.member("createdBy"))?,
-                "lastUpdatedBy" => {
-                    out.last_updated_by = crate::json::read(value, at.member("lastUpdatedBy"))?
-                }
-                "tags" => out.tags = crate::json::read(value, at.member("tags"))?,
-                "lastRunExecutionDetails" => {
-                    out.last_run_execution_details =
-                        crate::json::read(value, at.member("lastRunExecutionDetails"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "flowArn",
-                        "description",
-                        "flowName",
-                        "flowStatus",
-                        "sourceConnectorType",
-                        "sourceConnectorLabel",
-                        "destinationConnectorType",
-                        "destinationConnectorLabel",
-                        "triggerType",
-                        "createdAt",
-                        "lastUpdatedAt",
-                        "createdBy",
-                        "lastUpdatedBy",
-                        "tags",
-                        "lastRunExecutionDetails",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for FlowDefinition {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.flow_arn {
             let at = at.member("flowArn");
@@ -2806,15 +2761,15 @@ impl FlowStatus {
 
 impl From<&str> for FlowStatus {
     fn from(value: &str) -> Self {
-        match value {
-            "Active" => FlowStatus::Active,
-            "Deprecated" => FlowStatus::Deprecated,
-            "Deleted" => FlowStatus::Deleted,
-            "Draft" => FlowStatus::Draft,
-            "Errored" => FlowStatus::Errored,
-            "Suspended" => FlowStatus::Suspended,
+        match crate::json::position(FlowStatus::VALUES, value) {
+            Some(0) => FlowStatus::Active,
+            Some(1) => FlowStatus::Deprecated,
+            Some(2) => FlowStatus::Deleted,
+            Some(3) => FlowStatus::Draft,
+            Some(4) => FlowStatus::Errored,
+            Some(5) => FlowStatus::Suspended,
 
-            other => FlowStatus::Unknown(other.to_owned()),
+            _ => FlowStatus::Unknown(value.to_owned()),
         }
     }
 }
@@ -2903,6 +2858,7 @@ impl GlueDataCatalogConfigBuilder {
 }
 
 impl crate::json::ToJson for GlueDataCatalogConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("roleArn", &self.role_arn);
@@ -2913,25 +2869,29 @@ impl crate::json::ToJson for GlueDataCatalogConfig {
 }
 
 impl crate::json::FromJson for GlueDataCatalogConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GlueDataCatalogConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "roleArn" => out.role_arn = crate::json::read(value, at.member("roleArn"))?,
-                "databaseName" => {
-                    out.database_name = crate::json::read(value, at.member("databaseName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["roleArn", "databaseName", "tablePrefix"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.role_arn = crate::json::read(value, at)?,
+                    1 => out.database_name = crate::json::read(value, at)?,
+                    2 => out.table_prefix = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tablePrefix" => {
-                    out.table_prefix = crate::json::read(value, at.member("tablePrefix"))?
-                }
-                _ => crate::json::unknown(at, name, &["roleArn", "databaseName", "tablePrefix"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for GlueDataCatalogConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.role_arn, at.member("roleArn"))?;
         if let Some(value) = &self.role_arn {
@@ -3002,6 +2962,7 @@ impl IncrementalPullConfigBuilder {
 }
 
 impl crate::json::ToJson for IncrementalPullConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("datetimeTypeFieldName", &self.datetime_type_field_name);
@@ -3010,22 +2971,27 @@ impl crate::json::ToJson for IncrementalPullConfig {
 }
 
 impl crate::json::FromJson for IncrementalPullConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = IncrementalPullConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "datetimeTypeFieldName" => {
-                    out.datetime_type_field_name =
-                        crate::json::read(value, at.member("datetimeTypeFieldName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["datetimeTypeFieldName"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.datetime_type_field_name = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["datetimeTypeFieldName"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for IncrementalPullConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.datetime_type_field_name {
             let at = at.member("datetimeTypeFieldName");
@@ -3084,6 +3050,7 @@ impl MetadataCatalogConfigBuilder {
 }
 
 impl crate::json::ToJson for MetadataCatalogConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("glueDataCatalog", &self.glue_data_catalog);
@@ -3092,21 +3059,22 @@ impl crate::json::ToJson for MetadataCatalogConfig {
 }
 
 impl crate::json::FromJson for MetadataCatalogConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MetadataCatalogConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "glueDataCatalog" => {
-                    out.glue_data_catalog = crate::json::read(value, at.member("glueDataCatalog"))?
-                }
-                _ => crate::json::unknown(at, name, &["glueDataCatalog"])?,
+        crate::json::read_object(value, at, &["glueDataCatalog"], &mut |index, value, at| {
+            match index {
+                0 => out.glue_data_catalog = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for MetadataCatalogConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.glue_data_catalog {
             let at = at.member("glueDataCatalog");
@@ -3219,6 +3187,7 @@ impl MetadataCatalogDetailBuilder {
 }
 
 impl crate::json::ToJson for MetadataCatalogDetail {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("catalogType", &self.catalog_type);
@@ -3233,39 +3202,35 @@ impl crate::json::ToJson for MetadataCatalogDetail {
 }
 
 impl crate::json::FromJson for MetadataCatalogDetail {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MetadataCatalogDetail::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "catalogType" => {
-                    out.catalog_type = crate::json::read(value, at.member("catalogType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "catalogType",
+                "tableName",
+                "tableRegistrationOutput",
+                "partitionRegistrationOutput",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.catalog_type = crate::json::read(value, at)?,
+                    1 => out.table_name = crate::json::read(value, at)?,
+                    2 => out.table_registration_output = crate::json::read(value, at)?,
+                    3 => out.partition_registration_output = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "tableName" => out.table_name = crate::json::read(value, at.member("tableName"))?,
-                "tableRegistrationOutput" => {
-                    out.table_registration_output =
-                        crate::json::read(value, at.member("tableRegistrationOutput"))?
-                }
-                "partitionRegistrationOutput" => {
-                    out.partition_registration_output =
-                        crate::json::read(value, at.member("partitionRegistrationOutput"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "catalogType",
-                        "tableName",
-                        "tableRegistrationOutput",
-                        "partitionRegistrationOutput",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for MetadataCatalogDetail {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.catalog_type {
             let at = at.member("catalogType");
@@ -3382,26 +3347,26 @@ impl OperatorPropertiesKeys {
 
 impl From<&str> for OperatorPropertiesKeys {
     fn from(value: &str) -> Self {
-        match value {
-            "VALUE" => OperatorPropertiesKeys::Value,
-            "VALUES" => OperatorPropertiesKeys::Values,
-            "DATA_TYPE" => OperatorPropertiesKeys::DataType,
-            "UPPER_BOUND" => OperatorPropertiesKeys::UpperBound,
-            "LOWER_BOUND" => OperatorPropertiesKeys::LowerBound,
-            "SOURCE_DATA_TYPE" => OperatorPropertiesKeys::SourceDataType,
-            "DESTINATION_DATA_TYPE" => OperatorPropertiesKeys::DestinationDataType,
-            "VALIDATION_ACTION" => OperatorPropertiesKeys::ValidationAction,
-            "MASK_VALUE" => OperatorPropertiesKeys::MaskValue,
-            "MASK_LENGTH" => OperatorPropertiesKeys::MaskLength,
-            "TRUNCATE_LENGTH" => OperatorPropertiesKeys::TruncateLength,
-            "MATH_OPERATION_FIELDS_ORDER" => OperatorPropertiesKeys::MathOperationFieldsOrder,
-            "CONCAT_FORMAT" => OperatorPropertiesKeys::ConcatFormat,
-            "SUBFIELD_CATEGORY_MAP" => OperatorPropertiesKeys::SubfieldCategoryMap,
-            "EXCLUDE_SOURCE_FIELDS_LIST" => OperatorPropertiesKeys::ExcludeSourceFieldsList,
-            "INCLUDE_NEW_FIELDS" => OperatorPropertiesKeys::IncludeNewFields,
-            "ORDERED_PARTITION_KEYS_LIST" => OperatorPropertiesKeys::OrderedPartitionKeysList,
+        match crate::json::position(OperatorPropertiesKeys::VALUES, value) {
+            Some(0) => OperatorPropertiesKeys::Value,
+            Some(1) => OperatorPropertiesKeys::Values,
+            Some(2) => OperatorPropertiesKeys::DataType,
+            Some(3) => OperatorPropertiesKeys::UpperBound,
+            Some(4) => OperatorPropertiesKeys::LowerBound,
+            Some(5) => OperatorPropertiesKeys::SourceDataType,
+            Some(6) => OperatorPropertiesKeys::DestinationDataType,
+            Some(7) => OperatorPropertiesKeys::ValidationAction,
+            Some(8) => OperatorPropertiesKeys::MaskValue,
+            Some(9) => OperatorPropertiesKeys::MaskLength,
+            Some(10) => OperatorPropertiesKeys::TruncateLength,
+            Some(11) => OperatorPropertiesKeys::MathOperationFieldsOrder,
+            Some(12) => OperatorPropertiesKeys::ConcatFormat,
+            Some(13) => OperatorPropertiesKeys::SubfieldCategoryMap,
+            Some(14) => OperatorPropertiesKeys::ExcludeSourceFieldsList,
+            Some(15) => OperatorPropertiesKeys::IncludeNewFields,
+            Some(16) => OperatorPropertiesKeys::OrderedPartitionKeysList,
 
-            other => OperatorPropertiesKeys::Unknown(other.to_owned()),
+            _ => OperatorPropertiesKeys::Unknown(value.to_owned()),
         }
     }
 }
@@ -3438,11 +3403,11 @@ impl PathPrefix {
 
 impl From<&str> for PathPrefix {
     fn from(value: &str) -> Self {
-        match value {
-            "EXECUTION_ID" => PathPrefix::ExecutionId,
-            "SCHEMA_VERSION" => PathPrefix::SchemaVersion,
+        match crate::json::position(PathPrefix::VALUES, value) {
+            Some(0) => PathPrefix::ExecutionId,
+            Some(1) => PathPrefix::SchemaVersion,
 
-            other => PathPrefix::Unknown(other.to_owned()),
+            _ => PathPrefix::Unknown(value.to_owned()),
         }
     }
 }
@@ -3534,6 +3499,7 @@ impl PrefixConfigBuilder {
 }
 
 impl crate::json::ToJson for PrefixConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("prefixType", &self.prefix_type);
@@ -3544,32 +3510,29 @@ impl crate::json::ToJson for PrefixConfig {
 }
 
 impl crate::json::FromJson for PrefixConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = PrefixConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "prefixType" => {
-                    out.prefix_type = crate::json::read(value, at.member("prefixType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["prefixType", "prefixFormat", "pathPrefixHierarchy"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.prefix_type = crate::json::read(value, at)?,
+                    1 => out.prefix_format = crate::json::read(value, at)?,
+                    2 => out.path_prefix_hierarchy = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "prefixFormat" => {
-                    out.prefix_format = crate::json::read(value, at.member("prefixFormat"))?
-                }
-                "pathPrefixHierarchy" => {
-                    out.path_prefix_hierarchy =
-                        crate::json::read(value, at.member("pathPrefixHierarchy"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["prefixType", "prefixFormat", "pathPrefixHierarchy"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for PrefixConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.prefix_type {
             let at = at.member("prefixType");
@@ -3631,14 +3594,14 @@ impl PrefixFormat {
 
 impl From<&str> for PrefixFormat {
     fn from(value: &str) -> Self {
-        match value {
-            "YEAR" => PrefixFormat::Year,
-            "MONTH" => PrefixFormat::Month,
-            "DAY" => PrefixFormat::Day,
-            "HOUR" => PrefixFormat::Hour,
-            "MINUTE" => PrefixFormat::Minute,
+        match crate::json::position(PrefixFormat::VALUES, value) {
+            Some(0) => PrefixFormat::Year,
+            Some(1) => PrefixFormat::Month,
+            Some(2) => PrefixFormat::Day,
+            Some(3) => PrefixFormat::Hour,
+            Some(4) => PrefixFormat::Minute,
 
-            other => PrefixFormat::Unknown(other.to_owned()),
+            _ => PrefixFormat::Unknown(value.to_owned()),
         }
     }
 }
@@ -3678,12 +3641,12 @@ impl PrefixType {
 
 impl From<&str> for PrefixType {
     fn from(value: &str) -> Self {
-        match value {
-            "FILENAME" => PrefixType::Filename,
-            "PATH" => PrefixType::Path,
-            "PATH_AND_FILENAME" => PrefixType::PathAndFilename,
+        match crate::json::position(PrefixType::VALUES, value) {
+            Some(0) => PrefixType::Filename,
+            Some(1) => PrefixType::Path,
+            Some(2) => PrefixType::PathAndFilename,
 
-            other => PrefixType::Unknown(other.to_owned()),
+            _ => PrefixType::Unknown(value.to_owned()),
         }
     }
 }
@@ -3772,6 +3735,7 @@ impl RegistrationOutputBuilder {
 }
 
 impl crate::json::ToJson for RegistrationOutput {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("message", &self.message);
@@ -3782,21 +3746,29 @@ impl crate::json::ToJson for RegistrationOutput {
 }
 
 impl crate::json::FromJson for RegistrationOutput {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RegistrationOutput::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "message" => out.message = crate::json::read(value, at.member("message"))?,
-                "result" => out.result = crate::json::read(value, at.member("result"))?,
-                "status" => out.status = crate::json::read(value, at.member("status"))?,
-                _ => crate::json::unknown(at, name, &["message", "result", "status"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["message", "result", "status"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.message = crate::json::read(value, at)?,
+                    1 => out.result = crate::json::read(value, at)?,
+                    2 => out.status = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for RegistrationOutput {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.message {
             let at = at.member("message");
@@ -3989,6 +3961,7 @@ impl ScheduledTriggerPropertiesBuilder {
 }
 
 impl crate::json::ToJson for ScheduledTriggerProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("scheduleExpression", &self.schedule_expression);
@@ -4007,57 +3980,43 @@ impl crate::json::ToJson for ScheduledTriggerProperties {
 }
 
 impl crate::json::FromJson for ScheduledTriggerProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ScheduledTriggerProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "scheduleExpression" => {
-                    out.schedule_expression =
-                        crate::json::read(value, at.member("scheduleExpression"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "scheduleExpression",
+                "dataPullMode",
+                "scheduleStartTime",
+                "scheduleEndTime",
+                "timezone",
+                "scheduleOffset",
+                "firstExecutionFrom",
+                "flowErrorDeactivationThreshold",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.schedule_expression = crate::json::read(value, at)?,
+                    1 => out.data_pull_mode = crate::json::read(value, at)?,
+                    2 => out.schedule_start_time = crate::json::read(value, at)?,
+                    3 => out.schedule_end_time = crate::json::read(value, at)?,
+                    4 => out.timezone = crate::json::read(value, at)?,
+                    5 => out.schedule_offset = crate::json::read(value, at)?,
+                    6 => out.first_execution_from = crate::json::read(value, at)?,
+                    7 => out.flow_error_deactivation_threshold = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "dataPullMode" => {
-                    out.data_pull_mode = crate::json::read(value, at.member("dataPullMode"))?
-                }
-                "scheduleStartTime" => {
-                    out.schedule_start_time =
-                        crate::json::read(value, at.member("scheduleStartTime"))?
-                }
-                "scheduleEndTime" => {
-                    out.schedule_end_time = crate::json::read(value, at.member("scheduleEndTime"))?
-                }
-                "timezone" => out.timezone = crate::json::read(value, at.member("timezone"))?,
-                "scheduleOffset" => {
-                    out.schedule_offset = crate::json::read(value, at.member("scheduleOffset"))?
-                }
-                "firstExecutionFrom" => {
-                    out.first_execution_from =
-                        crate::json::read(value, at.member("firstExecutionFrom"))?
-                }
-                "flowErrorDeactivationThreshold" => {
-                    out.flow_error_deactivation_threshold =
-                        crate::json::read(value, at.member("flowErrorDeactivationThreshold"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "scheduleExpression",
-                        "dataPullMode",
-                        "scheduleStartTime",
-                        "scheduleEndTime",
-                        "timezone",
-                        "scheduleOffset",
-                        "firstExecutionFrom",
-                        "flowErrorDeactivationThreshold",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ScheduledTriggerProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.schedule_expression, at.member("scheduleExpression"))?;
         if let Some(value) = &self.schedule_expression {
@@ -4421,6 +4380,7 @@ impl SourceConnectorPropertiesBuilder {
 }
 
 impl crate::json::ToJson for SourceConnectorProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Amplitude", &self.amplitude);
@@ -4445,65 +4405,61 @@ impl crate::json::ToJson for SourceConnectorProperties {
 }
 
 impl crate::json::FromJson for SourceConnectorProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SourceConnectorProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Amplitude" => out.amplitude = crate::json::read(value, at.member("Amplitude"))?,
-                "Datadog" => out.datadog = crate::json::read(value, at.member("Datadog"))?,
-                "Dynatrace" => out.dynatrace = crate::json::read(value, at.member("Dynatrace"))?,
-                "GoogleAnalytics" => {
-                    out.google_analytics = crate::json::read(value, at.member("GoogleAnalytics"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "Amplitude",
+                "Datadog",
+                "Dynatrace",
+                "GoogleAnalytics",
+                "InforNexus",
+                "Marketo",
+                "S3",
+                "Salesforce",
+                "ServiceNow",
+                "Singular",
+                "Slack",
+                "Trendmicro",
+                "Veeva",
+                "Zendesk",
+                "SAPOData",
+                "CustomConnector",
+                "Pardot",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.amplitude = crate::json::read(value, at)?,
+                    1 => out.datadog = crate::json::read(value, at)?,
+                    2 => out.dynatrace = crate::json::read(value, at)?,
+                    3 => out.google_analytics = crate::json::read(value, at)?,
+                    4 => out.infor_nexus = crate::json::read(value, at)?,
+                    5 => out.marketo = crate::json::read(value, at)?,
+                    6 => out.s3 = crate::json::read(value, at)?,
+                    7 => out.salesforce = crate::json::read(value, at)?,
+                    8 => out.service_now = crate::json::read(value, at)?,
+                    9 => out.singular = crate::json::read(value, at)?,
+                    10 => out.slack = crate::json::read(value, at)?,
+                    11 => out.trendmicro = crate::json::read(value, at)?,
+                    12 => out.veeva = crate::json::read(value, at)?,
+                    13 => out.zendesk = crate::json::read(value, at)?,
+                    14 => out.sapo_data = crate::json::read(value, at)?,
+                    15 => out.custom_connector = crate::json::read(value, at)?,
+                    16 => out.pardot = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "InforNexus" => {
-                    out.infor_nexus = crate::json::read(value, at.member("InforNexus"))?
-                }
-                "Marketo" => out.marketo = crate::json::read(value, at.member("Marketo"))?,
-                "S3" => out.s3 = crate::json::read(value, at.member("S3"))?,
-                "Salesforce" => out.salesforce = crate::json::read(value, at.member("Salesforce"))?,
-                "ServiceNow" => {
-                    out.service_now = crate::json::read(value, at.member("ServiceNow"))?
-                }
-                "Singular" => out.singular = crate::json::read(value, at.member("Singular"))?,
-                "Slack" => out.slack = crate::json::read(value, at.member("Slack"))?,
-                "Trendmicro" => out.trendmicro = crate::json::read(value, at.member("Trendmicro"))?,
-                "Veeva" => out.veeva = crate::json::read(value, at.member("Veeva"))?,
-                "Zendesk" => out.zendesk = crate::json::read(value, at.member("Zendesk"))?,
-                "SAPOData" => out.sapo_data = crate::json::read(value, at.member("SAPOData"))?,
-                "CustomConnector" => {
-                    out.custom_connector = crate::json::read(value, at.member("CustomConnector"))?
-                }
-                "Pardot" => out.pardot = crate::json::read(value, at.member("Pardot"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "Amplitude",
-                        "Datadog",
-                        "Dynatrace",
-                        "GoogleAnalytics",
-                        "InforNexus",
-                        "Marketo",
-                        "S3",
-                        "Salesforce",
-                        "ServiceNow",
-                        "Singular",
-                        "Slack",
-                        "Trendmicro",
-                        "Veeva",
-                        "Zendesk",
-                        "SAPOData",
-                        "CustomConnector",
-                        "Pardot",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SourceConnectorProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.amplitude {
             let at = at.member("Amplitude");
@@ -4701,6 +4657,7 @@ impl SourceFlowConfigBuilder {
 }
 
 impl crate::json::ToJson for SourceFlowConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("connectorType", &self.connector_type);
@@ -4716,46 +4673,37 @@ impl crate::json::ToJson for SourceFlowConfig {
 }
 
 impl crate::json::FromJson for SourceFlowConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SourceFlowConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "connectorType" => {
-                    out.connector_type = crate::json::read(value, at.member("connectorType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "connectorType",
+                "apiVersion",
+                "connectorProfileName",
+                "sourceConnectorProperties",
+                "incrementalPullConfig",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.connector_type = crate::json::read(value, at)?,
+                    1 => out.api_version = crate::json::read(value, at)?,
+                    2 => out.connector_profile_name = crate::json::read(value, at)?,
+                    3 => out.source_connector_properties = crate::json::read(value, at)?,
+                    4 => out.incremental_pull_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "apiVersion" => {
-                    out.api_version = crate::json::read(value, at.member("apiVersion"))?
-                }
-                "connectorProfileName" => {
-                    out.connector_profile_name =
-                        crate::json::read(value, at.member("connectorProfileName"))?
-                }
-                "sourceConnectorProperties" => {
-                    out.source_connector_properties =
-                        crate::json::read(value, at.member("sourceConnectorProperties"))?
-                }
-                "incrementalPullConfig" => {
-                    out.incremental_pull_config =
-                        crate::json::read(value, at.member("incrementalPullConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "connectorType",
-                        "apiVersion",
-                        "connectorProfileName",
-                        "sourceConnectorProperties",
-                        "incrementalPullConfig",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SourceFlowConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.connector_type, at.member("connectorType"))?;
         if let Some(value) = &self.connector_type {
@@ -4855,6 +4803,7 @@ impl SuccessResponseHandlingConfigBuilder {
 }
 
 impl crate::json::ToJson for SuccessResponseHandlingConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("bucketPrefix", &self.bucket_prefix);
@@ -4864,24 +4813,28 @@ impl crate::json::ToJson for SuccessResponseHandlingConfig {
 }
 
 impl crate::json::FromJson for SuccessResponseHandlingConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SuccessResponseHandlingConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["bucketPrefix", "bucketName"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.bucket_prefix = crate::json::read(value, at)?,
+                    1 => out.bucket_name = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
-                }
-                _ => crate::json::unknown(at, name, &["bucketPrefix", "bucketName"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SuccessResponseHandlingConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.bucket_prefix {
             let at = at.member("bucketPrefix");
@@ -5030,6 +4983,7 @@ impl TaskBuilder {
 }
 
 impl crate::json::ToJson for Task {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("sourceFields", &self.source_fields);
@@ -5042,42 +4996,37 @@ impl crate::json::ToJson for Task {
 }
 
 impl crate::json::FromJson for Task {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = Task::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "sourceFields" => {
-                    out.source_fields = crate::json::read(value, at.member("sourceFields"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "sourceFields",
+                "connectorOperator",
+                "destinationField",
+                "taskType",
+                "taskProperties",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.source_fields = crate::json::read(value, at)?,
+                    1 => out.connector_operator = crate::json::read(value, at)?,
+                    2 => out.destination_field = crate::json::read(value, at)?,
+                    3 => out.task_type = crate::json::read(value, at)?,
+                    4 => out.task_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "connectorOperator" => {
-                    out.connector_operator =
-                        crate::json::read(value, at.member("connectorOperator"))?
-                }
-                "destinationField" => {
-                    out.destination_field = crate::json::read(value, at.member("destinationField"))?
-                }
-                "taskType" => out.task_type = crate::json::read(value, at.member("taskType"))?,
-                "taskProperties" => {
-                    out.task_properties = crate::json::read(value, at.member("taskProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "sourceFields",
-                        "connectorOperator",
-                        "destinationField",
-                        "taskType",
-                        "taskProperties",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for Task {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.source_fields, at.member("sourceFields"))?;
         if let Some(value) = &self.source_fields {
@@ -5180,19 +5129,19 @@ impl TaskType {
 
 impl From<&str> for TaskType {
     fn from(value: &str) -> Self {
-        match value {
-            "Arithmetic" => TaskType::Arithmetic,
-            "Filter" => TaskType::Filter,
-            "Map" => TaskType::Map,
-            "Map_all" => TaskType::MapAll,
-            "Mask" => TaskType::Mask,
-            "Merge" => TaskType::Merge,
-            "Passthrough" => TaskType::Passthrough,
-            "Truncate" => TaskType::Truncate,
-            "Validate" => TaskType::Validate,
-            "Partition" => TaskType::Partition,
+        match crate::json::position(TaskType::VALUES, value) {
+            Some(0) => TaskType::Arithmetic,
+            Some(1) => TaskType::Filter,
+            Some(2) => TaskType::Map,
+            Some(3) => TaskType::MapAll,
+            Some(4) => TaskType::Mask,
+            Some(5) => TaskType::Merge,
+            Some(6) => TaskType::Passthrough,
+            Some(7) => TaskType::Truncate,
+            Some(8) => TaskType::Validate,
+            Some(9) => TaskType::Partition,
 
-            other => TaskType::Unknown(other.to_owned()),
+            _ => TaskType::Unknown(value.to_owned()),
         }
     }
 }
@@ -5263,6 +5212,7 @@ impl TriggerConfigBuilder {
 }
 
 impl crate::json::ToJson for TriggerConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("triggerType", &self.trigger_type);
@@ -5272,25 +5222,28 @@ impl crate::json::ToJson for TriggerConfig {
 }
 
 impl crate::json::FromJson for TriggerConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TriggerConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "triggerType" => {
-                    out.trigger_type = crate::json::read(value, at.member("triggerType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["triggerType", "triggerProperties"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.trigger_type = crate::json::read(value, at)?,
+                    1 => out.trigger_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "triggerProperties" => {
-                    out.trigger_properties =
-                        crate::json::read(value, at.member("triggerProperties"))?
-                }
-                _ => crate::json::unknown(at, name, &["triggerType", "triggerProperties"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for TriggerConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.trigger_type, at.member("triggerType"))?;
         if let Some(value) = &self.trigger_type {
@@ -5354,6 +5307,7 @@ impl TriggerPropertiesBuilder {
 }
 
 impl crate::json::ToJson for TriggerProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("Scheduled", &self.scheduled);
@@ -5362,19 +5316,22 @@ impl crate::json::ToJson for TriggerProperties {
 }
 
 impl crate::json::FromJson for TriggerProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TriggerProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "Scheduled" => out.scheduled = crate::json::read(value, at.member("Scheduled"))?,
-                _ => crate::json::unknown(at, name, &["Scheduled"])?,
+        crate::json::read_object(value, at, &["Scheduled"], &mut |index, value, at| {
+            match index {
+                0 => out.scheduled = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for TriggerProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.scheduled {
             let at = at.member("Scheduled");

@@ -33,10 +33,10 @@ impl AmplitudeConnectorOperator {
 
 impl From<&str> for AmplitudeConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "BETWEEN" => AmplitudeConnectorOperator::Between,
+        match crate::json::position(AmplitudeConnectorOperator::VALUES, value) {
+            Some(0) => AmplitudeConnectorOperator::Between,
 
-            other => AmplitudeConnectorOperator::Unknown(other.to_owned()),
+            _ => AmplitudeConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -117,6 +117,7 @@ impl std::fmt::Debug for AmplitudeConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for AmplitudeConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiKey", &self.api_key);
@@ -126,20 +127,28 @@ impl crate::json::ToJson for AmplitudeConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for AmplitudeConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = AmplitudeConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiKey" => out.api_key = crate::json::read(value, at.member("apiKey"))?,
-                "secretKey" => out.secret_key = crate::json::read(value, at.member("secretKey"))?,
-                _ => crate::json::unknown(at, name, &["apiKey", "secretKey"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["apiKey", "secretKey"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.api_key = crate::json::read(value, at)?,
+                    1 => out.secret_key = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for AmplitudeConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_key, at.member("apiKey"))?;
         if let Some(value) = &self.api_key {
@@ -187,6 +196,7 @@ impl AmplitudeConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for AmplitudeConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -194,10 +204,9 @@ impl crate::json::ToJson for AmplitudeConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for AmplitudeConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(AmplitudeConnectorProfileProperties::default())
     }
 }
@@ -232,6 +241,7 @@ impl AmplitudeMetadataBuilder {
 }
 
 impl crate::json::ToJson for AmplitudeMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -239,10 +249,9 @@ impl crate::json::ToJson for AmplitudeMetadata {
 }
 
 impl crate::json::FromJson for AmplitudeMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(AmplitudeMetadata::default())
     }
 }
@@ -296,6 +305,7 @@ impl AmplitudeSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for AmplitudeSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -304,19 +314,22 @@ impl crate::json::ToJson for AmplitudeSourceProperties {
 }
 
 impl crate::json::FromJson for AmplitudeSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = AmplitudeSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for AmplitudeSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

@@ -137,6 +137,7 @@ impl CustomConnectorDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for CustomConnectorDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("entityName", &self.entity_name);
@@ -149,45 +150,37 @@ impl crate::json::ToJson for CustomConnectorDestinationProperties {
 }
 
 impl crate::json::FromJson for CustomConnectorDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomConnectorDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "entityName" => {
-                    out.entity_name = crate::json::read(value, at.member("entityName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "entityName",
+                "errorHandlingConfig",
+                "writeOperationType",
+                "idFieldNames",
+                "customProperties",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.entity_name = crate::json::read(value, at)?,
+                    1 => out.error_handling_config = crate::json::read(value, at)?,
+                    2 => out.write_operation_type = crate::json::read(value, at)?,
+                    3 => out.id_field_names = crate::json::read(value, at)?,
+                    4 => out.custom_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                "writeOperationType" => {
-                    out.write_operation_type =
-                        crate::json::read(value, at.member("writeOperationType"))?
-                }
-                "idFieldNames" => {
-                    out.id_field_names = crate::json::read(value, at.member("idFieldNames"))?
-                }
-                "customProperties" => {
-                    out.custom_properties = crate::json::read(value, at.member("customProperties"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "entityName",
-                        "errorHandlingConfig",
-                        "writeOperationType",
-                        "idFieldNames",
-                        "customProperties",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomConnectorDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.entity_name, at.member("entityName"))?;
         if let Some(value) = &self.entity_name {
@@ -348,6 +341,7 @@ impl CustomConnectorProfileCredentialsBuilder {
 }
 
 impl crate::json::ToJson for CustomConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("authenticationType", &self.authentication_type);
@@ -360,30 +354,31 @@ impl crate::json::ToJson for CustomConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for CustomConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "authenticationType" => {
-                    out.authentication_type =
-                        crate::json::read(value, at.member("authenticationType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["authenticationType", "basic", "oauth2", "apiKey", "custom"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.authentication_type = crate::json::read(value, at)?,
+                    1 => out.basic = crate::json::read(value, at)?,
+                    2 => out.oauth2 = crate::json::read(value, at)?,
+                    3 => out.api_key = crate::json::read(value, at)?,
+                    4 => out.custom = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "basic" => out.basic = crate::json::read(value, at.member("basic"))?,
-                "oauth2" => out.oauth2 = crate::json::read(value, at.member("oauth2"))?,
-                "apiKey" => out.api_key = crate::json::read(value, at.member("apiKey"))?,
-                "custom" => out.custom = crate::json::read(value, at.member("custom"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["authenticationType", "basic", "oauth2", "apiKey", "custom"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.authentication_type, at.member("authenticationType"))?;
         if let Some(value) = &self.authentication_type {
@@ -480,6 +475,7 @@ impl CustomConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for CustomConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("profileProperties", &self.profile_properties);
@@ -489,26 +485,28 @@ impl crate::json::ToJson for CustomConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for CustomConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "profileProperties" => {
-                    out.profile_properties =
-                        crate::json::read(value, at.member("profileProperties"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["profileProperties", "oAuth2Properties"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.profile_properties = crate::json::read(value, at)?,
+                    1 => out.o_auth2_properties = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "oAuth2Properties" => {
-                    out.o_auth2_properties =
-                        crate::json::read(value, at.member("oAuth2Properties"))?
-                }
-                _ => crate::json::unknown(at, name, &["profileProperties", "oAuth2Properties"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.profile_properties {
             let at = at.member("profileProperties");
@@ -617,6 +615,7 @@ impl CustomConnectorSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for CustomConnectorSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("entityName", &self.entity_name);
@@ -627,31 +626,29 @@ impl crate::json::ToJson for CustomConnectorSourceProperties {
 }
 
 impl crate::json::FromJson for CustomConnectorSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomConnectorSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "entityName" => {
-                    out.entity_name = crate::json::read(value, at.member("entityName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["entityName", "customProperties", "dataTransferApi"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.entity_name = crate::json::read(value, at)?,
+                    1 => out.custom_properties = crate::json::read(value, at)?,
+                    2 => out.data_transfer_api = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "customProperties" => {
-                    out.custom_properties = crate::json::read(value, at.member("customProperties"))?
-                }
-                "dataTransferApi" => {
-                    out.data_transfer_api = crate::json::read(value, at.member("dataTransferApi"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["entityName", "customProperties", "dataTransferApi"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomConnectorSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.entity_name, at.member("entityName"))?;
         if let Some(value) = &self.entity_name {

@@ -71,6 +71,7 @@ impl CustomerProfilesDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for CustomerProfilesDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("domainName", &self.domain_name);
@@ -80,24 +81,28 @@ impl crate::json::ToJson for CustomerProfilesDestinationProperties {
 }
 
 impl crate::json::FromJson for CustomerProfilesDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CustomerProfilesDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "domainName" => {
-                    out.domain_name = crate::json::read(value, at.member("domainName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["domainName", "objectTypeName"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.domain_name = crate::json::read(value, at)?,
+                    1 => out.object_type_name = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "objectTypeName" => {
-                    out.object_type_name = crate::json::read(value, at.member("objectTypeName"))?
-                }
-                _ => crate::json::unknown(at, name, &["domainName", "objectTypeName"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for CustomerProfilesDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.domain_name, at.member("domainName"))?;
         if let Some(value) = &self.domain_name {
@@ -144,6 +149,7 @@ impl CustomerProfilesMetadataBuilder {
 }
 
 impl crate::json::ToJson for CustomerProfilesMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -151,10 +157,9 @@ impl crate::json::ToJson for CustomerProfilesMetadata {
 }
 
 impl crate::json::FromJson for CustomerProfilesMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(CustomerProfilesMetadata::default())
     }
 }

@@ -91,24 +91,24 @@ impl DatadogConnectorOperator {
 
 impl From<&str> for DatadogConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => DatadogConnectorOperator::Projection,
-            "BETWEEN" => DatadogConnectorOperator::Between,
-            "EQUAL_TO" => DatadogConnectorOperator::EqualTo,
-            "ADDITION" => DatadogConnectorOperator::Addition,
-            "MULTIPLICATION" => DatadogConnectorOperator::Multiplication,
-            "DIVISION" => DatadogConnectorOperator::Division,
-            "SUBTRACTION" => DatadogConnectorOperator::Subtraction,
-            "MASK_ALL" => DatadogConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => DatadogConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => DatadogConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => DatadogConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => DatadogConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => DatadogConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => DatadogConnectorOperator::ValidateNumeric,
-            "NO_OP" => DatadogConnectorOperator::NoOp,
+        match crate::json::position(DatadogConnectorOperator::VALUES, value) {
+            Some(0) => DatadogConnectorOperator::Projection,
+            Some(1) => DatadogConnectorOperator::Between,
+            Some(2) => DatadogConnectorOperator::EqualTo,
+            Some(3) => DatadogConnectorOperator::Addition,
+            Some(4) => DatadogConnectorOperator::Multiplication,
+            Some(5) => DatadogConnectorOperator::Division,
+            Some(6) => DatadogConnectorOperator::Subtraction,
+            Some(7) => DatadogConnectorOperator::MaskAll,
+            Some(8) => DatadogConnectorOperator::MaskFirstN,
+            Some(9) => DatadogConnectorOperator::MaskLastN,
+            Some(10) => DatadogConnectorOperator::ValidateNonNull,
+            Some(11) => DatadogConnectorOperator::ValidateNonZero,
+            Some(12) => DatadogConnectorOperator::ValidateNonNegative,
+            Some(13) => DatadogConnectorOperator::ValidateNumeric,
+            Some(14) => DatadogConnectorOperator::NoOp,
 
-            other => DatadogConnectorOperator::Unknown(other.to_owned()),
+            _ => DatadogConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -189,6 +189,7 @@ impl std::fmt::Debug for DatadogConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for DatadogConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiKey", &self.api_key);
@@ -198,22 +199,28 @@ impl crate::json::ToJson for DatadogConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for DatadogConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DatadogConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiKey" => out.api_key = crate::json::read(value, at.member("apiKey"))?,
-                "applicationKey" => {
-                    out.application_key = crate::json::read(value, at.member("applicationKey"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["apiKey", "applicationKey"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.api_key = crate::json::read(value, at)?,
+                    1 => out.application_key = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["apiKey", "applicationKey"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for DatadogConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_key, at.member("apiKey"))?;
         if let Some(value) = &self.api_key {
@@ -280,6 +287,7 @@ impl DatadogConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for DatadogConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -288,21 +296,22 @@ impl crate::json::ToJson for DatadogConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for DatadogConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DatadogConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DatadogConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -344,6 +353,7 @@ impl DatadogMetadataBuilder {
 }
 
 impl crate::json::ToJson for DatadogMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -351,10 +361,9 @@ impl crate::json::ToJson for DatadogMetadata {
 }
 
 impl crate::json::FromJson for DatadogMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(DatadogMetadata::default())
     }
 }
@@ -408,6 +417,7 @@ impl DatadogSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for DatadogSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -416,19 +426,22 @@ impl crate::json::ToJson for DatadogSourceProperties {
 }
 
 impl crate::json::FromJson for DatadogSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DatadogSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DatadogSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

@@ -91,24 +91,24 @@ impl DynatraceConnectorOperator {
 
 impl From<&str> for DynatraceConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => DynatraceConnectorOperator::Projection,
-            "BETWEEN" => DynatraceConnectorOperator::Between,
-            "EQUAL_TO" => DynatraceConnectorOperator::EqualTo,
-            "ADDITION" => DynatraceConnectorOperator::Addition,
-            "MULTIPLICATION" => DynatraceConnectorOperator::Multiplication,
-            "DIVISION" => DynatraceConnectorOperator::Division,
-            "SUBTRACTION" => DynatraceConnectorOperator::Subtraction,
-            "MASK_ALL" => DynatraceConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => DynatraceConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => DynatraceConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => DynatraceConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => DynatraceConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => DynatraceConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => DynatraceConnectorOperator::ValidateNumeric,
-            "NO_OP" => DynatraceConnectorOperator::NoOp,
+        match crate::json::position(DynatraceConnectorOperator::VALUES, value) {
+            Some(0) => DynatraceConnectorOperator::Projection,
+            Some(1) => DynatraceConnectorOperator::Between,
+            Some(2) => DynatraceConnectorOperator::EqualTo,
+            Some(3) => DynatraceConnectorOperator::Addition,
+            Some(4) => DynatraceConnectorOperator::Multiplication,
+            Some(5) => DynatraceConnectorOperator::Division,
+            Some(6) => DynatraceConnectorOperator::Subtraction,
+            Some(7) => DynatraceConnectorOperator::MaskAll,
+            Some(8) => DynatraceConnectorOperator::MaskFirstN,
+            Some(9) => DynatraceConnectorOperator::MaskLastN,
+            Some(10) => DynatraceConnectorOperator::ValidateNonNull,
+            Some(11) => DynatraceConnectorOperator::ValidateNonZero,
+            Some(12) => DynatraceConnectorOperator::ValidateNonNegative,
+            Some(13) => DynatraceConnectorOperator::ValidateNumeric,
+            Some(14) => DynatraceConnectorOperator::NoOp,
 
-            other => DynatraceConnectorOperator::Unknown(other.to_owned()),
+            _ => DynatraceConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -161,6 +161,7 @@ impl DynatraceConnectorProfileCredentialsBuilder {
 }
 
 impl crate::json::ToJson for DynatraceConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiToken", &self.api_token);
@@ -169,19 +170,22 @@ impl crate::json::ToJson for DynatraceConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for DynatraceConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiToken" => out.api_token = crate::json::read(value, at.member("apiToken"))?,
-                _ => crate::json::unknown(at, name, &["apiToken"])?,
+        crate::json::read_object(value, at, &["apiToken"], &mut |index, value, at| {
+            match index {
+                0 => out.api_token = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DynatraceConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_token, at.member("apiToken"))?;
         if let Some(value) = &self.api_token {
@@ -242,6 +246,7 @@ impl DynatraceConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for DynatraceConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -250,21 +255,22 @@ impl crate::json::ToJson for DynatraceConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for DynatraceConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DynatraceConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -306,6 +312,7 @@ impl DynatraceMetadataBuilder {
 }
 
 impl crate::json::ToJson for DynatraceMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -313,10 +320,9 @@ impl crate::json::ToJson for DynatraceMetadata {
 }
 
 impl crate::json::FromJson for DynatraceMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(DynatraceMetadata::default())
     }
 }
@@ -370,6 +376,7 @@ impl DynatraceSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for DynatraceSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -378,19 +385,22 @@ impl crate::json::ToJson for DynatraceSourceProperties {
 }
 
 impl crate::json::FromJson for DynatraceSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for DynatraceSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

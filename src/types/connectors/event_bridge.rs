@@ -72,6 +72,7 @@ impl EventBridgeDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for EventBridgeDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -81,23 +82,28 @@ impl crate::json::ToJson for EventBridgeDestinationProperties {
 }
 
 impl crate::json::FromJson for EventBridgeDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = EventBridgeDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["object", "errorHandlingConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.error_handling_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["object", "errorHandlingConfig"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for EventBridgeDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -143,6 +149,7 @@ impl EventBridgeMetadataBuilder {
 }
 
 impl crate::json::ToJson for EventBridgeMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -150,10 +157,9 @@ impl crate::json::ToJson for EventBridgeMetadata {
 }
 
 impl crate::json::FromJson for EventBridgeMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(EventBridgeMetadata::default())
     }
 }

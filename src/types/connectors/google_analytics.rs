@@ -37,11 +37,11 @@ impl GoogleAnalyticsConnectorOperator {
 
 impl From<&str> for GoogleAnalyticsConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => GoogleAnalyticsConnectorOperator::Projection,
-            "BETWEEN" => GoogleAnalyticsConnectorOperator::Between,
+        match crate::json::position(GoogleAnalyticsConnectorOperator::VALUES, value) {
+            Some(0) => GoogleAnalyticsConnectorOperator::Projection,
+            Some(1) => GoogleAnalyticsConnectorOperator::Between,
 
-            other => GoogleAnalyticsConnectorOperator::Unknown(other.to_owned()),
+            _ => GoogleAnalyticsConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -179,6 +179,7 @@ impl std::fmt::Debug for GoogleAnalyticsConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for GoogleAnalyticsConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -191,41 +192,37 @@ impl crate::json::ToJson for GoogleAnalyticsConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for GoogleAnalyticsConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GoogleAnalyticsConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "clientId",
+                "clientSecret",
+                "accessToken",
+                "refreshToken",
+                "oAuthRequest",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.refresh_token = crate::json::read(value, at)?,
+                    4 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "clientId",
-                        "clientSecret",
-                        "accessToken",
-                        "refreshToken",
-                        "oAuthRequest",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for GoogleAnalyticsConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.client_id, at.member("clientId"))?;
         if let Some(value) = &self.client_id {
@@ -287,6 +284,7 @@ impl GoogleAnalyticsConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for GoogleAnalyticsConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -294,10 +292,9 @@ impl crate::json::ToJson for GoogleAnalyticsConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for GoogleAnalyticsConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(GoogleAnalyticsConnectorProfileProperties::default())
     }
 }
@@ -354,6 +351,7 @@ impl GoogleAnalyticsMetadataBuilder {
 }
 
 impl crate::json::ToJson for GoogleAnalyticsMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oAuthScopes", &self.o_auth_scopes);
@@ -362,21 +360,22 @@ impl crate::json::ToJson for GoogleAnalyticsMetadata {
 }
 
 impl crate::json::FromJson for GoogleAnalyticsMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GoogleAnalyticsMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
-                }
-                _ => crate::json::unknown(at, name, &["oAuthScopes"])?,
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
+            match index {
+                0 => out.o_auth_scopes = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for GoogleAnalyticsMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth_scopes {
             let at = at.member("oAuthScopes");
@@ -439,6 +438,7 @@ impl GoogleAnalyticsSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for GoogleAnalyticsSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -447,19 +447,22 @@ impl crate::json::ToJson for GoogleAnalyticsSourceProperties {
 }
 
 impl crate::json::FromJson for GoogleAnalyticsSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GoogleAnalyticsSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for GoogleAnalyticsSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

@@ -101,6 +101,7 @@ impl std::fmt::Debug for HoneycodeConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for HoneycodeConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("accessToken", &self.access_token);
@@ -111,31 +112,29 @@ impl crate::json::ToJson for HoneycodeConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for HoneycodeConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = HoneycodeConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["accessToken", "refreshToken", "oAuthRequest"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.access_token = crate::json::read(value, at)?,
+                    1 => out.refresh_token = crate::json::read(value, at)?,
+                    2 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["accessToken", "refreshToken", "oAuthRequest"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for HoneycodeConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.access_token {
             let at = at.member("accessToken");
@@ -185,6 +184,7 @@ impl HoneycodeConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for HoneycodeConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -192,10 +192,9 @@ impl crate::json::ToJson for HoneycodeConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for HoneycodeConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(HoneycodeConnectorProfileProperties::default())
     }
 }
@@ -267,6 +266,7 @@ impl HoneycodeDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for HoneycodeDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -276,23 +276,28 @@ impl crate::json::ToJson for HoneycodeDestinationProperties {
 }
 
 impl crate::json::FromJson for HoneycodeDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = HoneycodeDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["object", "errorHandlingConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.error_handling_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["object", "errorHandlingConfig"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for HoneycodeDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -360,6 +365,7 @@ impl HoneycodeMetadataBuilder {
 }
 
 impl crate::json::ToJson for HoneycodeMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oAuthScopes", &self.o_auth_scopes);
@@ -368,21 +374,22 @@ impl crate::json::ToJson for HoneycodeMetadata {
 }
 
 impl crate::json::FromJson for HoneycodeMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = HoneycodeMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
-                }
-                _ => crate::json::unknown(at, name, &["oAuthScopes"])?,
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
+            match index {
+                0 => out.o_auth_scopes = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for HoneycodeMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth_scopes {
             let at = at.member("oAuthScopes");

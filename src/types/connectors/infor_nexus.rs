@@ -91,24 +91,24 @@ impl InforNexusConnectorOperator {
 
 impl From<&str> for InforNexusConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => InforNexusConnectorOperator::Projection,
-            "BETWEEN" => InforNexusConnectorOperator::Between,
-            "EQUAL_TO" => InforNexusConnectorOperator::EqualTo,
-            "ADDITION" => InforNexusConnectorOperator::Addition,
-            "MULTIPLICATION" => InforNexusConnectorOperator::Multiplication,
-            "DIVISION" => InforNexusConnectorOperator::Division,
-            "SUBTRACTION" => InforNexusConnectorOperator::Subtraction,
-            "MASK_ALL" => InforNexusConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => InforNexusConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => InforNexusConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => InforNexusConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => InforNexusConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => InforNexusConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => InforNexusConnectorOperator::ValidateNumeric,
-            "NO_OP" => InforNexusConnectorOperator::NoOp,
+        match crate::json::position(InforNexusConnectorOperator::VALUES, value) {
+            Some(0) => InforNexusConnectorOperator::Projection,
+            Some(1) => InforNexusConnectorOperator::Between,
+            Some(2) => InforNexusConnectorOperator::EqualTo,
+            Some(3) => InforNexusConnectorOperator::Addition,
+            Some(4) => InforNexusConnectorOperator::Multiplication,
+            Some(5) => InforNexusConnectorOperator::Division,
+            Some(6) => InforNexusConnectorOperator::Subtraction,
+            Some(7) => InforNexusConnectorOperator::MaskAll,
+            Some(8) => InforNexusConnectorOperator::MaskFirstN,
+            Some(9) => InforNexusConnectorOperator::MaskLastN,
+            Some(10) => InforNexusConnectorOperator::ValidateNonNull,
+            Some(11) => InforNexusConnectorOperator::ValidateNonZero,
+            Some(12) => InforNexusConnectorOperator::ValidateNonNegative,
+            Some(13) => InforNexusConnectorOperator::ValidateNumeric,
+            Some(14) => InforNexusConnectorOperator::NoOp,
 
-            other => InforNexusConnectorOperator::Unknown(other.to_owned()),
+            _ => InforNexusConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -227,6 +227,7 @@ impl std::fmt::Debug for InforNexusConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for InforNexusConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("accessKeyId", &self.access_key_id);
@@ -238,30 +239,30 @@ impl crate::json::ToJson for InforNexusConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for InforNexusConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = InforNexusConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "accessKeyId" => {
-                    out.access_key_id = crate::json::read(value, at.member("accessKeyId"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["accessKeyId", "userId", "secretAccessKey", "datakey"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.access_key_id = crate::json::read(value, at)?,
+                    1 => out.user_id = crate::json::read(value, at)?,
+                    2 => out.secret_access_key = crate::json::read(value, at)?,
+                    3 => out.datakey = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "userId" => out.user_id = crate::json::read(value, at.member("userId"))?,
-                "secretAccessKey" => {
-                    out.secret_access_key = crate::json::read(value, at.member("secretAccessKey"))?
-                }
-                "datakey" => out.datakey = crate::json::read(value, at.member("datakey"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["accessKeyId", "userId", "secretAccessKey", "datakey"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for InforNexusConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.access_key_id, at.member("accessKeyId"))?;
         if let Some(value) = &self.access_key_id {
@@ -340,6 +341,7 @@ impl InforNexusConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for InforNexusConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -348,21 +350,22 @@ impl crate::json::ToJson for InforNexusConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for InforNexusConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = InforNexusConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for InforNexusConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -404,6 +407,7 @@ impl InforNexusMetadataBuilder {
 }
 
 impl crate::json::ToJson for InforNexusMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -411,10 +415,9 @@ impl crate::json::ToJson for InforNexusMetadata {
 }
 
 impl crate::json::FromJson for InforNexusMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(InforNexusMetadata::default())
     }
 }
@@ -468,6 +471,7 @@ impl InforNexusSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for InforNexusSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -476,19 +480,22 @@ impl crate::json::ToJson for InforNexusSourceProperties {
 }
 
 impl crate::json::FromJson for InforNexusSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = InforNexusSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for InforNexusSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

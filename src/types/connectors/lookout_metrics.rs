@@ -33,6 +33,7 @@ impl LookoutMetricsDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for LookoutMetricsDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -40,10 +41,9 @@ impl crate::json::ToJson for LookoutMetricsDestinationProperties {
 }
 
 impl crate::json::FromJson for LookoutMetricsDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(LookoutMetricsDestinationProperties::default())
     }
 }

@@ -96,25 +96,25 @@ impl MarketoConnectorOperator {
 
 impl From<&str> for MarketoConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => MarketoConnectorOperator::Projection,
-            "LESS_THAN" => MarketoConnectorOperator::LessThan,
-            "GREATER_THAN" => MarketoConnectorOperator::GreaterThan,
-            "BETWEEN" => MarketoConnectorOperator::Between,
-            "ADDITION" => MarketoConnectorOperator::Addition,
-            "MULTIPLICATION" => MarketoConnectorOperator::Multiplication,
-            "DIVISION" => MarketoConnectorOperator::Division,
-            "SUBTRACTION" => MarketoConnectorOperator::Subtraction,
-            "MASK_ALL" => MarketoConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => MarketoConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => MarketoConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => MarketoConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => MarketoConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => MarketoConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => MarketoConnectorOperator::ValidateNumeric,
-            "NO_OP" => MarketoConnectorOperator::NoOp,
+        match crate::json::position(MarketoConnectorOperator::VALUES, value) {
+            Some(0) => MarketoConnectorOperator::Projection,
+            Some(1) => MarketoConnectorOperator::LessThan,
+            Some(2) => MarketoConnectorOperator::GreaterThan,
+            Some(3) => MarketoConnectorOperator::Between,
+            Some(4) => MarketoConnectorOperator::Addition,
+            Some(5) => MarketoConnectorOperator::Multiplication,
+            Some(6) => MarketoConnectorOperator::Division,
+            Some(7) => MarketoConnectorOperator::Subtraction,
+            Some(8) => MarketoConnectorOperator::MaskAll,
+            Some(9) => MarketoConnectorOperator::MaskFirstN,
+            Some(10) => MarketoConnectorOperator::MaskLastN,
+            Some(11) => MarketoConnectorOperator::ValidateNonNull,
+            Some(12) => MarketoConnectorOperator::ValidateNonZero,
+            Some(13) => MarketoConnectorOperator::ValidateNonNegative,
+            Some(14) => MarketoConnectorOperator::ValidateNumeric,
+            Some(15) => MarketoConnectorOperator::NoOp,
 
-            other => MarketoConnectorOperator::Unknown(other.to_owned()),
+            _ => MarketoConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -233,6 +233,7 @@ impl std::fmt::Debug for MarketoConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for MarketoConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -244,32 +245,30 @@ impl crate::json::ToJson for MarketoConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for MarketoConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MarketoConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for MarketoConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.client_id, at.member("clientId"))?;
         if let Some(value) = &self.client_id {
@@ -345,6 +344,7 @@ impl MarketoConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for MarketoConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -353,21 +353,22 @@ impl crate::json::ToJson for MarketoConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for MarketoConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MarketoConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for MarketoConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -446,6 +447,7 @@ impl MarketoDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for MarketoDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -455,23 +457,28 @@ impl crate::json::ToJson for MarketoDestinationProperties {
 }
 
 impl crate::json::FromJson for MarketoDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MarketoDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["object", "errorHandlingConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.error_handling_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["object", "errorHandlingConfig"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for MarketoDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -517,6 +524,7 @@ impl MarketoMetadataBuilder {
 }
 
 impl crate::json::ToJson for MarketoMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -524,10 +532,9 @@ impl crate::json::ToJson for MarketoMetadata {
 }
 
 impl crate::json::FromJson for MarketoMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(MarketoMetadata::default())
     }
 }
@@ -581,6 +588,7 @@ impl MarketoSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for MarketoSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -589,19 +597,22 @@ impl crate::json::ToJson for MarketoSourceProperties {
 }
 
 impl crate::json::FromJson for MarketoSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MarketoSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for MarketoSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

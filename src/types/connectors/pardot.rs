@@ -88,23 +88,23 @@ impl PardotConnectorOperator {
 
 impl From<&str> for PardotConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => PardotConnectorOperator::Projection,
-            "EQUAL_TO" => PardotConnectorOperator::EqualTo,
-            "NO_OP" => PardotConnectorOperator::NoOp,
-            "ADDITION" => PardotConnectorOperator::Addition,
-            "MULTIPLICATION" => PardotConnectorOperator::Multiplication,
-            "DIVISION" => PardotConnectorOperator::Division,
-            "SUBTRACTION" => PardotConnectorOperator::Subtraction,
-            "MASK_ALL" => PardotConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => PardotConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => PardotConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => PardotConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => PardotConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => PardotConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => PardotConnectorOperator::ValidateNumeric,
+        match crate::json::position(PardotConnectorOperator::VALUES, value) {
+            Some(0) => PardotConnectorOperator::Projection,
+            Some(1) => PardotConnectorOperator::EqualTo,
+            Some(2) => PardotConnectorOperator::NoOp,
+            Some(3) => PardotConnectorOperator::Addition,
+            Some(4) => PardotConnectorOperator::Multiplication,
+            Some(5) => PardotConnectorOperator::Division,
+            Some(6) => PardotConnectorOperator::Subtraction,
+            Some(7) => PardotConnectorOperator::MaskAll,
+            Some(8) => PardotConnectorOperator::MaskFirstN,
+            Some(9) => PardotConnectorOperator::MaskLastN,
+            Some(10) => PardotConnectorOperator::ValidateNonNull,
+            Some(11) => PardotConnectorOperator::ValidateNonZero,
+            Some(12) => PardotConnectorOperator::ValidateNonNegative,
+            Some(13) => PardotConnectorOperator::ValidateNumeric,
 
-            other => PardotConnectorOperator::Unknown(other.to_owned()),
+            _ => PardotConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -223,6 +223,7 @@ impl std::fmt::Debug for PardotConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for PardotConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("accessToken", &self.access_token);
@@ -234,40 +235,35 @@ impl crate::json::ToJson for PardotConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for PardotConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = PardotConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "accessToken",
+                "refreshToken",
+                "oAuthRequest",
+                "clientCredentialsArn",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.access_token = crate::json::read(value, at)?,
+                    1 => out.refresh_token = crate::json::read(value, at)?,
+                    2 => out.o_auth_request = crate::json::read(value, at)?,
+                    3 => out.client_credentials_arn = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                "clientCredentialsArn" => {
-                    out.client_credentials_arn =
-                        crate::json::read(value, at.member("clientCredentialsArn"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "accessToken",
-                        "refreshToken",
-                        "oAuthRequest",
-                        "clientCredentialsArn",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for PardotConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.access_token {
             let at = at.member("accessToken");
@@ -377,6 +373,7 @@ impl PardotConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for PardotConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -387,32 +384,29 @@ impl crate::json::ToJson for PardotConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for PardotConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = PardotConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["instanceUrl", "isSandboxEnvironment", "businessUnitId"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.instance_url = crate::json::read(value, at)?,
+                    1 => out.is_sandbox_environment = crate::json::read(value, at)?,
+                    2 => out.business_unit_id = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "isSandboxEnvironment" => {
-                    out.is_sandbox_environment =
-                        crate::json::read(value, at.member("isSandboxEnvironment"))?
-                }
-                "businessUnitId" => {
-                    out.business_unit_id = crate::json::read(value, at.member("businessUnitId"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["instanceUrl", "isSandboxEnvironment", "businessUnitId"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for PardotConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.instance_url {
             let at = at.member("instanceUrl");
@@ -458,6 +452,7 @@ impl PardotMetadataBuilder {
 }
 
 impl crate::json::ToJson for PardotMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -465,10 +460,9 @@ impl crate::json::ToJson for PardotMetadata {
 }
 
 impl crate::json::FromJson for PardotMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(PardotMetadata::default())
     }
 }
@@ -522,6 +516,7 @@ impl PardotSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for PardotSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -530,19 +525,22 @@ impl crate::json::ToJson for PardotSourceProperties {
 }
 
 impl crate::json::FromJson for PardotSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = PardotSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for PardotSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

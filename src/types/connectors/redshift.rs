@@ -82,6 +82,7 @@ impl std::fmt::Debug for RedshiftConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for RedshiftConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("username", &self.username);
@@ -91,20 +92,28 @@ impl crate::json::ToJson for RedshiftConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for RedshiftConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RedshiftConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "username" => out.username = crate::json::read(value, at.member("username"))?,
-                "password" => out.password = crate::json::read(value, at.member("password"))?,
-                _ => crate::json::unknown(at, name, &["username", "password"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["username", "password"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.username = crate::json::read(value, at)?,
+                    1 => out.password = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for RedshiftConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.username {
             let at = at.member("username");
@@ -311,6 +320,7 @@ impl RedshiftConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for RedshiftConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("databaseUrl", &self.database_url);
@@ -327,59 +337,45 @@ impl crate::json::ToJson for RedshiftConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for RedshiftConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RedshiftConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "databaseUrl" => {
-                    out.database_url = crate::json::read(value, at.member("databaseUrl"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "databaseUrl",
+                "bucketName",
+                "bucketPrefix",
+                "roleArn",
+                "dataApiRoleArn",
+                "isRedshiftServerless",
+                "clusterIdentifier",
+                "workgroupName",
+                "databaseName",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.database_url = crate::json::read(value, at)?,
+                    1 => out.bucket_name = crate::json::read(value, at)?,
+                    2 => out.bucket_prefix = crate::json::read(value, at)?,
+                    3 => out.role_arn = crate::json::read(value, at)?,
+                    4 => out.data_api_role_arn = crate::json::read(value, at)?,
+                    5 => out.is_redshift_serverless = crate::json::read(value, at)?,
+                    6 => out.cluster_identifier = crate::json::read(value, at)?,
+                    7 => out.workgroup_name = crate::json::read(value, at)?,
+                    8 => out.database_name = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
-                }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "roleArn" => out.role_arn = crate::json::read(value, at.member("roleArn"))?,
-                "dataApiRoleArn" => {
-                    out.data_api_role_arn = crate::json::read(value, at.member("dataApiRoleArn"))?
-                }
-                "isRedshiftServerless" => {
-                    out.is_redshift_serverless =
-                        crate::json::read(value, at.member("isRedshiftServerless"))?
-                }
-                "clusterIdentifier" => {
-                    out.cluster_identifier =
-                        crate::json::read(value, at.member("clusterIdentifier"))?
-                }
-                "workgroupName" => {
-                    out.workgroup_name = crate::json::read(value, at.member("workgroupName"))?
-                }
-                "databaseName" => {
-                    out.database_name = crate::json::read(value, at.member("databaseName"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "databaseUrl",
-                        "bucketName",
-                        "bucketPrefix",
-                        "roleArn",
-                        "dataApiRoleArn",
-                        "isRedshiftServerless",
-                        "clusterIdentifier",
-                        "workgroupName",
-                        "databaseName",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for RedshiftConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.database_url {
             let at = at.member("databaseUrl");
@@ -529,6 +525,7 @@ impl RedshiftDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for RedshiftDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -540,39 +537,35 @@ impl crate::json::ToJson for RedshiftDestinationProperties {
 }
 
 impl crate::json::FromJson for RedshiftDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RedshiftDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "intermediateBucketName" => {
-                    out.intermediate_bucket_name =
-                        crate::json::read(value, at.member("intermediateBucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "intermediateBucketName",
+                "bucketPrefix",
+                "errorHandlingConfig",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.intermediate_bucket_name = crate::json::read(value, at)?,
+                    2 => out.bucket_prefix = crate::json::read(value, at)?,
+                    3 => out.error_handling_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "intermediateBucketName",
-                        "bucketPrefix",
-                        "errorHandlingConfig",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for RedshiftDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -631,6 +624,7 @@ impl RedshiftMetadataBuilder {
 }
 
 impl crate::json::ToJson for RedshiftMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -638,10 +632,9 @@ impl crate::json::ToJson for RedshiftMetadata {
 }
 
 impl crate::json::FromJson for RedshiftMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(RedshiftMetadata::default())
     }
 }

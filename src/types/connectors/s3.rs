@@ -112,29 +112,29 @@ impl S3ConnectorOperator {
 
 impl From<&str> for S3ConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => S3ConnectorOperator::Projection,
-            "LESS_THAN" => S3ConnectorOperator::LessThan,
-            "GREATER_THAN" => S3ConnectorOperator::GreaterThan,
-            "BETWEEN" => S3ConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => S3ConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => S3ConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => S3ConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => S3ConnectorOperator::NotEqualTo,
-            "ADDITION" => S3ConnectorOperator::Addition,
-            "MULTIPLICATION" => S3ConnectorOperator::Multiplication,
-            "DIVISION" => S3ConnectorOperator::Division,
-            "SUBTRACTION" => S3ConnectorOperator::Subtraction,
-            "MASK_ALL" => S3ConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => S3ConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => S3ConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => S3ConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => S3ConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => S3ConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => S3ConnectorOperator::ValidateNumeric,
-            "NO_OP" => S3ConnectorOperator::NoOp,
+        match crate::json::position(S3ConnectorOperator::VALUES, value) {
+            Some(0) => S3ConnectorOperator::Projection,
+            Some(1) => S3ConnectorOperator::LessThan,
+            Some(2) => S3ConnectorOperator::GreaterThan,
+            Some(3) => S3ConnectorOperator::Between,
+            Some(4) => S3ConnectorOperator::LessThanOrEqualTo,
+            Some(5) => S3ConnectorOperator::GreaterThanOrEqualTo,
+            Some(6) => S3ConnectorOperator::EqualTo,
+            Some(7) => S3ConnectorOperator::NotEqualTo,
+            Some(8) => S3ConnectorOperator::Addition,
+            Some(9) => S3ConnectorOperator::Multiplication,
+            Some(10) => S3ConnectorOperator::Division,
+            Some(11) => S3ConnectorOperator::Subtraction,
+            Some(12) => S3ConnectorOperator::MaskAll,
+            Some(13) => S3ConnectorOperator::MaskFirstN,
+            Some(14) => S3ConnectorOperator::MaskLastN,
+            Some(15) => S3ConnectorOperator::ValidateNonNull,
+            Some(16) => S3ConnectorOperator::ValidateNonZero,
+            Some(17) => S3ConnectorOperator::ValidateNonNegative,
+            Some(18) => S3ConnectorOperator::ValidateNumeric,
+            Some(19) => S3ConnectorOperator::NoOp,
 
-            other => S3ConnectorOperator::Unknown(other.to_owned()),
+            _ => S3ConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -223,6 +223,7 @@ impl S3DestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for S3DestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("bucketName", &self.bucket_name);
@@ -233,32 +234,29 @@ impl crate::json::ToJson for S3DestinationProperties {
 }
 
 impl crate::json::FromJson for S3DestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = S3DestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["bucketName", "bucketPrefix", "s3OutputFormatConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.bucket_name = crate::json::read(value, at)?,
+                    1 => out.bucket_prefix = crate::json::read(value, at)?,
+                    2 => out.s3_output_format_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "s3OutputFormatConfig" => {
-                    out.s3_output_format_config =
-                        crate::json::read(value, at.member("s3OutputFormatConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["bucketName", "bucketPrefix", "s3OutputFormatConfig"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for S3DestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.bucket_name, at.member("bucketName"))?;
         if let Some(value) = &self.bucket_name {
@@ -310,11 +308,11 @@ impl S3InputFileType {
 
 impl From<&str> for S3InputFileType {
     fn from(value: &str) -> Self {
-        match value {
-            "CSV" => S3InputFileType::Csv,
-            "JSON" => S3InputFileType::Json,
+        match crate::json::position(S3InputFileType::VALUES, value) {
+            Some(0) => S3InputFileType::Csv,
+            Some(1) => S3InputFileType::Json,
 
-            other => S3InputFileType::Unknown(other.to_owned()),
+            _ => S3InputFileType::Unknown(value.to_owned()),
         }
     }
 }
@@ -367,6 +365,7 @@ impl S3InputFormatConfigBuilder {
 }
 
 impl crate::json::ToJson for S3InputFormatConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("s3InputFileType", &self.s3_input_file_type);
@@ -375,21 +374,22 @@ impl crate::json::ToJson for S3InputFormatConfig {
 }
 
 impl crate::json::FromJson for S3InputFormatConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = S3InputFormatConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "s3InputFileType" => {
-                    out.s3_input_file_type = crate::json::read(value, at.member("s3InputFileType"))?
-                }
-                _ => crate::json::unknown(at, name, &["s3InputFileType"])?,
+        crate::json::read_object(value, at, &["s3InputFileType"], &mut |index, value, at| {
+            match index {
+                0 => out.s3_input_file_type = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for S3InputFormatConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.s3_input_file_type {
             let at = at.member("s3InputFileType");
@@ -429,6 +429,7 @@ impl S3MetadataBuilder {
 }
 
 impl crate::json::ToJson for S3Metadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -436,10 +437,9 @@ impl crate::json::ToJson for S3Metadata {
 }
 
 impl crate::json::FromJson for S3Metadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(S3Metadata::default())
     }
 }
@@ -547,6 +547,7 @@ impl S3OutputFormatConfigBuilder {
 }
 
 impl crate::json::ToJson for S3OutputFormatConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("fileType", &self.file_type);
@@ -561,39 +562,35 @@ impl crate::json::ToJson for S3OutputFormatConfig {
 }
 
 impl crate::json::FromJson for S3OutputFormatConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = S3OutputFormatConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "fileType" => out.file_type = crate::json::read(value, at.member("fileType"))?,
-                "prefixConfig" => {
-                    out.prefix_config = crate::json::read(value, at.member("prefixConfig"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "fileType",
+                "prefixConfig",
+                "aggregationConfig",
+                "preserveSourceDataTyping",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.file_type = crate::json::read(value, at)?,
+                    1 => out.prefix_config = crate::json::read(value, at)?,
+                    2 => out.aggregation_config = crate::json::read(value, at)?,
+                    3 => out.preserve_source_data_typing = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "aggregationConfig" => {
-                    out.aggregation_config =
-                        crate::json::read(value, at.member("aggregationConfig"))?
-                }
-                "preserveSourceDataTyping" => {
-                    out.preserve_source_data_typing =
-                        crate::json::read(value, at.member("preserveSourceDataTyping"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "fileType",
-                        "prefixConfig",
-                        "aggregationConfig",
-                        "preserveSourceDataTyping",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for S3OutputFormatConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.file_type {
             let at = at.member("fileType");
@@ -696,6 +693,7 @@ impl S3SourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for S3SourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("bucketName", &self.bucket_name);
@@ -706,32 +704,29 @@ impl crate::json::ToJson for S3SourceProperties {
 }
 
 impl crate::json::FromJson for S3SourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = S3SourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["bucketName", "bucketPrefix", "s3InputFormatConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.bucket_name = crate::json::read(value, at)?,
+                    1 => out.bucket_prefix = crate::json::read(value, at)?,
+                    2 => out.s3_input_format_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "s3InputFormatConfig" => {
-                    out.s3_input_format_config =
-                        crate::json::read(value, at.member("s3InputFormatConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["bucketName", "bucketPrefix", "s3InputFormatConfig"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for S3SourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.bucket_name, at.member("bucketName"))?;
         if let Some(value) = &self.bucket_name {

@@ -118,30 +118,30 @@ impl SalesforceConnectorOperator {
 
 impl From<&str> for SalesforceConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => SalesforceConnectorOperator::Projection,
-            "LESS_THAN" => SalesforceConnectorOperator::LessThan,
-            "CONTAINS" => SalesforceConnectorOperator::Contains,
-            "GREATER_THAN" => SalesforceConnectorOperator::GreaterThan,
-            "BETWEEN" => SalesforceConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => SalesforceConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => SalesforceConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => SalesforceConnectorOperator::NotEqualTo,
-            "ADDITION" => SalesforceConnectorOperator::Addition,
-            "MULTIPLICATION" => SalesforceConnectorOperator::Multiplication,
-            "DIVISION" => SalesforceConnectorOperator::Division,
-            "SUBTRACTION" => SalesforceConnectorOperator::Subtraction,
-            "MASK_ALL" => SalesforceConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SalesforceConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SalesforceConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SalesforceConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SalesforceConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SalesforceConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SalesforceConnectorOperator::ValidateNumeric,
-            "NO_OP" => SalesforceConnectorOperator::NoOp,
+        match crate::json::position(SalesforceConnectorOperator::VALUES, value) {
+            Some(0) => SalesforceConnectorOperator::Projection,
+            Some(1) => SalesforceConnectorOperator::LessThan,
+            Some(2) => SalesforceConnectorOperator::Contains,
+            Some(3) => SalesforceConnectorOperator::GreaterThan,
+            Some(4) => SalesforceConnectorOperator::Between,
+            Some(5) => SalesforceConnectorOperator::LessThanOrEqualTo,
+            Some(6) => SalesforceConnectorOperator::GreaterThanOrEqualTo,
+            Some(7) => SalesforceConnectorOperator::EqualTo,
+            Some(8) => SalesforceConnectorOperator::NotEqualTo,
+            Some(9) => SalesforceConnectorOperator::Addition,
+            Some(10) => SalesforceConnectorOperator::Multiplication,
+            Some(11) => SalesforceConnectorOperator::Division,
+            Some(12) => SalesforceConnectorOperator::Subtraction,
+            Some(13) => SalesforceConnectorOperator::MaskAll,
+            Some(14) => SalesforceConnectorOperator::MaskFirstN,
+            Some(15) => SalesforceConnectorOperator::MaskLastN,
+            Some(16) => SalesforceConnectorOperator::ValidateNonNull,
+            Some(17) => SalesforceConnectorOperator::ValidateNonZero,
+            Some(18) => SalesforceConnectorOperator::ValidateNonNegative,
+            Some(19) => SalesforceConnectorOperator::ValidateNumeric,
+            Some(20) => SalesforceConnectorOperator::NoOp,
 
-            other => SalesforceConnectorOperator::Unknown(other.to_owned()),
+            _ => SalesforceConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -298,6 +298,7 @@ impl std::fmt::Debug for SalesforceConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for SalesforceConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("accessToken", &self.access_token);
@@ -311,46 +312,39 @@ impl crate::json::ToJson for SalesforceConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for SalesforceConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SalesforceConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "accessToken",
+                "refreshToken",
+                "oAuthRequest",
+                "clientCredentialsArn",
+                "oAuth2GrantType",
+                "jwtToken",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.access_token = crate::json::read(value, at)?,
+                    1 => out.refresh_token = crate::json::read(value, at)?,
+                    2 => out.o_auth_request = crate::json::read(value, at)?,
+                    3 => out.client_credentials_arn = crate::json::read(value, at)?,
+                    4 => out.o_auth2_grant_type = crate::json::read(value, at)?,
+                    5 => out.jwt_token = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "refreshToken" => {
-                    out.refresh_token = crate::json::read(value, at.member("refreshToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                "clientCredentialsArn" => {
-                    out.client_credentials_arn =
-                        crate::json::read(value, at.member("clientCredentialsArn"))?
-                }
-                "oAuth2GrantType" => {
-                    out.o_auth2_grant_type = crate::json::read(value, at.member("oAuth2GrantType"))?
-                }
-                "jwtToken" => out.jwt_token = crate::json::read(value, at.member("jwtToken"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "accessToken",
-                        "refreshToken",
-                        "oAuthRequest",
-                        "clientCredentialsArn",
-                        "oAuth2GrantType",
-                        "jwtToken",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SalesforceConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.access_token {
             let at = at.member("accessToken");
@@ -476,6 +470,7 @@ impl SalesforceConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SalesforceConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -489,39 +484,36 @@ impl crate::json::ToJson for SalesforceConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for SalesforceConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SalesforceConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "instanceUrl",
+                "isSandboxEnvironment",
+                "usePrivateLinkForMetadataAndAuthorization",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.instance_url = crate::json::read(value, at)?,
+                    1 => out.is_sandbox_environment = crate::json::read(value, at)?,
+                    2 => {
+                        out.use_private_link_for_metadata_and_authorization =
+                            crate::json::read(value, at)?
+                    }
+                    _ => {}
                 }
-                "isSandboxEnvironment" => {
-                    out.is_sandbox_environment =
-                        crate::json::read(value, at.member("isSandboxEnvironment"))?
-                }
-                "usePrivateLinkForMetadataAndAuthorization" => {
-                    out.use_private_link_for_metadata_and_authorization = crate::json::read(
-                        value,
-                        at.member("usePrivateLinkForMetadataAndAuthorization"),
-                    )?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "instanceUrl",
-                        "isSandboxEnvironment",
-                        "usePrivateLinkForMetadataAndAuthorization",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SalesforceConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.instance_url {
             let at = at.member("instanceUrl");
@@ -567,12 +559,12 @@ impl SalesforceDataTransferApi {
 
 impl From<&str> for SalesforceDataTransferApi {
     fn from(value: &str) -> Self {
-        match value {
-            "AUTOMATIC" => SalesforceDataTransferApi::Automatic,
-            "BULKV2" => SalesforceDataTransferApi::Bulkv2,
-            "REST_SYNC" => SalesforceDataTransferApi::RestSync,
+        match crate::json::position(SalesforceDataTransferApi::VALUES, value) {
+            Some(0) => SalesforceDataTransferApi::Automatic,
+            Some(1) => SalesforceDataTransferApi::Bulkv2,
+            Some(2) => SalesforceDataTransferApi::RestSync,
 
-            other => SalesforceDataTransferApi::Unknown(other.to_owned()),
+            _ => SalesforceDataTransferApi::Unknown(value.to_owned()),
         }
     }
 }
@@ -700,6 +692,7 @@ impl SalesforceDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for SalesforceDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -712,43 +705,37 @@ impl crate::json::ToJson for SalesforceDestinationProperties {
 }
 
 impl crate::json::FromJson for SalesforceDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SalesforceDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "idFieldNames" => {
-                    out.id_field_names = crate::json::read(value, at.member("idFieldNames"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "idFieldNames",
+                "errorHandlingConfig",
+                "writeOperationType",
+                "dataTransferApi",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.id_field_names = crate::json::read(value, at)?,
+                    2 => out.error_handling_config = crate::json::read(value, at)?,
+                    3 => out.write_operation_type = crate::json::read(value, at)?,
+                    4 => out.data_transfer_api = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                "writeOperationType" => {
-                    out.write_operation_type =
-                        crate::json::read(value, at.member("writeOperationType"))?
-                }
-                "dataTransferApi" => {
-                    out.data_transfer_api = crate::json::read(value, at.member("dataTransferApi"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "idFieldNames",
-                        "errorHandlingConfig",
-                        "writeOperationType",
-                        "dataTransferApi",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SalesforceDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -877,6 +864,7 @@ impl SalesforceMetadataBuilder {
 }
 
 impl crate::json::ToJson for SalesforceMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oAuthScopes", &self.o_auth_scopes);
@@ -890,37 +878,33 @@ impl crate::json::ToJson for SalesforceMetadata {
 }
 
 impl crate::json::FromJson for SalesforceMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SalesforceMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "oAuthScopes",
+                "dataTransferApis",
+                "oauth2GrantTypesSupported",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.o_auth_scopes = crate::json::read(value, at)?,
+                    1 => out.data_transfer_apis = crate::json::read(value, at)?,
+                    2 => out.oauth2_grant_types_supported = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "dataTransferApis" => {
-                    out.data_transfer_apis =
-                        crate::json::read(value, at.member("dataTransferApis"))?
-                }
-                "oauth2GrantTypesSupported" => {
-                    out.oauth2_grant_types_supported =
-                        crate::json::read(value, at.member("oauth2GrantTypesSupported"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "oAuthScopes",
-                        "dataTransferApis",
-                        "oauth2GrantTypesSupported",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SalesforceMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth_scopes {
             let at = at.member("oAuthScopes");
@@ -1051,6 +1035,7 @@ impl SalesforceSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SalesforceSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -1065,39 +1050,35 @@ impl crate::json::ToJson for SalesforceSourceProperties {
 }
 
 impl crate::json::FromJson for SalesforceSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SalesforceSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "enableDynamicFieldUpdate" => {
-                    out.enable_dynamic_field_update =
-                        crate::json::read(value, at.member("enableDynamicFieldUpdate"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "enableDynamicFieldUpdate",
+                "includeDeletedRecords",
+                "dataTransferApi",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.enable_dynamic_field_update = crate::json::read(value, at)?,
+                    2 => out.include_deleted_records = crate::json::read(value, at)?,
+                    3 => out.data_transfer_api = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "includeDeletedRecords" => {
-                    out.include_deleted_records =
-                        crate::json::read(value, at.member("includeDeletedRecords"))?
-                }
-                "dataTransferApi" => {
-                    out.data_transfer_api = crate::json::read(value, at.member("dataTransferApi"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "enableDynamicFieldUpdate",
-                        "includeDeletedRecords",
-                        "dataTransferApi",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SalesforceSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

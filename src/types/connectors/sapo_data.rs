@@ -119,30 +119,30 @@ impl SAPODataConnectorOperator {
 
 impl From<&str> for SAPODataConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => SAPODataConnectorOperator::Projection,
-            "LESS_THAN" => SAPODataConnectorOperator::LessThan,
-            "CONTAINS" => SAPODataConnectorOperator::Contains,
-            "GREATER_THAN" => SAPODataConnectorOperator::GreaterThan,
-            "BETWEEN" => SAPODataConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SAPODataConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => SAPODataConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => SAPODataConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => SAPODataConnectorOperator::NotEqualTo,
-            "ADDITION" => SAPODataConnectorOperator::Addition,
-            "MULTIPLICATION" => SAPODataConnectorOperator::Multiplication,
-            "DIVISION" => SAPODataConnectorOperator::Division,
-            "SUBTRACTION" => SAPODataConnectorOperator::Subtraction,
-            "MASK_ALL" => SAPODataConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SAPODataConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SAPODataConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SAPODataConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SAPODataConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SAPODataConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SAPODataConnectorOperator::ValidateNumeric,
-            "NO_OP" => SAPODataConnectorOperator::NoOp,
+        match crate::json::position(SAPODataConnectorOperator::VALUES, value) {
+            Some(0) => SAPODataConnectorOperator::Projection,
+            Some(1) => SAPODataConnectorOperator::LessThan,
+            Some(2) => SAPODataConnectorOperator::Contains,
+            Some(3) => SAPODataConnectorOperator::GreaterThan,
+            Some(4) => SAPODataConnectorOperator::Between,
+            Some(5) => SAPODataConnectorOperator::LessThanOrEqualTo,
+            Some(6) => SAPODataConnectorOperator::GreaterThanOrEqualTo,
+            Some(7) => SAPODataConnectorOperator::EqualTo,
+            Some(8) => SAPODataConnectorOperator::NotEqualTo,
+            Some(9) => SAPODataConnectorOperator::Addition,
+            Some(10) => SAPODataConnectorOperator::Multiplication,
+            Some(11) => SAPODataConnectorOperator::Division,
+            Some(12) => SAPODataConnectorOperator::Subtraction,
+            Some(13) => SAPODataConnectorOperator::MaskAll,
+            Some(14) => SAPODataConnectorOperator::MaskFirstN,
+            Some(15) => SAPODataConnectorOperator::MaskLastN,
+            Some(16) => SAPODataConnectorOperator::ValidateNonNull,
+            Some(17) => SAPODataConnectorOperator::ValidateNonZero,
+            Some(18) => SAPODataConnectorOperator::ValidateNonNegative,
+            Some(19) => SAPODataConnectorOperator::ValidateNumeric,
+            Some(20) => SAPODataConnectorOperator::NoOp,
 
-            other => SAPODataConnectorOperator::Unknown(other.to_owned()),
+            _ => SAPODataConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -213,6 +213,7 @@ impl SAPODataConnectorProfileCredentialsBuilder {
 }
 
 impl crate::json::ToJson for SAPODataConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("basicAuthCredentials", &self.basic_auth_credentials);
@@ -222,26 +223,28 @@ impl crate::json::ToJson for SAPODataConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for SAPODataConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "basicAuthCredentials" => {
-                    out.basic_auth_credentials =
-                        crate::json::read(value, at.member("basicAuthCredentials"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["basicAuthCredentials", "oAuthCredentials"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.basic_auth_credentials = crate::json::read(value, at)?,
+                    1 => out.o_auth_credentials = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "oAuthCredentials" => {
-                    out.o_auth_credentials =
-                        crate::json::read(value, at.member("oAuthCredentials"))?
-                }
-                _ => crate::json::unknown(at, name, &["basicAuthCredentials", "oAuthCredentials"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.basic_auth_credentials {
             let at = at.member("basicAuthCredentials");
@@ -430,6 +433,7 @@ impl SAPODataConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SAPODataConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("applicationHostUrl", &self.application_host_url);
@@ -445,58 +449,43 @@ impl crate::json::ToJson for SAPODataConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for SAPODataConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "applicationHostUrl" => {
-                    out.application_host_url =
-                        crate::json::read(value, at.member("applicationHostUrl"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "applicationHostUrl",
+                "applicationServicePath",
+                "portNumber",
+                "clientNumber",
+                "logonLanguage",
+                "privateLinkServiceName",
+                "oAuthProperties",
+                "disableSSO",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.application_host_url = crate::json::read(value, at)?,
+                    1 => out.application_service_path = crate::json::read(value, at)?,
+                    2 => out.port_number = crate::json::read(value, at)?,
+                    3 => out.client_number = crate::json::read(value, at)?,
+                    4 => out.logon_language = crate::json::read(value, at)?,
+                    5 => out.private_link_service_name = crate::json::read(value, at)?,
+                    6 => out.o_auth_properties = crate::json::read(value, at)?,
+                    7 => out.disable_sso = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "applicationServicePath" => {
-                    out.application_service_path =
-                        crate::json::read(value, at.member("applicationServicePath"))?
-                }
-                "portNumber" => {
-                    out.port_number = crate::json::read(value, at.member("portNumber"))?
-                }
-                "clientNumber" => {
-                    out.client_number = crate::json::read(value, at.member("clientNumber"))?
-                }
-                "logonLanguage" => {
-                    out.logon_language = crate::json::read(value, at.member("logonLanguage"))?
-                }
-                "privateLinkServiceName" => {
-                    out.private_link_service_name =
-                        crate::json::read(value, at.member("privateLinkServiceName"))?
-                }
-                "oAuthProperties" => {
-                    out.o_auth_properties = crate::json::read(value, at.member("oAuthProperties"))?
-                }
-                "disableSSO" => {
-                    out.disable_sso = crate::json::read(value, at.member("disableSSO"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "applicationHostUrl",
-                        "applicationServicePath",
-                        "portNumber",
-                        "clientNumber",
-                        "logonLanguage",
-                        "privateLinkServiceName",
-                        "oAuthProperties",
-                        "disableSSO",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.application_host_url, at.member("applicationHostUrl"))?;
         if let Some(value) = &self.application_host_url {
@@ -676,6 +665,7 @@ impl SAPODataDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for SAPODataDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("objectPath", &self.object_path);
@@ -691,46 +681,37 @@ impl crate::json::ToJson for SAPODataDestinationProperties {
 }
 
 impl crate::json::FromJson for SAPODataDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "objectPath" => {
-                    out.object_path = crate::json::read(value, at.member("objectPath"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "objectPath",
+                "successResponseHandlingConfig",
+                "idFieldNames",
+                "errorHandlingConfig",
+                "writeOperationType",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object_path = crate::json::read(value, at)?,
+                    1 => out.success_response_handling_config = crate::json::read(value, at)?,
+                    2 => out.id_field_names = crate::json::read(value, at)?,
+                    3 => out.error_handling_config = crate::json::read(value, at)?,
+                    4 => out.write_operation_type = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "successResponseHandlingConfig" => {
-                    out.success_response_handling_config =
-                        crate::json::read(value, at.member("successResponseHandlingConfig"))?
-                }
-                "idFieldNames" => {
-                    out.id_field_names = crate::json::read(value, at.member("idFieldNames"))?
-                }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                "writeOperationType" => {
-                    out.write_operation_type =
-                        crate::json::read(value, at.member("writeOperationType"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "objectPath",
-                        "successResponseHandlingConfig",
-                        "idFieldNames",
-                        "errorHandlingConfig",
-                        "writeOperationType",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object_path, at.member("objectPath"))?;
         if let Some(value) = &self.object_path {
@@ -793,6 +774,7 @@ impl SAPODataMetadataBuilder {
 }
 
 impl crate::json::ToJson for SAPODataMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -800,10 +782,9 @@ impl crate::json::ToJson for SAPODataMetadata {
 }
 
 impl crate::json::FromJson for SAPODataMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(SAPODataMetadata::default())
     }
 }
@@ -857,6 +838,7 @@ impl SAPODataPaginationConfigBuilder {
 }
 
 impl crate::json::ToJson for SAPODataPaginationConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("maxPageSize", &self.max_page_size);
@@ -865,21 +847,22 @@ impl crate::json::ToJson for SAPODataPaginationConfig {
 }
 
 impl crate::json::FromJson for SAPODataPaginationConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataPaginationConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "maxPageSize" => {
-                    out.max_page_size = crate::json::read(value, at.member("maxPageSize"))?
-                }
-                _ => crate::json::unknown(at, name, &["maxPageSize"])?,
+        crate::json::read_object(value, at, &["maxPageSize"], &mut |index, value, at| {
+            match index {
+                0 => out.max_page_size = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataPaginationConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.max_page_size, at.member("maxPageSize"))?;
         if let Some(value) = &self.max_page_size {
@@ -939,6 +922,7 @@ impl SAPODataParallelismConfigBuilder {
 }
 
 impl crate::json::ToJson for SAPODataParallelismConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("maxParallelism", &self.max_parallelism);
@@ -947,21 +931,22 @@ impl crate::json::ToJson for SAPODataParallelismConfig {
 }
 
 impl crate::json::FromJson for SAPODataParallelismConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataParallelismConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "maxParallelism" => {
-                    out.max_parallelism = crate::json::read(value, at.member("maxParallelism"))?
-                }
-                _ => crate::json::unknown(at, name, &["maxParallelism"])?,
+        crate::json::read_object(value, at, &["maxParallelism"], &mut |index, value, at| {
+            match index {
+                0 => out.max_parallelism = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataParallelismConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.max_parallelism, at.member("maxParallelism"))?;
         if let Some(value) = &self.max_parallelism {
@@ -1057,6 +1042,7 @@ impl SAPODataSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SAPODataSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("objectPath", &self.object_path);
@@ -1067,32 +1053,29 @@ impl crate::json::ToJson for SAPODataSourceProperties {
 }
 
 impl crate::json::FromJson for SAPODataSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "objectPath" => {
-                    out.object_path = crate::json::read(value, at.member("objectPath"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["objectPath", "parallelismConfig", "paginationConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object_path = crate::json::read(value, at)?,
+                    1 => out.parallelism_config = crate::json::read(value, at)?,
+                    2 => out.pagination_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "parallelismConfig" => {
-                    out.parallelism_config =
-                        crate::json::read(value, at.member("parallelismConfig"))?
-                }
-                "paginationConfig" => {
-                    out.pagination_config = crate::json::read(value, at.member("paginationConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["objectPath", "parallelismConfig", "paginationConfig"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SAPODataSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.object_path {
             let at = at.member("objectPath");

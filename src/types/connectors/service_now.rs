@@ -116,30 +116,30 @@ impl ServiceNowConnectorOperator {
 
 impl From<&str> for ServiceNowConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => ServiceNowConnectorOperator::Projection,
-            "CONTAINS" => ServiceNowConnectorOperator::Contains,
-            "LESS_THAN" => ServiceNowConnectorOperator::LessThan,
-            "GREATER_THAN" => ServiceNowConnectorOperator::GreaterThan,
-            "BETWEEN" => ServiceNowConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => ServiceNowConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => ServiceNowConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => ServiceNowConnectorOperator::NotEqualTo,
-            "ADDITION" => ServiceNowConnectorOperator::Addition,
-            "MULTIPLICATION" => ServiceNowConnectorOperator::Multiplication,
-            "DIVISION" => ServiceNowConnectorOperator::Division,
-            "SUBTRACTION" => ServiceNowConnectorOperator::Subtraction,
-            "MASK_ALL" => ServiceNowConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => ServiceNowConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => ServiceNowConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => ServiceNowConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => ServiceNowConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => ServiceNowConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => ServiceNowConnectorOperator::ValidateNumeric,
-            "NO_OP" => ServiceNowConnectorOperator::NoOp,
+        match crate::json::position(ServiceNowConnectorOperator::VALUES, value) {
+            Some(0) => ServiceNowConnectorOperator::Projection,
+            Some(1) => ServiceNowConnectorOperator::Contains,
+            Some(2) => ServiceNowConnectorOperator::LessThan,
+            Some(3) => ServiceNowConnectorOperator::GreaterThan,
+            Some(4) => ServiceNowConnectorOperator::Between,
+            Some(5) => ServiceNowConnectorOperator::LessThanOrEqualTo,
+            Some(6) => ServiceNowConnectorOperator::GreaterThanOrEqualTo,
+            Some(7) => ServiceNowConnectorOperator::EqualTo,
+            Some(8) => ServiceNowConnectorOperator::NotEqualTo,
+            Some(9) => ServiceNowConnectorOperator::Addition,
+            Some(10) => ServiceNowConnectorOperator::Multiplication,
+            Some(11) => ServiceNowConnectorOperator::Division,
+            Some(12) => ServiceNowConnectorOperator::Subtraction,
+            Some(13) => ServiceNowConnectorOperator::MaskAll,
+            Some(14) => ServiceNowConnectorOperator::MaskFirstN,
+            Some(15) => ServiceNowConnectorOperator::MaskLastN,
+            Some(16) => ServiceNowConnectorOperator::ValidateNonNull,
+            Some(17) => ServiceNowConnectorOperator::ValidateNonZero,
+            Some(18) => ServiceNowConnectorOperator::ValidateNonNegative,
+            Some(19) => ServiceNowConnectorOperator::ValidateNumeric,
+            Some(20) => ServiceNowConnectorOperator::NoOp,
 
-            other => ServiceNowConnectorOperator::Unknown(other.to_owned()),
+            _ => ServiceNowConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -239,6 +239,7 @@ impl std::fmt::Debug for ServiceNowConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for ServiceNowConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("username", &self.username);
@@ -249,26 +250,29 @@ impl crate::json::ToJson for ServiceNowConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for ServiceNowConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ServiceNowConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "username" => out.username = crate::json::read(value, at.member("username"))?,
-                "password" => out.password = crate::json::read(value, at.member("password"))?,
-                "oAuth2Credentials" => {
-                    out.o_auth2_credentials =
-                        crate::json::read(value, at.member("oAuth2Credentials"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["username", "password", "oAuth2Credentials"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.username = crate::json::read(value, at)?,
+                    1 => out.password = crate::json::read(value, at)?,
+                    2 => out.o_auth2_credentials = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => {
-                    crate::json::unknown(at, name, &["username", "password", "oAuth2Credentials"])?
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ServiceNowConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.username {
             let at = at.member("username");
@@ -336,6 +340,7 @@ impl ServiceNowConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for ServiceNowConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -344,21 +349,22 @@ impl crate::json::ToJson for ServiceNowConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for ServiceNowConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ServiceNowConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ServiceNowConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -400,6 +406,7 @@ impl ServiceNowMetadataBuilder {
 }
 
 impl crate::json::ToJson for ServiceNowMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -407,10 +414,9 @@ impl crate::json::ToJson for ServiceNowMetadata {
 }
 
 impl crate::json::FromJson for ServiceNowMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(ServiceNowMetadata::default())
     }
 }
@@ -464,6 +470,7 @@ impl ServiceNowSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for ServiceNowSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -472,19 +479,22 @@ impl crate::json::ToJson for ServiceNowSourceProperties {
 }
 
 impl crate::json::FromJson for ServiceNowSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ServiceNowSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ServiceNowSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

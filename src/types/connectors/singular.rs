@@ -87,23 +87,23 @@ impl SingularConnectorOperator {
 
 impl From<&str> for SingularConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => SingularConnectorOperator::Projection,
-            "EQUAL_TO" => SingularConnectorOperator::EqualTo,
-            "ADDITION" => SingularConnectorOperator::Addition,
-            "MULTIPLICATION" => SingularConnectorOperator::Multiplication,
-            "DIVISION" => SingularConnectorOperator::Division,
-            "SUBTRACTION" => SingularConnectorOperator::Subtraction,
-            "MASK_ALL" => SingularConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SingularConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SingularConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SingularConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SingularConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SingularConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SingularConnectorOperator::ValidateNumeric,
-            "NO_OP" => SingularConnectorOperator::NoOp,
+        match crate::json::position(SingularConnectorOperator::VALUES, value) {
+            Some(0) => SingularConnectorOperator::Projection,
+            Some(1) => SingularConnectorOperator::EqualTo,
+            Some(2) => SingularConnectorOperator::Addition,
+            Some(3) => SingularConnectorOperator::Multiplication,
+            Some(4) => SingularConnectorOperator::Division,
+            Some(5) => SingularConnectorOperator::Subtraction,
+            Some(6) => SingularConnectorOperator::MaskAll,
+            Some(7) => SingularConnectorOperator::MaskFirstN,
+            Some(8) => SingularConnectorOperator::MaskLastN,
+            Some(9) => SingularConnectorOperator::ValidateNonNull,
+            Some(10) => SingularConnectorOperator::ValidateNonZero,
+            Some(11) => SingularConnectorOperator::ValidateNonNegative,
+            Some(12) => SingularConnectorOperator::ValidateNumeric,
+            Some(13) => SingularConnectorOperator::NoOp,
 
-            other => SingularConnectorOperator::Unknown(other.to_owned()),
+            _ => SingularConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -165,6 +165,7 @@ impl std::fmt::Debug for SingularConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for SingularConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiKey", &self.api_key);
@@ -173,19 +174,22 @@ impl crate::json::ToJson for SingularConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for SingularConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SingularConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiKey" => out.api_key = crate::json::read(value, at.member("apiKey"))?,
-                _ => crate::json::unknown(at, name, &["apiKey"])?,
+        crate::json::read_object(value, at, &["apiKey"], &mut |index, value, at| {
+            match index {
+                0 => out.api_key = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SingularConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_key, at.member("apiKey"))?;
         if let Some(value) = &self.api_key {
@@ -227,6 +231,7 @@ impl SingularConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SingularConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -234,10 +239,9 @@ impl crate::json::ToJson for SingularConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for SingularConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(SingularConnectorProfileProperties::default())
     }
 }
@@ -272,6 +276,7 @@ impl SingularMetadataBuilder {
 }
 
 impl crate::json::ToJson for SingularMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -279,10 +284,9 @@ impl crate::json::ToJson for SingularMetadata {
 }
 
 impl crate::json::FromJson for SingularMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(SingularMetadata::default())
     }
 }
@@ -336,6 +340,7 @@ impl SingularSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SingularSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -344,19 +349,22 @@ impl crate::json::ToJson for SingularSourceProperties {
 }
 
 impl crate::json::FromJson for SingularSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SingularSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SingularSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

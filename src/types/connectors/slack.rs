@@ -108,28 +108,28 @@ impl SlackConnectorOperator {
 
 impl From<&str> for SlackConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => SlackConnectorOperator::Projection,
-            "LESS_THAN" => SlackConnectorOperator::LessThan,
-            "GREATER_THAN" => SlackConnectorOperator::GreaterThan,
-            "BETWEEN" => SlackConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => SlackConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => SlackConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => SlackConnectorOperator::EqualTo,
-            "ADDITION" => SlackConnectorOperator::Addition,
-            "MULTIPLICATION" => SlackConnectorOperator::Multiplication,
-            "DIVISION" => SlackConnectorOperator::Division,
-            "SUBTRACTION" => SlackConnectorOperator::Subtraction,
-            "MASK_ALL" => SlackConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => SlackConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => SlackConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => SlackConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => SlackConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => SlackConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => SlackConnectorOperator::ValidateNumeric,
-            "NO_OP" => SlackConnectorOperator::NoOp,
+        match crate::json::position(SlackConnectorOperator::VALUES, value) {
+            Some(0) => SlackConnectorOperator::Projection,
+            Some(1) => SlackConnectorOperator::LessThan,
+            Some(2) => SlackConnectorOperator::GreaterThan,
+            Some(3) => SlackConnectorOperator::Between,
+            Some(4) => SlackConnectorOperator::LessThanOrEqualTo,
+            Some(5) => SlackConnectorOperator::GreaterThanOrEqualTo,
+            Some(6) => SlackConnectorOperator::EqualTo,
+            Some(7) => SlackConnectorOperator::Addition,
+            Some(8) => SlackConnectorOperator::Multiplication,
+            Some(9) => SlackConnectorOperator::Division,
+            Some(10) => SlackConnectorOperator::Subtraction,
+            Some(11) => SlackConnectorOperator::MaskAll,
+            Some(12) => SlackConnectorOperator::MaskFirstN,
+            Some(13) => SlackConnectorOperator::MaskLastN,
+            Some(14) => SlackConnectorOperator::ValidateNonNull,
+            Some(15) => SlackConnectorOperator::ValidateNonZero,
+            Some(16) => SlackConnectorOperator::ValidateNonNegative,
+            Some(17) => SlackConnectorOperator::ValidateNumeric,
+            Some(18) => SlackConnectorOperator::NoOp,
 
-            other => SlackConnectorOperator::Unknown(other.to_owned()),
+            _ => SlackConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -248,6 +248,7 @@ impl std::fmt::Debug for SlackConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for SlackConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -259,32 +260,30 @@ impl crate::json::ToJson for SlackConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for SlackConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SlackConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.client_id, at.member("clientId"))?;
         if let Some(value) = &self.client_id {
@@ -360,6 +359,7 @@ impl SlackConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SlackConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -368,21 +368,22 @@ impl crate::json::ToJson for SlackConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for SlackConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SlackConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -446,6 +447,7 @@ impl SlackMetadataBuilder {
 }
 
 impl crate::json::ToJson for SlackMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oAuthScopes", &self.o_auth_scopes);
@@ -454,21 +456,22 @@ impl crate::json::ToJson for SlackMetadata {
 }
 
 impl crate::json::FromJson for SlackMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
-                }
-                _ => crate::json::unknown(at, name, &["oAuthScopes"])?,
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
+            match index {
+                0 => out.o_auth_scopes = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SlackMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth_scopes {
             let at = at.member("oAuthScopes");
@@ -531,6 +534,7 @@ impl SlackSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SlackSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -539,19 +543,22 @@ impl crate::json::ToJson for SlackSourceProperties {
 }
 
 impl crate::json::FromJson for SlackSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SlackSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

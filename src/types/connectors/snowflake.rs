@@ -101,6 +101,7 @@ impl std::fmt::Debug for SnowflakeConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for SnowflakeConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("username", &self.username);
@@ -111,23 +112,29 @@ impl crate::json::ToJson for SnowflakeConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for SnowflakeConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SnowflakeConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "username" => out.username = crate::json::read(value, at.member("username"))?,
-                "password" => out.password = crate::json::read(value, at.member("password"))?,
-                "privateKey" => {
-                    out.private_key = crate::json::read(value, at.member("privateKey"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["username", "password", "privateKey"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.username = crate::json::read(value, at)?,
+                    1 => out.password = crate::json::read(value, at)?,
+                    2 => out.private_key = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                _ => crate::json::unknown(at, name, &["username", "password", "privateKey"])?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SnowflakeConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.username, at.member("username"))?;
         if let Some(value) = &self.username {
@@ -304,6 +311,7 @@ impl SnowflakeConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for SnowflakeConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("warehouse", &self.warehouse);
@@ -318,46 +326,41 @@ impl crate::json::ToJson for SnowflakeConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for SnowflakeConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SnowflakeConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "warehouse" => out.warehouse = crate::json::read(value, at.member("warehouse"))?,
-                "stage" => out.stage = crate::json::read(value, at.member("stage"))?,
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "warehouse",
+                "stage",
+                "bucketName",
+                "bucketPrefix",
+                "privateLinkServiceName",
+                "accountName",
+                "region",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.warehouse = crate::json::read(value, at)?,
+                    1 => out.stage = crate::json::read(value, at)?,
+                    2 => out.bucket_name = crate::json::read(value, at)?,
+                    3 => out.bucket_prefix = crate::json::read(value, at)?,
+                    4 => out.private_link_service_name = crate::json::read(value, at)?,
+                    5 => out.account_name = crate::json::read(value, at)?,
+                    6 => out.region = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "privateLinkServiceName" => {
-                    out.private_link_service_name =
-                        crate::json::read(value, at.member("privateLinkServiceName"))?
-                }
-                "accountName" => {
-                    out.account_name = crate::json::read(value, at.member("accountName"))?
-                }
-                "region" => out.region = crate::json::read(value, at.member("region"))?,
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "warehouse",
-                        "stage",
-                        "bucketName",
-                        "bucketPrefix",
-                        "privateLinkServiceName",
-                        "accountName",
-                        "region",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SnowflakeConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.warehouse, at.member("warehouse"))?;
         if let Some(value) = &self.warehouse {
@@ -502,6 +505,7 @@ impl SnowflakeDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for SnowflakeDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -513,39 +517,35 @@ impl crate::json::ToJson for SnowflakeDestinationProperties {
 }
 
 impl crate::json::FromJson for SnowflakeDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SnowflakeDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "intermediateBucketName" => {
-                    out.intermediate_bucket_name =
-                        crate::json::read(value, at.member("intermediateBucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "intermediateBucketName",
+                "bucketPrefix",
+                "errorHandlingConfig",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.intermediate_bucket_name = crate::json::read(value, at)?,
+                    2 => out.bucket_prefix = crate::json::read(value, at)?,
+                    3 => out.error_handling_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "intermediateBucketName",
-                        "bucketPrefix",
-                        "errorHandlingConfig",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for SnowflakeDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -626,6 +626,7 @@ impl SnowflakeMetadataBuilder {
 }
 
 impl crate::json::ToJson for SnowflakeMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("supportedRegions", &self.supported_regions);
@@ -634,21 +635,22 @@ impl crate::json::ToJson for SnowflakeMetadata {
 }
 
 impl crate::json::FromJson for SnowflakeMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SnowflakeMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "supportedRegions" => {
-                    out.supported_regions = crate::json::read(value, at.member("supportedRegions"))?
-                }
-                _ => crate::json::unknown(at, name, &["supportedRegions"])?,
+        crate::json::read_object(value, at, &["supportedRegions"], &mut |index, value, at| {
+            match index {
+                0 => out.supported_regions = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for SnowflakeMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.supported_regions {
             let at = at.member("supportedRegions");

@@ -87,23 +87,23 @@ impl TrendmicroConnectorOperator {
 
 impl From<&str> for TrendmicroConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => TrendmicroConnectorOperator::Projection,
-            "EQUAL_TO" => TrendmicroConnectorOperator::EqualTo,
-            "ADDITION" => TrendmicroConnectorOperator::Addition,
-            "MULTIPLICATION" => TrendmicroConnectorOperator::Multiplication,
-            "DIVISION" => TrendmicroConnectorOperator::Division,
-            "SUBTRACTION" => TrendmicroConnectorOperator::Subtraction,
-            "MASK_ALL" => TrendmicroConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => TrendmicroConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => TrendmicroConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => TrendmicroConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => TrendmicroConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => TrendmicroConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => TrendmicroConnectorOperator::ValidateNumeric,
-            "NO_OP" => TrendmicroConnectorOperator::NoOp,
+        match crate::json::position(TrendmicroConnectorOperator::VALUES, value) {
+            Some(0) => TrendmicroConnectorOperator::Projection,
+            Some(1) => TrendmicroConnectorOperator::EqualTo,
+            Some(2) => TrendmicroConnectorOperator::Addition,
+            Some(3) => TrendmicroConnectorOperator::Multiplication,
+            Some(4) => TrendmicroConnectorOperator::Division,
+            Some(5) => TrendmicroConnectorOperator::Subtraction,
+            Some(6) => TrendmicroConnectorOperator::MaskAll,
+            Some(7) => TrendmicroConnectorOperator::MaskFirstN,
+            Some(8) => TrendmicroConnectorOperator::MaskLastN,
+            Some(9) => TrendmicroConnectorOperator::ValidateNonNull,
+            Some(10) => TrendmicroConnectorOperator::ValidateNonZero,
+            Some(11) => TrendmicroConnectorOperator::ValidateNonNegative,
+            Some(12) => TrendmicroConnectorOperator::ValidateNumeric,
+            Some(13) => TrendmicroConnectorOperator::NoOp,
 
-            other => TrendmicroConnectorOperator::Unknown(other.to_owned()),
+            _ => TrendmicroConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -165,6 +165,7 @@ impl std::fmt::Debug for TrendmicroConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for TrendmicroConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("apiSecretKey", &self.api_secret_key);
@@ -173,21 +174,22 @@ impl crate::json::ToJson for TrendmicroConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for TrendmicroConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TrendmicroConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "apiSecretKey" => {
-                    out.api_secret_key = crate::json::read(value, at.member("apiSecretKey"))?
-                }
-                _ => crate::json::unknown(at, name, &["apiSecretKey"])?,
+        crate::json::read_object(value, at, &["apiSecretKey"], &mut |index, value, at| {
+            match index {
+                0 => out.api_secret_key = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for TrendmicroConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.api_secret_key, at.member("apiSecretKey"))?;
         if let Some(value) = &self.api_secret_key {
@@ -229,6 +231,7 @@ impl TrendmicroConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for TrendmicroConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -236,10 +239,9 @@ impl crate::json::ToJson for TrendmicroConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for TrendmicroConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(TrendmicroConnectorProfileProperties::default())
     }
 }
@@ -274,6 +276,7 @@ impl TrendmicroMetadataBuilder {
 }
 
 impl crate::json::ToJson for TrendmicroMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -281,10 +284,9 @@ impl crate::json::ToJson for TrendmicroMetadata {
 }
 
 impl crate::json::FromJson for TrendmicroMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(TrendmicroMetadata::default())
     }
 }
@@ -338,6 +340,7 @@ impl TrendmicroSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for TrendmicroSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -346,19 +349,22 @@ impl crate::json::ToJson for TrendmicroSourceProperties {
 }
 
 impl crate::json::FromJson for TrendmicroSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TrendmicroSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for TrendmicroSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

@@ -93,6 +93,7 @@ impl UpsolverDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for UpsolverDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("bucketName", &self.bucket_name);
@@ -103,32 +104,29 @@ impl crate::json::ToJson for UpsolverDestinationProperties {
 }
 
 impl crate::json::FromJson for UpsolverDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpsolverDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "bucketName" => {
-                    out.bucket_name = crate::json::read(value, at.member("bucketName"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["bucketName", "bucketPrefix", "s3OutputFormatConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.bucket_name = crate::json::read(value, at)?,
+                    1 => out.bucket_prefix = crate::json::read(value, at)?,
+                    2 => out.s3_output_format_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "bucketPrefix" => {
-                    out.bucket_prefix = crate::json::read(value, at.member("bucketPrefix"))?
-                }
-                "s3OutputFormatConfig" => {
-                    out.s3_output_format_config =
-                        crate::json::read(value, at.member("s3OutputFormatConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["bucketName", "bucketPrefix", "s3OutputFormatConfig"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UpsolverDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.bucket_name, at.member("bucketName"))?;
         if let Some(value) = &self.bucket_name {
@@ -182,6 +180,7 @@ impl UpsolverMetadataBuilder {
 }
 
 impl crate::json::ToJson for UpsolverMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -189,10 +188,9 @@ impl crate::json::ToJson for UpsolverMetadata {
 }
 
 impl crate::json::FromJson for UpsolverMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(UpsolverMetadata::default())
     }
 }
@@ -282,6 +280,7 @@ impl UpsolverS3OutputFormatConfigBuilder {
 }
 
 impl crate::json::ToJson for UpsolverS3OutputFormatConfig {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("fileType", &self.file_type);
@@ -292,30 +291,29 @@ impl crate::json::ToJson for UpsolverS3OutputFormatConfig {
 }
 
 impl crate::json::FromJson for UpsolverS3OutputFormatConfig {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpsolverS3OutputFormatConfig::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "fileType" => out.file_type = crate::json::read(value, at.member("fileType"))?,
-                "prefixConfig" => {
-                    out.prefix_config = crate::json::read(value, at.member("prefixConfig"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["fileType", "prefixConfig", "aggregationConfig"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.file_type = crate::json::read(value, at)?,
+                    1 => out.prefix_config = crate::json::read(value, at)?,
+                    2 => out.aggregation_config = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "aggregationConfig" => {
-                    out.aggregation_config =
-                        crate::json::read(value, at.member("aggregationConfig"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["fileType", "prefixConfig", "aggregationConfig"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for UpsolverS3OutputFormatConfig {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.file_type {
             let at = at.member("fileType");

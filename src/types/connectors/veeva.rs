@@ -115,30 +115,30 @@ impl VeevaConnectorOperator {
 
 impl From<&str> for VeevaConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => VeevaConnectorOperator::Projection,
-            "LESS_THAN" => VeevaConnectorOperator::LessThan,
-            "GREATER_THAN" => VeevaConnectorOperator::GreaterThan,
-            "CONTAINS" => VeevaConnectorOperator::Contains,
-            "BETWEEN" => VeevaConnectorOperator::Between,
-            "LESS_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::LessThanOrEqualTo,
-            "GREATER_THAN_OR_EQUAL_TO" => VeevaConnectorOperator::GreaterThanOrEqualTo,
-            "EQUAL_TO" => VeevaConnectorOperator::EqualTo,
-            "NOT_EQUAL_TO" => VeevaConnectorOperator::NotEqualTo,
-            "ADDITION" => VeevaConnectorOperator::Addition,
-            "MULTIPLICATION" => VeevaConnectorOperator::Multiplication,
-            "DIVISION" => VeevaConnectorOperator::Division,
-            "SUBTRACTION" => VeevaConnectorOperator::Subtraction,
-            "MASK_ALL" => VeevaConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => VeevaConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => VeevaConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => VeevaConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => VeevaConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => VeevaConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => VeevaConnectorOperator::ValidateNumeric,
-            "NO_OP" => VeevaConnectorOperator::NoOp,
+        match crate::json::position(VeevaConnectorOperator::VALUES, value) {
+            Some(0) => VeevaConnectorOperator::Projection,
+            Some(1) => VeevaConnectorOperator::LessThan,
+            Some(2) => VeevaConnectorOperator::GreaterThan,
+            Some(3) => VeevaConnectorOperator::Contains,
+            Some(4) => VeevaConnectorOperator::Between,
+            Some(5) => VeevaConnectorOperator::LessThanOrEqualTo,
+            Some(6) => VeevaConnectorOperator::GreaterThanOrEqualTo,
+            Some(7) => VeevaConnectorOperator::EqualTo,
+            Some(8) => VeevaConnectorOperator::NotEqualTo,
+            Some(9) => VeevaConnectorOperator::Addition,
+            Some(10) => VeevaConnectorOperator::Multiplication,
+            Some(11) => VeevaConnectorOperator::Division,
+            Some(12) => VeevaConnectorOperator::Subtraction,
+            Some(13) => VeevaConnectorOperator::MaskAll,
+            Some(14) => VeevaConnectorOperator::MaskFirstN,
+            Some(15) => VeevaConnectorOperator::MaskLastN,
+            Some(16) => VeevaConnectorOperator::ValidateNonNull,
+            Some(17) => VeevaConnectorOperator::ValidateNonZero,
+            Some(18) => VeevaConnectorOperator::ValidateNonNegative,
+            Some(19) => VeevaConnectorOperator::ValidateNumeric,
+            Some(20) => VeevaConnectorOperator::NoOp,
 
-            other => VeevaConnectorOperator::Unknown(other.to_owned()),
+            _ => VeevaConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -219,6 +219,7 @@ impl std::fmt::Debug for VeevaConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for VeevaConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("username", &self.username);
@@ -228,20 +229,28 @@ impl crate::json::ToJson for VeevaConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for VeevaConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = VeevaConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "username" => out.username = crate::json::read(value, at.member("username"))?,
-                "password" => out.password = crate::json::read(value, at.member("password"))?,
-                _ => crate::json::unknown(at, name, &["username", "password"])?,
-            }
-        }
+        crate::json::read_object(
+            value,
+            at,
+            &["username", "password"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.username = crate::json::read(value, at)?,
+                    1 => out.password = crate::json::read(value, at)?,
+                    _ => {}
+                }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for VeevaConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.username, at.member("username"))?;
         if let Some(value) = &self.username {
@@ -307,6 +316,7 @@ impl VeevaConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for VeevaConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -315,21 +325,22 @@ impl crate::json::ToJson for VeevaConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for VeevaConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = VeevaConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for VeevaConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -371,6 +382,7 @@ impl VeevaMetadataBuilder {
 }
 
 impl crate::json::ToJson for VeevaMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
         object.build()
@@ -378,10 +390,9 @@ impl crate::json::ToJson for VeevaMetadata {
 }
 
 impl crate::json::FromJson for VeevaMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        for name in crate::json::members(value, at)?.keys() {
-            crate::json::unknown(at, name, &[])?;
-        }
+        crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
         Ok(VeevaMetadata::default())
     }
 }
@@ -507,6 +518,7 @@ impl VeevaSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for VeevaSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -519,44 +531,37 @@ impl crate::json::ToJson for VeevaSourceProperties {
 }
 
 impl crate::json::FromJson for VeevaSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = VeevaSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "documentType" => {
-                    out.document_type = crate::json::read(value, at.member("documentType"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "documentType",
+                "includeSourceFiles",
+                "includeRenditions",
+                "includeAllVersions",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.document_type = crate::json::read(value, at)?,
+                    2 => out.include_source_files = crate::json::read(value, at)?,
+                    3 => out.include_renditions = crate::json::read(value, at)?,
+                    4 => out.include_all_versions = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "includeSourceFiles" => {
-                    out.include_source_files =
-                        crate::json::read(value, at.member("includeSourceFiles"))?
-                }
-                "includeRenditions" => {
-                    out.include_renditions =
-                        crate::json::read(value, at.member("includeRenditions"))?
-                }
-                "includeAllVersions" => {
-                    out.include_all_versions =
-                        crate::json::read(value, at.member("includeAllVersions"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "documentType",
-                        "includeSourceFiles",
-                        "includeRenditions",
-                        "includeAllVersions",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for VeevaSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {

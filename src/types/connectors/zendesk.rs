@@ -88,23 +88,23 @@ impl ZendeskConnectorOperator {
 
 impl From<&str> for ZendeskConnectorOperator {
     fn from(value: &str) -> Self {
-        match value {
-            "PROJECTION" => ZendeskConnectorOperator::Projection,
-            "GREATER_THAN" => ZendeskConnectorOperator::GreaterThan,
-            "ADDITION" => ZendeskConnectorOperator::Addition,
-            "MULTIPLICATION" => ZendeskConnectorOperator::Multiplication,
-            "DIVISION" => ZendeskConnectorOperator::Division,
-            "SUBTRACTION" => ZendeskConnectorOperator::Subtraction,
-            "MASK_ALL" => ZendeskConnectorOperator::MaskAll,
-            "MASK_FIRST_N" => ZendeskConnectorOperator::MaskFirstN,
-            "MASK_LAST_N" => ZendeskConnectorOperator::MaskLastN,
-            "VALIDATE_NON_NULL" => ZendeskConnectorOperator::ValidateNonNull,
-            "VALIDATE_NON_ZERO" => ZendeskConnectorOperator::ValidateNonZero,
-            "VALIDATE_NON_NEGATIVE" => ZendeskConnectorOperator::ValidateNonNegative,
-            "VALIDATE_NUMERIC" => ZendeskConnectorOperator::ValidateNumeric,
-            "NO_OP" => ZendeskConnectorOperator::NoOp,
+        match crate::json::position(ZendeskConnectorOperator::VALUES, value) {
+            Some(0) => ZendeskConnectorOperator::Projection,
+            Some(1) => ZendeskConnectorOperator::GreaterThan,
+            Some(2) => ZendeskConnectorOperator::Addition,
+            Some(3) => ZendeskConnectorOperator::Multiplication,
+            Some(4) => ZendeskConnectorOperator::Division,
+            Some(5) => ZendeskConnectorOperator::Subtraction,
+            Some(6) => ZendeskConnectorOperator::MaskAll,
+            Some(7) => ZendeskConnectorOperator::MaskFirstN,
+            Some(8) => ZendeskConnectorOperator::MaskLastN,
+            Some(9) => ZendeskConnectorOperator::ValidateNonNull,
+            Some(10) => ZendeskConnectorOperator::ValidateNonZero,
+            Some(11) => ZendeskConnectorOperator::ValidateNonNegative,
+            Some(12) => ZendeskConnectorOperator::ValidateNumeric,
+            Some(13) => ZendeskConnectorOperator::NoOp,
 
-            other => ZendeskConnectorOperator::Unknown(other.to_owned()),
+            _ => ZendeskConnectorOperator::Unknown(value.to_owned()),
         }
     }
 }
@@ -223,6 +223,7 @@ impl std::fmt::Debug for ZendeskConnectorProfileCredentials {
 }
 
 impl crate::json::ToJson for ZendeskConnectorProfileCredentials {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("clientId", &self.client_id);
@@ -234,32 +235,30 @@ impl crate::json::ToJson for ZendeskConnectorProfileCredentials {
 }
 
 impl crate::json::FromJson for ZendeskConnectorProfileCredentials {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskConnectorProfileCredentials::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "clientId" => out.client_id = crate::json::read(value, at.member("clientId"))?,
-                "clientSecret" => {
-                    out.client_secret = crate::json::read(value, at.member("clientSecret"))?
+        crate::json::read_object(
+            value,
+            at,
+            &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.client_id = crate::json::read(value, at)?,
+                    1 => out.client_secret = crate::json::read(value, at)?,
+                    2 => out.access_token = crate::json::read(value, at)?,
+                    3 => out.o_auth_request = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "accessToken" => {
-                    out.access_token = crate::json::read(value, at.member("accessToken"))?
-                }
-                "oAuthRequest" => {
-                    out.o_auth_request = crate::json::read(value, at.member("oAuthRequest"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &["clientId", "clientSecret", "accessToken", "oAuthRequest"],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ZendeskConnectorProfileCredentials {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.client_id, at.member("clientId"))?;
         if let Some(value) = &self.client_id {
@@ -335,6 +334,7 @@ impl ZendeskConnectorProfilePropertiesBuilder {
 }
 
 impl crate::json::ToJson for ZendeskConnectorProfileProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("instanceUrl", &self.instance_url);
@@ -343,21 +343,22 @@ impl crate::json::ToJson for ZendeskConnectorProfileProperties {
 }
 
 impl crate::json::FromJson for ZendeskConnectorProfileProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskConnectorProfileProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "instanceUrl" => {
-                    out.instance_url = crate::json::read(value, at.member("instanceUrl"))?
-                }
-                _ => crate::json::unknown(at, name, &["instanceUrl"])?,
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
+            match index {
+                0 => out.instance_url = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ZendeskConnectorProfileProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.instance_url, at.member("instanceUrl"))?;
         if let Some(value) = &self.instance_url {
@@ -475,6 +476,7 @@ impl ZendeskDestinationPropertiesBuilder {
 }
 
 impl crate::json::ToJson for ZendeskDestinationProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -486,39 +488,35 @@ impl crate::json::ToJson for ZendeskDestinationProperties {
 }
 
 impl crate::json::FromJson for ZendeskDestinationProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskDestinationProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                "idFieldNames" => {
-                    out.id_field_names = crate::json::read(value, at.member("idFieldNames"))?
+        crate::json::read_object(
+            value,
+            at,
+            &[
+                "object",
+                "idFieldNames",
+                "errorHandlingConfig",
+                "writeOperationType",
+            ],
+            &mut |index, value, at| {
+                match index {
+                    0 => out.object = crate::json::read(value, at)?,
+                    1 => out.id_field_names = crate::json::read(value, at)?,
+                    2 => out.error_handling_config = crate::json::read(value, at)?,
+                    3 => out.write_operation_type = crate::json::read(value, at)?,
+                    _ => {}
                 }
-                "errorHandlingConfig" => {
-                    out.error_handling_config =
-                        crate::json::read(value, at.member("errorHandlingConfig"))?
-                }
-                "writeOperationType" => {
-                    out.write_operation_type =
-                        crate::json::read(value, at.member("writeOperationType"))?
-                }
-                _ => crate::json::unknown(
-                    at,
-                    name,
-                    &[
-                        "object",
-                        "idFieldNames",
-                        "errorHandlingConfig",
-                        "writeOperationType",
-                    ],
-                )?,
-            }
-        }
+                Ok(())
+            },
+        )?;
         Ok(out)
     }
 }
 
 impl Validate for ZendeskDestinationProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
@@ -599,6 +597,7 @@ impl ZendeskMetadataBuilder {
 }
 
 impl crate::json::ToJson for ZendeskMetadata {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("oAuthScopes", &self.o_auth_scopes);
@@ -607,21 +606,22 @@ impl crate::json::ToJson for ZendeskMetadata {
 }
 
 impl crate::json::FromJson for ZendeskMetadata {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskMetadata::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "oAuthScopes" => {
-                    out.o_auth_scopes = crate::json::read(value, at.member("oAuthScopes"))?
-                }
-                _ => crate::json::unknown(at, name, &["oAuthScopes"])?,
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
+            match index {
+                0 => out.o_auth_scopes = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ZendeskMetadata {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.o_auth_scopes {
             let at = at.member("oAuthScopes");
@@ -684,6 +684,7 @@ impl ZendeskSourcePropertiesBuilder {
 }
 
 impl crate::json::ToJson for ZendeskSourceProperties {
+    #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
         object.put("object", &self.object);
@@ -692,19 +693,22 @@ impl crate::json::ToJson for ZendeskSourceProperties {
 }
 
 impl crate::json::FromJson for ZendeskSourceProperties {
+    #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskSourceProperties::default();
-        for (name, value) in crate::json::members(value, at)? {
-            match name.as_str() {
-                "object" => out.object = crate::json::read(value, at.member("object"))?,
-                _ => crate::json::unknown(at, name, &["object"])?,
+        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
+            match index {
+                0 => out.object = crate::json::read(value, at)?,
+                _ => {}
             }
-        }
+            Ok(())
+        })?;
         Ok(out)
     }
 }
 
 impl Validate for ZendeskSourceProperties {
+    #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object, at.member("object"))?;
         if let Some(value) = &self.object {
