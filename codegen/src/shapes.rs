@@ -365,12 +365,7 @@ Ok({ty}::default())
 #[inline(never)]
 fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {{
 let mut out = {ty}::default();
-crate::json::read_object(value, at, &[{names}], &mut |index, value, at| {{
-match index {{
-{arms}_ => {{}}
-}}
-Ok(())
-}})?;
+crate::json::read_object(value, at, &[{names}], &mut {set})?;
 Ok(out)
 }}
 }}
