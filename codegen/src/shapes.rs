@@ -351,15 +351,24 @@ Ok({ty}::default())
 "#
         );
     }
-    let mut arms = String::new();
-    for (i, m) in members.iter().enumerate() {
-        writeln!(
-            arms,
-            "{i} => out.{} = crate::json::read(value, at)?,",
-            m.field
+    // `read_object` passes only indices of `names`.
+    let set = if let [only] = members {
+        format!(
+            "|_, value, at| {{\nout.{} = crate::json::read(value, at)?;\nOk(())\n}}",
+            only.field
         )
-        .unwrap();
-    }
+    } else {
+        let mut arms = String::new();
+        for (i, m) in members.iter().enumerate() {
+            writeln!(
+                arms,
+                "{i} => out.{} = crate::json::read(value, at)?,",
+                m.field
+            )
+            .unwrap();
+        }
+        format!("|index, value, at| {{\nmatch index {{\n{arms}_ => {{}}\n}}\nOk(())\n}}")
+    };
     format!(
         r#"impl crate::json::FromJson for {ty} {{
 #[inline(never)]

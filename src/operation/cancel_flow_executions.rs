@@ -143,18 +143,10 @@ impl crate::json::FromJson for CancelFlowExecutionsOutput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = CancelFlowExecutionsOutput::default();
-        crate::json::read_object(
-            value,
-            at,
-            &["invalidExecutions"],
-            &mut |index, value, at| {
-                match index {
-                    0 => out.invalid_executions = crate::json::read(value, at)?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )?;
+        crate::json::read_object(value, at, &["invalidExecutions"], &mut |_, value, at| {
+            out.invalid_executions = crate::json::read(value, at)?;
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -143,11 +143,8 @@ impl crate::json::FromJson for DescribeConnectorOutput {
             value,
             at,
             &["connectorConfiguration"],
-            &mut |index, value, at| {
-                match index {
-                    0 => out.connector_configuration = crate::json::read(value, at)?,
-                    _ => {}
-                }
+            &mut |_, value, at| {
+                out.connector_configuration = crate::json::read(value, at)?;
                 Ok(())
             },
         )?;

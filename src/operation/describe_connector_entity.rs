@@ -171,11 +171,8 @@ impl crate::json::FromJson for DescribeConnectorEntityOutput {
             value,
             at,
             &["connectorEntityFields"],
-            &mut |index, value, at| {
-                match index {
-                    0 => out.connector_entity_fields = crate::json::read(value, at)?,
-                    _ => {}
-                }
+            &mut |_, value, at| {
+                out.connector_entity_fields = crate::json::read(value, at)?;
                 Ok(())
             },
         )?;

@@ -43,11 +43,8 @@ impl crate::json::FromJson for DescribeFlowInput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DescribeFlowInput::default();
-        crate::json::read_object(value, at, &["flowName"], &mut |index, value, at| {
-            match index {
-                0 => out.flow_name = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["flowName"], &mut |_, value, at| {
+            out.flow_name = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

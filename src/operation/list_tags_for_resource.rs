@@ -39,11 +39,8 @@ impl crate::json::FromJson for ListTagsForResourceInput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListTagsForResourceInput::default();
-        crate::json::read_object(value, at, &["resourceArn"], &mut |index, value, at| {
-            match index {
-                0 => out.resource_arn = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["resourceArn"], &mut |_, value, at| {
+            out.resource_arn = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -119,11 +116,8 @@ impl crate::json::FromJson for ListTagsForResourceOutput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ListTagsForResourceOutput::default();
-        crate::json::read_object(value, at, &["tags"], &mut |index, value, at| {
-            match index {
-                0 => out.tags = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["tags"], &mut |_, value, at| {
+            out.tags = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

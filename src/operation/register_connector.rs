@@ -187,11 +187,8 @@ impl crate::json::FromJson for RegisterConnectorOutput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = RegisterConnectorOutput::default();
-        crate::json::read_object(value, at, &["connectorArn"], &mut |index, value, at| {
-            match index {
-                0 => out.connector_arn = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["connectorArn"], &mut |_, value, at| {
+            out.connector_arn = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -174,18 +174,10 @@ impl crate::json::FromJson for UpdateConnectorProfileOutput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateConnectorProfileOutput::default();
-        crate::json::read_object(
-            value,
-            at,
-            &["connectorProfileArn"],
-            &mut |index, value, at| {
-                match index {
-                    0 => out.connector_profile_arn = crate::json::read(value, at)?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )?;
+        crate::json::read_object(value, at, &["connectorProfileArn"], &mut |_, value, at| {
+            out.connector_profile_arn = crate::json::read(value, at)?;
+            Ok(())
+        })?;
         Ok(out)
     }
 }

@@ -227,11 +227,8 @@ impl crate::json::FromJson for UpdateFlowOutput {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = UpdateFlowOutput::default();
-        crate::json::read_object(value, at, &["flowStatus"], &mut |index, value, at| {
-            match index {
-                0 => out.flow_status = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["flowStatus"], &mut |_, value, at| {
+            out.flow_status = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -2793,11 +2793,8 @@ impl crate::json::FromJson for ConnectorProvisioningConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ConnectorProvisioningConfig::default();
-        crate::json::read_object(value, at, &["lambda"], &mut |index, value, at| {
-            match index {
-                0 => out.lambda = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["lambda"], &mut |_, value, at| {
+            out.lambda = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -3731,11 +3728,8 @@ impl crate::json::FromJson for LambdaConnectorProvisioningConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = LambdaConnectorProvisioningConfig::default();
-        crate::json::read_object(value, at, &["lambdaArn"], &mut |index, value, at| {
-            match index {
-                0 => out.lambda_arn = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["lambdaArn"], &mut |_, value, at| {
+            out.lambda_arn = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -4796,11 +4790,8 @@ impl crate::json::FromJson for SupportedFieldTypeDetails {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SupportedFieldTypeDetails::default();
-        crate::json::read_object(value, at, &["v1"], &mut |index, value, at| {
-            match index {
-                0 => out.v1 = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["v1"], &mut |_, value, at| {
+            out.v1 = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

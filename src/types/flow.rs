@@ -2978,11 +2978,8 @@ impl crate::json::FromJson for IncrementalPullConfig {
             value,
             at,
             &["datetimeTypeFieldName"],
-            &mut |index, value, at| {
-                match index {
-                    0 => out.datetime_type_field_name = crate::json::read(value, at)?,
-                    _ => {}
-                }
+            &mut |_, value, at| {
+                out.datetime_type_field_name = crate::json::read(value, at)?;
                 Ok(())
             },
         )?;
@@ -3062,11 +3059,8 @@ impl crate::json::FromJson for MetadataCatalogConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = MetadataCatalogConfig::default();
-        crate::json::read_object(value, at, &["glueDataCatalog"], &mut |index, value, at| {
-            match index {
-                0 => out.glue_data_catalog = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["glueDataCatalog"], &mut |_, value, at| {
+            out.glue_data_catalog = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -5319,11 +5313,8 @@ impl crate::json::FromJson for TriggerProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TriggerProperties::default();
-        crate::json::read_object(value, at, &["Scheduled"], &mut |index, value, at| {
-            match index {
-                0 => out.scheduled = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["Scheduled"], &mut |_, value, at| {
+            out.scheduled = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

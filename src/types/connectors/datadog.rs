@@ -299,11 +299,8 @@ impl crate::json::FromJson for DatadogConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DatadogConnectorProfileProperties::default();
-        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
-            match index {
-                0 => out.instance_url = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |_, value, at| {
+            out.instance_url = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -429,11 +426,8 @@ impl crate::json::FromJson for DatadogSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DatadogSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -173,11 +173,8 @@ impl crate::json::FromJson for DynatraceConnectorProfileCredentials {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceConnectorProfileCredentials::default();
-        crate::json::read_object(value, at, &["apiToken"], &mut |index, value, at| {
-            match index {
-                0 => out.api_token = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["apiToken"], &mut |_, value, at| {
+            out.api_token = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -258,11 +255,8 @@ impl crate::json::FromJson for DynatraceConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceConnectorProfileProperties::default();
-        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
-            match index {
-                0 => out.instance_url = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |_, value, at| {
+            out.instance_url = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -388,11 +382,8 @@ impl crate::json::FromJson for DynatraceSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = DynatraceSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

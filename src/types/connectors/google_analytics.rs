@@ -363,11 +363,8 @@ impl crate::json::FromJson for GoogleAnalyticsMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GoogleAnalyticsMetadata::default();
-        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
-            match index {
-                0 => out.o_auth_scopes = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |_, value, at| {
+            out.o_auth_scopes = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -450,11 +447,8 @@ impl crate::json::FromJson for GoogleAnalyticsSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = GoogleAnalyticsSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

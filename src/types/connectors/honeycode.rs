@@ -377,11 +377,8 @@ impl crate::json::FromJson for HoneycodeMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = HoneycodeMetadata::default();
-        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
-            match index {
-                0 => out.o_auth_scopes = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |_, value, at| {
+            out.o_auth_scopes = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

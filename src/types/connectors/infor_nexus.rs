@@ -353,11 +353,8 @@ impl crate::json::FromJson for InforNexusConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = InforNexusConnectorProfileProperties::default();
-        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
-            match index {
-                0 => out.instance_url = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |_, value, at| {
+            out.instance_url = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -483,11 +480,8 @@ impl crate::json::FromJson for InforNexusSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = InforNexusSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -377,11 +377,8 @@ impl crate::json::FromJson for S3InputFormatConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = S3InputFormatConfig::default();
-        crate::json::read_object(value, at, &["s3InputFileType"], &mut |index, value, at| {
-            match index {
-                0 => out.s3_input_file_type = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["s3InputFileType"], &mut |_, value, at| {
+            out.s3_input_file_type = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -850,11 +850,8 @@ impl crate::json::FromJson for SAPODataPaginationConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataPaginationConfig::default();
-        crate::json::read_object(value, at, &["maxPageSize"], &mut |index, value, at| {
-            match index {
-                0 => out.max_page_size = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["maxPageSize"], &mut |_, value, at| {
+            out.max_page_size = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -934,11 +931,8 @@ impl crate::json::FromJson for SAPODataParallelismConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SAPODataParallelismConfig::default();
-        crate::json::read_object(value, at, &["maxParallelism"], &mut |index, value, at| {
-            match index {
-                0 => out.max_parallelism = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["maxParallelism"], &mut |_, value, at| {
+            out.max_parallelism = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -371,11 +371,8 @@ impl crate::json::FromJson for SlackConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackConnectorProfileProperties::default();
-        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
-            match index {
-                0 => out.instance_url = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |_, value, at| {
+            out.instance_url = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -459,11 +456,8 @@ impl crate::json::FromJson for SlackMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackMetadata::default();
-        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
-            match index {
-                0 => out.o_auth_scopes = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |_, value, at| {
+            out.o_auth_scopes = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -546,11 +540,8 @@ impl crate::json::FromJson for SlackSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SlackSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -638,11 +638,8 @@ impl crate::json::FromJson for SnowflakeMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = SnowflakeMetadata::default();
-        crate::json::read_object(value, at, &["supportedRegions"], &mut |index, value, at| {
-            match index {
-                0 => out.supported_regions = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["supportedRegions"], &mut |_, value, at| {
+            out.supported_regions = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

@@ -177,11 +177,8 @@ impl crate::json::FromJson for TrendmicroConnectorProfileCredentials {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TrendmicroConnectorProfileCredentials::default();
-        crate::json::read_object(value, at, &["apiSecretKey"], &mut |index, value, at| {
-            match index {
-                0 => out.api_secret_key = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["apiSecretKey"], &mut |_, value, at| {
+            out.api_secret_key = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -352,11 +349,8 @@ impl crate::json::FromJson for TrendmicroSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = TrendmicroSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)

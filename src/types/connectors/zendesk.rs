@@ -346,11 +346,8 @@ impl crate::json::FromJson for ZendeskConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskConnectorProfileProperties::default();
-        crate::json::read_object(value, at, &["instanceUrl"], &mut |index, value, at| {
-            match index {
-                0 => out.instance_url = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["instanceUrl"], &mut |_, value, at| {
+            out.instance_url = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -609,11 +606,8 @@ impl crate::json::FromJson for ZendeskMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskMetadata::default();
-        crate::json::read_object(value, at, &["oAuthScopes"], &mut |index, value, at| {
-            match index {
-                0 => out.o_auth_scopes = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["oAuthScopes"], &mut |_, value, at| {
+            out.o_auth_scopes = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
@@ -696,11 +690,8 @@ impl crate::json::FromJson for ZendeskSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         let mut out = ZendeskSourceProperties::default();
-        crate::json::read_object(value, at, &["object"], &mut |index, value, at| {
-            match index {
-                0 => out.object = crate::json::read(value, at)?,
-                _ => {}
-            }
+        crate::json::read_object(value, at, &["object"], &mut |_, value, at| {
+            out.object = crate::json::read(value, at)?;
             Ok(())
         })?;
         Ok(out)
