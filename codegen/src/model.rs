@@ -59,7 +59,7 @@ impl Model {
     }
 
     pub fn is_sensitive(&self, name: &str) -> bool {
-        self.shape(name)["sensitive"].as_bool().unwrap_or(false)
+        self.shape(name)["sensitive"].as_bool().unwrap_or(false) || UNMARKED_SECRETS.contains(&name)
     }
 
     pub fn list_member(&self, name: &str) -> &str {
@@ -242,6 +242,11 @@ impl Model {
         groups
     }
 }
+
+/// Credentials the model does not mark `sensitive` but that are secrets all
+/// the same (an OAuth refresh token, an authorization code, API tokens):
+/// `Debug` hides them too.
+const UNMARKED_SECRETS: &[&str] = &["ApiToken", "ApplicationKey", "AuthCode", "RefreshToken"];
 
 /// The part of the API an operation belongs to, for grouping shapes.
 fn op_area(op: &str) -> &'static str {

@@ -876,6 +876,9 @@ pub(crate) const SECRET_MEMBERS: &[&str] = &[
     "accessToken",
     "apiKey",
     "apiSecretKey",
+    "apiToken",
+    "applicationKey",
+    "authCode",
     "clientCredentialsArn",
     "clientSecret",
     "codeVerifier",
@@ -883,5 +886,6 @@ pub(crate) const SECRET_MEMBERS: &[&str] = &[
     "jwtToken",
     "password",
     "privateKey",
+    "refreshToken",
     "secretKey",
 ];

@@ -385,7 +385,7 @@ impl ConnectorOAuthRequest {
         ConnectorOAuthRequestBuilder::default()
     }
 
-    /// The auth code. At most 4096 characters. Matches `\S+`.
+    /// The auth code. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn auth_code(&self) -> Option<&str> {
         self.auth_code.as_deref()
     }
@@ -408,7 +408,7 @@ pub struct ConnectorOAuthRequestBuilder {
 }
 
 impl ConnectorOAuthRequestBuilder {
-    /// The auth code. At most 4096 characters. Matches `\S+`.
+    /// The auth code. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn auth_code(mut self, value: impl Into<String>) -> Self {
         self.inner.auth_code = Some(value.into());
         self
@@ -454,7 +454,7 @@ impl ConnectorOAuthRequestBuilder {
 impl std::fmt::Debug for ConnectorOAuthRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ConnectorOAuthRequest")
-            .field("auth_code", &self.auth_code)
+            .field("auth_code", &crate::json::REDACTED)
             .field("redirect_uri", &self.redirect_uri)
             .field("code_verifier", &crate::json::REDACTED)
             .finish()
@@ -2217,7 +2217,7 @@ impl OAuth2Credentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -2271,7 +2271,7 @@ impl OAuth2CredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -2308,7 +2308,7 @@ impl std::fmt::Debug for OAuth2Credentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &crate::json::REDACTED)
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .finish()
     }
@@ -2587,7 +2587,7 @@ impl OAuthCredentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -2641,7 +2641,7 @@ impl OAuthCredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -2678,7 +2678,7 @@ impl std::fmt::Debug for OAuthCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &crate::json::REDACTED)
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .finish()
     }

@@ -135,7 +135,7 @@ impl DatadogConnectorProfileCredentials {
         self.api_key.as_deref()
     }
 
-    /// The application key. At most 512 characters. Matches `\S+`. Required.
+    /// The application key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn application_key(&self) -> Option<&str> {
         self.application_key.as_deref()
     }
@@ -160,7 +160,7 @@ impl DatadogConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The application key. At most 512 characters. Matches `\S+`. Required.
+    /// The application key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn application_key(mut self, value: impl Into<String>) -> Self {
         self.inner.application_key = Some(value.into());
         self
@@ -183,7 +183,7 @@ impl std::fmt::Debug for DatadogConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DatadogConnectorProfileCredentials")
             .field("api_key", &crate::json::REDACTED)
-            .field("application_key", &self.application_key)
+            .field("application_key", &crate::json::REDACTED)
             .finish()
     }
 }

@@ -117,7 +117,7 @@ crate::json::model_enum!(DynatraceConnectorOperator);
 /// Dynatrace connector profile credentials.
 ///
 /// See [`DynatraceConnectorProfileCredentials`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DynatraceConnectorProfileCredentials.html) in AWS's API reference.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DynatraceConnectorProfileCredentials {
     pub(crate) api_token: Option<String>,
@@ -129,7 +129,7 @@ impl DynatraceConnectorProfileCredentials {
         DynatraceConnectorProfileCredentialsBuilder::default()
     }
 
-    /// The API token. At most 256 characters. Matches `\S+`. Required.
+    /// The API token. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn api_token(&self) -> Option<&str> {
         self.api_token.as_deref()
     }
@@ -142,7 +142,7 @@ pub struct DynatraceConnectorProfileCredentialsBuilder {
 }
 
 impl DynatraceConnectorProfileCredentialsBuilder {
-    /// The API token. At most 256 characters. Matches `\S+`. Required.
+    /// The API token. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn api_token(mut self, value: impl Into<String>) -> Self {
         self.inner.api_token = Some(value.into());
         self
@@ -157,6 +157,15 @@ impl DynatraceConnectorProfileCredentialsBuilder {
     /// The dynatrace connector profile credentials.
     pub fn build(self) -> DynatraceConnectorProfileCredentials {
         self.inner
+    }
+}
+
+/// Secrets are shown as `*** Sensitive Data Redacted ***`.
+impl std::fmt::Debug for DynatraceConnectorProfileCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DynatraceConnectorProfileCredentials")
+            .field("api_token", &crate::json::REDACTED)
+            .finish()
     }
 }
 

@@ -81,7 +81,7 @@ impl GoogleAnalyticsConnectorProfileCredentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -135,7 +135,7 @@ impl GoogleAnalyticsConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -172,7 +172,7 @@ impl std::fmt::Debug for GoogleAnalyticsConnectorProfileCredentials {
             .field("client_id", &self.client_id)
             .field("client_secret", &crate::json::REDACTED)
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .finish()
     }

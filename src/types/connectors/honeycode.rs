@@ -29,7 +29,7 @@ impl HoneycodeConnectorProfileCredentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -59,7 +59,7 @@ impl HoneycodeConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -94,7 +94,7 @@ impl std::fmt::Debug for HoneycodeConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HoneycodeConnectorProfileCredentials")
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .finish()
     }

@@ -133,7 +133,7 @@ impl PardotConnectorProfileCredentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -168,7 +168,7 @@ impl PardotConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -215,7 +215,7 @@ impl std::fmt::Debug for PardotConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PardotConnectorProfileCredentials")
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .field("client_credentials_arn", &crate::json::REDACTED)
             .finish()

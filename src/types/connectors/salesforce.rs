@@ -172,7 +172,7 @@ impl SalesforceConnectorProfileCredentials {
         self.access_token.as_deref()
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(&self) -> Option<&str> {
         self.refresh_token.as_deref()
     }
@@ -217,7 +217,7 @@ impl SalesforceConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The refresh token. At most 4096 characters. Matches `\S+`.
+    /// The refresh token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
     pub fn refresh_token(mut self, value: impl Into<String>) -> Self {
         self.inner.refresh_token = Some(value.into());
         self
@@ -288,7 +288,7 @@ impl std::fmt::Debug for SalesforceConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SalesforceConnectorProfileCredentials")
             .field("access_token", &crate::json::REDACTED)
-            .field("refresh_token", &self.refresh_token)
+            .field("refresh_token", &crate::json::REDACTED)
             .field("o_auth_request", &self.o_auth_request)
             .field("client_credentials_arn", &crate::json::REDACTED)
             .field("o_auth2_grant_type", &self.o_auth2_grant_type)
