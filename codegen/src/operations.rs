@@ -151,8 +151,10 @@ let call = self.input.into_call()?;
 self.client.send(&call)
 }}
 
-/// The exact request [`send`](Self::send) would make at `time`, signed
-/// with the client's credentials, without sending it.
+/// The request [`send`](Self::send) would make at `time`, signed with
+/// the client's credentials, without sending it; `send` adds the per-call
+/// `amz-sdk-invocation-id` and `amz-sdk-request` headers (see every
+/// attempt exactly with [`ClientBuilder::on_request`](crate::ClientBuilder::on_request)).
 pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {{
 let call = self.input.into_call()?;
 let credentials = self.client.credentials()?;
@@ -205,8 +207,8 @@ fn lowercase_first(text: &str) -> String {
 fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     let mut types = std::collections::BTreeSet::new();
     let mut needs_map = false;
-    let mut needs_validate = false;
-    needs_validate |= model.has_checks(shapes[0]);
+    // Only the input is validated.
+    let needs_validate = model.has_checks(shapes[0]);
     for shape in shapes {
         for m in model.members(shape) {
             collect_types(model, m.target, &mut types, &mut needs_map);
@@ -218,9 +220,10 @@ fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     }
     out.push_str("use std::time::SystemTime;\n\n");
     out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::path::At;\nuse crate::protocol::SignedRequest;\n");
-    out.push_str("use crate::validate::InvalidInput;\n");
     if needs_validate {
-        out.push_str("use crate::validate::{self, Validate};\n");
+        out.push_str("use crate::validate::{self, InvalidInput, Validate};\n");
+    } else {
+        out.push_str("use crate::validate::InvalidInput;\n");
     }
     match paging(model, op) {
         Some(Paging { items: Some(_), .. }) => {

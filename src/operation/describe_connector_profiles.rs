@@ -14,8 +14,7 @@ use crate::paginator::{Items, Paginator};
 use crate::path::At;
 use crate::protocol::SignedRequest;
 use crate::types::{ConnectorProfile, ConnectorType};
-use crate::validate::InvalidInput;
-use crate::validate::{self, Validate};
+use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `DescribeConnectorProfiles`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -305,8 +304,10 @@ impl<'a> DescribeConnectorProfilesFluentBuilder<'a> {
         self.client.send(&call)
     }
 
-    /// The exact request [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it.
+    /// The request [`send`](Self::send) would make at `time`, signed with
+    /// the client's credentials, without sending it; `send` adds the per-call
+    /// `amz-sdk-invocation-id` and `amz-sdk-request` headers (see every
+    /// attempt exactly with [`ClientBuilder::on_request`](crate::ClientBuilder::on_request)).
     pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
         let call = self.input.into_call()?;
         let credentials = self.client.credentials()?;
