@@ -22,7 +22,11 @@ fn main() -> Result<(), appflow_lite::Error> {
         .register_connector()
         .connector_label(label)
         .connector_provisioning_type(ConnectorProvisioningType::Lambda)
-        .connector_provisioning_config(ConnectorProvisioningConfig::builder().lambda(lambda).build())
+        .connector_provisioning_config(
+            ConnectorProvisioningConfig::builder()
+                .lambda(lambda)
+                .build(),
+        )
         .send()?;
     println!("{}", output.connector_arn().unwrap_or_default());
     Ok(())

@@ -32,27 +32,47 @@ fn violation<T: serde::de::DeserializeOwned>(
 #[test]
 fn register_connector_constraints_name_their_member_and_rule() {
     let check = |v| violation(v, RegisterConnectorInput::validate);
-    assert_eq!(input(json!({"connectorLabel": "my-conn"})).validate(), Ok(()));
+    assert_eq!(
+        input(json!({"connectorLabel": "my-conn"})).validate(),
+        Ok(())
+    );
     assert_eq!(RegisterConnectorInput::default().validate(), Ok(()));
     assert_eq!(
         check(json!({"connectorLabel": "a".repeat(257)})),
-        ("connectorLabel".into(), Rule::Length { min: 0, max: 256, actual: 257 })
+        (
+            "connectorLabel".into(),
+            Rule::Length {
+                min: 0,
+                max: 256,
+                actual: 257
+            }
+        )
     );
     assert_eq!(
         check(json!({"connectorLabel": "!"})),
-        ("connectorLabel".into(), Rule::Pattern(r"[a-zA-Z0-9][\w!@#.-]+"))
+        (
+            "connectorLabel".into(),
+            Rule::Pattern(r"[a-zA-Z0-9][\w!@#.-]+")
+        )
     );
-    assert_eq!(check(json!({"description": "é".repeat(2049)})).0, "description");
+    assert_eq!(
+        check(json!({"description": "é".repeat(2049)})).0,
+        "description"
+    );
     assert_eq!(
         check(json!({"connectorProvisioningType": "CONTAINER"})),
         ("connectorProvisioningType".into(), Rule::Enum(&["LAMBDA"]))
     );
     assert_eq!(
         check(json!({"connectorProvisioningConfig": {"lambda": {}}})),
-        ("connectorProvisioningConfig.lambda.lambdaArn".into(), Rule::Required)
+        (
+            "connectorProvisioningConfig.lambda.lambdaArn".into(),
+            Rule::Required
+        )
     );
     assert_eq!(
-        check(json!({"connectorProvisioningConfig": {"lambda": {"lambdaArn": "arn:aws:lambda"}}})).1,
+        check(json!({"connectorProvisioningConfig": {"lambda": {"lambdaArn": "arn:aws:lambda"}}}))
+            .1,
         Rule::Pattern("arn:aws:.*:.*:[0-9]+:.*")
     );
     assert!(matches!(
@@ -65,7 +85,10 @@ fn register_connector_constraints_name_their_member_and_rule() {
     );
     // `[\s\w/!@#+=.-]*` matches the empty string, so unanchored it matches
     // every value: only the description's length binds.
-    assert_eq!(input(json!({"description": "emoji 🚀 and $%^&*"})).validate(), Ok(()));
+    assert_eq!(
+        input(json!({"description": "emoji 🚀 and $%^&*"})).validate(),
+        Ok(())
+    );
 }
 
 #[test]
@@ -80,35 +103,76 @@ fn nested_lists_maps_ranges_and_labels_are_checked() {
         })
     };
     let ok = flow(json!([{"sourceFields": ["a"], "taskType": "Filter"}]));
-    assert_eq!(serde_json::from_value::<CreateFlowInput>(ok).unwrap().validate(), Ok(()));
+    assert_eq!(
+        serde_json::from_value::<CreateFlowInput>(ok)
+            .unwrap()
+            .validate(),
+        Ok(())
+    );
     let (field, rule) = violation(
-        flow(json!([{"sourceFields": ["a"], "taskType": "Filter"}, {"sourceFields": ["a", "x".repeat(2049)], "taskType": "Map"}])),
+        flow(
+            json!([{"sourceFields": ["a"], "taskType": "Filter"}, {"sourceFields": ["a", "x".repeat(2049)], "taskType": "Map"}]),
+        ),
         CreateFlowInput::validate,
     );
     assert_eq!(field, "tasks[1].sourceFields[1]");
     assert!(matches!(rule, Rule::Length { max: 2048, .. }), "{rule:?}");
     assert_eq!(
-        violation(flow(json!([{"sourceFields": ["a"]}])), CreateFlowInput::validate),
+        violation(
+            flow(json!([{"sourceFields": ["a"]}])),
+            CreateFlowInput::validate
+        ),
         ("tasks[0].taskType".into(), Rule::Required)
     );
 
     assert_eq!(
-        violation(json!({"resourceArn": "arn:aws:appflow:us-east-1:1:flow/f", "tags": {"aws:owner": "x"}}), TagResourceInput::validate),
-        (r#"tags["aws:owner"]"#.into(), Rule::Pattern(r"^(?!aws:)[a-zA-Z+-=._:/]+$"))
+        violation(
+            json!({"resourceArn": "arn:aws:appflow:us-east-1:1:flow/f", "tags": {"aws:owner": "x"}}),
+            TagResourceInput::validate
+        ),
+        (
+            r#"tags["aws:owner"]"#.into(),
+            Rule::Pattern(r"^(?!aws:)[a-zA-Z+-=._:/]+$")
+        )
     );
     let keys: Vec<String> = (0..51).map(|i| format!("k{i}")).collect();
     assert_eq!(
-        violation(json!({"resourceArn": "arn:aws:appflow:us-east-1:1:flow/f", "tagKeys": keys}), UntagResourceInput::validate),
-        ("tagKeys".into(), Rule::Count { min: 0, max: 50, actual: 51 })
+        violation(
+            json!({"resourceArn": "arn:aws:appflow:us-east-1:1:flow/f", "tagKeys": keys}),
+            UntagResourceInput::validate
+        ),
+        (
+            "tagKeys".into(),
+            Rule::Count {
+                min: 0,
+                max: 50,
+                actual: 51
+            }
+        )
     );
     // A path label may not be empty: `/tags/` would be another request.
     assert_eq!(
-        violation(json!({"resourceArn": "", "tagKeys": ["k"]}), UntagResourceInput::validate).1,
-        Rule::Length { min: 1, max: 512, actual: 0 }
+        violation(
+            json!({"resourceArn": "", "tagKeys": ["k"]}),
+            UntagResourceInput::validate
+        )
+        .1,
+        Rule::Length {
+            min: 1,
+            max: 512,
+            actual: 0
+        }
     );
     assert_eq!(
         violation(json!({"maxResults": 0}), ListConnectorsInput::validate),
-        ("maxResults".into(), Rule::Range { min: 1, max: 100, actual: 0 })
+        (
+            "maxResults".into(),
+            Rule::Range {
+                min: 1,
+                max: 100,
+                actual: 0
+            }
+        )
     );
 }
 
@@ -118,43 +182,69 @@ fn invalid_input_is_refused_before_anything_is_sent() {
     let client = Client::builder()
         .region("us-east-1")
         .endpoint_url("http://127.0.0.1:9")
-        .credentials(appflow_lite::credentials::Credentials::new("AKID", "secret"))
+        .credentials(appflow_lite::credentials::Credentials::new(
+            "AKID", "secret",
+        ))
         .build()
         .unwrap();
-    let err = client.list_connectors().max_results(1000).send().unwrap_err();
+    let err = client
+        .list_connectors()
+        .max_results(1000)
+        .send()
+        .unwrap_err();
     assert!(matches!(err, Error::InvalidInput(_)), "{err}");
-    assert_eq!(err.to_string(), "invalid input: maxResults must be between 1 and 100, not 1000");
+    assert_eq!(
+        err.to_string(),
+        "invalid input: maxResults must be between 1 and 100, not 1000"
+    );
 }
 
 #[test]
 fn json_uses_the_models_names_and_order_and_rejects_unknown_members() {
     let config = ConnectorProvisioningConfig::builder()
-        .lambda(LambdaConnectorProvisioningConfig::builder().lambda_arn(ARN).build())
+        .lambda(
+            LambdaConnectorProvisioningConfig::builder()
+                .lambda_arn(ARN)
+                .build(),
+        )
         .build();
     assert_eq!(
         serde_json::to_string(&config).unwrap(),
         format!(r#"{{"lambda":{{"lambdaArn":"{ARN}"}}}}"#)
     );
-    let err = serde_json::from_str::<ConnectorProvisioningConfig>(r#"{"lambda":{"lambdaARN":"x"}}"#)
-        .unwrap_err()
-        .to_string();
-    assert!(err.contains("lambda: unknown member \"lambdaARN\", must be one of: lambdaArn"), "{err}");
+    let err =
+        serde_json::from_str::<ConnectorProvisioningConfig>(r#"{"lambda":{"lambdaARN":"x"}}"#)
+            .unwrap_err()
+            .to_string();
+    assert!(
+        err.contains("lambda: unknown member \"lambdaARN\", must be one of: lambdaArn"),
+        "{err}"
+    );
     let text = serde_json::to_string(&input(json!({
         "clientToken": "t", "connectorProvisioningType": "LAMBDA", "connectorLabel": "c"
     })))
     .unwrap();
-    assert_eq!(text, r#"{"connectorLabel":"c","connectorProvisioningType":"LAMBDA","clientToken":"t"}"#);
+    assert_eq!(
+        text,
+        r#"{"connectorLabel":"c","connectorProvisioningType":"LAMBDA","clientToken":"t"}"#
+    );
 }
 
 #[test]
 fn unknown_enum_values_survive_a_round_trip() {
     let parsed: ConnectorProvisioningType = serde_json::from_str("\"CONTAINER\"").unwrap();
-    assert_eq!(parsed, ConnectorProvisioningType::Unknown("CONTAINER".into()));
+    assert_eq!(
+        parsed,
+        ConnectorProvisioningType::Unknown("CONTAINER".into())
+    );
     assert_eq!(serde_json::to_string(&parsed).unwrap(), "\"CONTAINER\"");
     let known: ConnectorProvisioningType = serde_json::from_str("\"LAMBDA\"").unwrap();
     assert_eq!(known, ConnectorProvisioningType::Lambda);
     assert_eq!(known.as_str(), "LAMBDA");
-    assert_eq!(ConnectorProvisioningType::from("LAMBDA"), ConnectorProvisioningType::Lambda);
+    assert_eq!(
+        ConnectorProvisioningType::from("LAMBDA"),
+        ConnectorProvisioningType::Lambda
+    );
 }
 
 #[test]
@@ -169,7 +259,14 @@ fn secrets_stay_out_of_debug() {
         .build();
     let shown = format!("{credentials:?}");
     assert!(shown.contains("*** Sensitive Data Redacted ***"), "{shown}");
-    assert!(!shown.contains("ACCESS-TOKEN-VALUE") && !shown.contains("REFRESH-TOKEN-VALUE"), "{shown}");
+    assert!(
+        !shown.contains("ACCESS-TOKEN-VALUE") && !shown.contains("REFRESH-TOKEN-VALUE"),
+        "{shown}"
+    );
     // The wire still carries them.
-    assert!(serde_json::to_string(&credentials).unwrap().contains("ACCESS-TOKEN-VALUE"));
+    assert!(
+        serde_json::to_string(&credentials)
+            .unwrap()
+            .contains("ACCESS-TOKEN-VALUE")
+    );
 }
