@@ -169,7 +169,7 @@ impl Client {
         let invocation_id =
             crate::token::uuid_v4().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
         let max = self.inner.retry.max_attempts;
-        let (mut attempt, mut spent, mut skew_corrected) = (1, 0, false);
+        let (mut attempt, mut last_cost, mut skew_corrected) = (1, None, false);
         loop {
             let headers = [
                 ("amz-sdk-invocation-id", invocation_id.clone()),
@@ -177,7 +177,7 @@ impl Client {
             ];
             let error = match self.attempt(call, &headers) {
                 Ok(output) => {
-                    self.inner.quota.release(spent);
+                    self.inner.quota.release(last_cost);
                     return Ok(output);
                 }
                 Err(error) => error,
@@ -208,7 +208,7 @@ impl Client {
             let Some(cost) = self.inner.quota.acquire(kind) else {
                 return Err(give_up(attempt, true, error));
             };
-            spent += cost;
+            last_cost = Some(cost);
             let retry_after = error.as_service_error().and_then(|e| e.retry_after);
             std::thread::sleep(
                 self.inner
@@ -246,6 +246,9 @@ impl Client {
         }
     }
 }
+
+/// The longest timeout or backoff accepted: anything longer is a mistake.
+const MAX_DURATION: Duration = Duration::from_secs(24 * 3600);
 
 /// A function shown each request just before it is sent.
 type RequestObserver = Arc<dyn Fn(&SignedRequest) + Send + Sync>;
@@ -316,6 +319,7 @@ pub struct ClientBuilder {
     max_attempts: Option<u32>,
     retry: Option<RetryConfig>,
     observer: Option<RequestObserver>,
+    proxy: Option<Option<String>>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -325,7 +329,17 @@ impl fmt::Debug for ClientBuilder {
             .field("profile", &self.profile)
             .field("region", &self.region)
             .field("credentials", &self.credentials)
-            .field("endpoint_url", &self.endpoint_url)
+            .field(
+                "endpoint_url",
+                &self.endpoint_url.as_deref().map(config::redact_url),
+            )
+            .field(
+                "proxy",
+                &self
+                    .proxy
+                    .as_ref()
+                    .map(|p| p.as_deref().map(config::redact_url)),
+            )
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .finish_non_exhaustive()
@@ -423,6 +437,16 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends requests through this HTTP proxy (`http://[user:password@]host:port`),
+    /// or, with `None`, straight to the endpoint. Unset, [`Client::builder`]
+    /// uses no proxy and [`ClientBuilder::from_env`] takes `HTTPS_PROXY` (for
+    /// `https` endpoints) or `HTTP_PROXY`, unless `NO_PROXY` names the host.
+    /// Instance and container metadata never go through a proxy.
+    pub fn proxy(mut self, url: Option<&str>) -> Self {
+        self.proxy = Some(url.map(str::to_owned));
+        self
+    }
+
     /// Calls `observe` with every request, each retry included, exactly as
     /// it is about to be sent (signature, `amz-sdk-*` headers, body): for
     /// logging and debugging. Its `Debug` hides the session token.
@@ -460,6 +484,19 @@ impl ClientBuilder {
             }
         }
         let mut retry = self.retry.unwrap_or_default();
+        // ureq adds timeouts to `Instant`s, and huge ones overflow it.
+        for (what, limit) in [
+            ("connect timeout", self.connect_timeout.flatten()),
+            ("attempt timeout", self.attempt_timeout.flatten()),
+            ("maximum backoff", Some(retry.max_backoff)),
+        ] {
+            if limit.is_some_and(|limit| limit > MAX_DURATION) {
+                return Err(Error::InvalidConfig(format!(
+                    "the {what} must be at most a day (or none), not {} s",
+                    limit.unwrap_or_default().as_secs()
+                )));
+            }
+        }
         if let Some(attempts) = self.max_attempts.or(settings.max_attempts) {
             retry.max_attempts = attempts.max(1);
         }
@@ -483,6 +520,11 @@ impl ClientBuilder {
         };
         let endpoint = resolve_endpoint(&params).map_err(Error::InvalidConfig)?;
         let endpoint = endpoint.trim_end_matches('/').to_owned();
+        let proxy = match (self.proxy, &self.env) {
+            (Some(proxy), _) => proxy,
+            (None, Some(env)) => env.proxy_for(&endpoint),
+            (None, None) => None,
+        };
         let credentials = match (self.credentials, self.env) {
             (Some(provider), _) => provider,
             (None, Some(env)) => Arc::new(DefaultChain::with_files(
@@ -498,7 +540,8 @@ impl ClientBuilder {
             self.attempt_timeout
                 .unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT)),
             USER_AGENT,
-        );
+            proxy.as_deref(),
+        )?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let inner = Inner {
             transport,
@@ -586,6 +629,32 @@ mod tests {
             .build()
             .unwrap();
         assert_eq!(local.endpoint(), "http://127.0.0.1:1");
+    }
+
+    #[test]
+    fn absurd_durations_are_refused_not_panicked_on() {
+        let base = || Client::builder().region("us-east-1");
+        for builder in [
+            base().attempt_timeout(Some(Duration::MAX)),
+            base().connect_timeout(Some(Duration::from_secs(u64::MAX))),
+            base().retry_config(
+                RetryConfig::STANDARD.with_backoff(Duration::from_secs(1), Duration::MAX),
+            ),
+        ] {
+            match builder.build() {
+                Err(Error::InvalidConfig(message)) => {
+                    assert!(message.contains("at most a day"), "{message}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(
+            base()
+                .attempt_timeout(None)
+                .connect_timeout(Some(MAX_DURATION))
+                .build()
+                .is_ok()
+        );
     }
 
     #[test]

@@ -53,7 +53,10 @@ impl RetryConfig {
         }
         let exponential =
             self.initial_backoff.as_secs_f64() * 2f64.powi(retry.saturating_sub(1).min(30) as i32);
-        Duration::from_secs_f64((draw * exponential).min(self.max_backoff.as_secs_f64()))
+        // No float arithmetic can panic here: an out-of-range wait is the cap.
+        Duration::try_from_secs_f64(draw * exponential)
+            .unwrap_or(self.max_backoff)
+            .min(self.max_backoff)
     }
 }
 
@@ -167,12 +170,13 @@ impl RetryQuota {
         Some(cost)
     }
 
-    /// A call succeeded: refund what its retries took, or add a token when
-    /// it needed none.
-    pub fn release(&self, spent: u32) {
+    /// A call succeeded: as the SDKs' standard mode says, refund the cost
+    /// of the retry that succeeded (`last_cost`, not everything its retries
+    /// took), or add one token when the first attempt succeeded.
+    pub fn release(&self, last_cost: Option<u32>) {
         let mut tokens = self.tokens.lock().unwrap_or_else(|p| p.into_inner());
-        let refill = if spent == 0 { SUCCESS_REFILL } else { spent };
-        *tokens = (*tokens + refill).min(INITIAL_TOKENS);
+        let refill = last_cost.unwrap_or(SUCCESS_REFILL);
+        *tokens = tokens.saturating_add(refill).min(INITIAL_TOKENS);
     }
 
     #[cfg(test)]
@@ -297,14 +301,32 @@ mod tests {
     }
 
     #[test]
+    fn absurd_backoff_settings_wait_the_cap_and_never_panic() {
+        let huge = RetryConfig::STANDARD.with_backoff(Duration::MAX, Duration::MAX);
+        assert_eq!(huge.backoff(30, 0.999, None), Duration::MAX);
+        let capped = RetryConfig::STANDARD.with_backoff(Duration::MAX, Duration::from_secs(20));
+        assert_eq!(capped.backoff(u32::MAX, 0.5, None), Duration::from_secs(20));
+        assert_eq!(
+            RetryConfig::STANDARD.backoff(1, f64::NAN, None),
+            Duration::from_secs(20)
+        );
+    }
+
+    #[test]
     fn quota_drains_by_cost_and_refills_on_success() {
         let quota = RetryQuota::default();
         assert_eq!(quota.acquire(Retry::Transient), Some(5));
         assert_eq!(quota.acquire(Retry::Timeout), Some(10));
         assert_eq!(quota.available(), 485);
-        quota.release(15);
-        assert_eq!(quota.available(), 500);
-        quota.release(0);
+        // Success on the retry that cost 10: only that is refunded.
+        quota.release(Some(10));
+        assert_eq!(quota.available(), 495);
+        // Success on a first attempt: one token.
+        quota.release(None);
+        assert_eq!(quota.available(), 496);
+        for _ in 0..10 {
+            quota.release(None);
+        }
         assert_eq!(quota.available(), 500, "never above the initial 500");
         let granted = (0..200)
             .filter(|_| quota.acquire(Retry::Transient).is_some())

@@ -73,7 +73,7 @@ pub(crate) fn amz_date(time: SystemTime) -> [u8; 16] {
 pub(crate) fn shifted(time: SystemTime, offset_secs: i64) -> SystemTime {
     let delta = Duration::from_secs(offset_secs.unsigned_abs());
     if offset_secs >= 0 {
-        time + delta
+        time.checked_add(delta).unwrap_or(time)
     } else {
         time.checked_sub(delta).unwrap_or(UNIX_EPOCH)
     }

@@ -16,12 +16,25 @@ pub(crate) struct Transport {
 }
 
 impl Transport {
+    /// An agent with these timeouts, going through `proxy` (a URL) or, with
+    /// `None`, straight to the endpoint: the environment is never read here.
     pub fn new(
         connect_timeout: Option<Duration>,
         attempt_timeout: Option<Duration>,
         user_agent: &str,
-    ) -> Self {
+        proxy: Option<&str>,
+    ) -> Result<Self, Error> {
+        let proxy = match proxy {
+            Some(url) => Some(ureq::Proxy::new(url).map_err(|_| {
+                Error::InvalidConfig(format!(
+                    "the proxy URL {:?} is not valid",
+                    crate::config::redact_url(url)
+                ))
+            })?),
+            None => None,
+        };
         let config = ureq::Agent::config_builder()
+            .proxy(proxy)
             // Error statuses are answers to read, not transport failures.
             .http_status_as_error(false)
             .timeout_connect(connect_timeout)
@@ -31,9 +44,9 @@ impl Transport {
             .max_redirects_will_error(false)
             .user_agent(user_agent)
             .build();
-        Transport {
+        Ok(Transport {
             agent: ureq::Agent::new_with_config(config),
-        }
+        })
     }
 
     /// Sends one attempt and reads the answer, whatever its status.

@@ -17,6 +17,7 @@ fn appflow(fake: &FakeHandle) -> Command {
     let mut command = Command::new(PATH.get_or_init(|| support::example("appflow")));
     command
         .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .env("AWS_CONFIG_FILE", "/nonexistent/appflow-lite/config")
         .env(
             "AWS_SHARED_CREDENTIALS_FILE",

@@ -16,12 +16,12 @@ pub(crate) fn http_date(time: SystemTime) -> String {
         .as_secs()
         / 86_400;
     let amz = amz_date(time); // YYYYMMDDTHHMMSSZ
-    let month: usize = amz[4..6].parse().expect("two digits");
+    let month: usize = amz.get(4..6).and_then(|m| m.parse().ok()).unwrap_or(1);
     format!(
         "{}, {} {} {} {}:{}:{} GMT",
         WEEKDAYS[(days % 7) as usize],
         &amz[6..8],
-        MONTHS[month - 1],
+        MONTHS[(month + 11) % 12],
         &amz[0..4],
         &amz[9..11],
         &amz[11..13],
@@ -32,15 +32,32 @@ pub(crate) fn http_date(time: SystemTime) -> String {
 /// `time` moved by a signed number of seconds.
 pub(crate) fn shifted(time: SystemTime, offset_secs: i64) -> SystemTime {
     let delta = Duration::from_secs(offset_secs.unsigned_abs());
-    if offset_secs >= 0 {
-        time + delta
+    let moved = if offset_secs >= 0 {
+        time.checked_add(delta)
     } else {
-        time - delta
-    }
+        time.checked_sub(delta)
+    };
+    // An offset beyond what the clock can hold pins it to the epoch (a
+    // clock nobody trusts) instead of panicking in every handler.
+    moved.filter(|t| *t >= UNIX_EPOCH).unwrap_or(UNIX_EPOCH)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn absurd_offsets_do_not_panic() {
+        let now = std::time::SystemTime::now();
+        assert_eq!(super::shifted(now, i64::MAX), std::time::UNIX_EPOCH);
+        assert_eq!(super::shifted(now, i64::MIN), std::time::UNIX_EPOCH);
+        assert_eq!(
+            super::shifted(std::time::UNIX_EPOCH, 60)
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+            60
+        );
+    }
+
     use super::*;
 
     #[test]

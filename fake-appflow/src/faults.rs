@@ -23,6 +23,8 @@ pub struct Faults {
     script: VecDeque<Option<Fault>>,
     rates: Vec<(Fault, f64)>,
     rng: u64,
+    /// With [`per_call`](Faults::per_call): the most faults one call meets.
+    per_call: Option<u32>,
 }
 
 impl Faults {
@@ -54,15 +56,32 @@ impl Faults {
         self
     }
 
-    /// The fault for the next request, if any.
-    pub(crate) fn next(&mut self) -> Option<Fault> {
+    /// Draws each request's fault from the seed, the call it belongs to
+    /// (its body without the client token) and its attempt number, instead
+    /// of from the order requests arrive in: which call meets which fault no
+    /// longer depends on how threads are scheduled. A call meets at most
+    /// `max_faults` faults, so it succeeds by attempt `max_faults + 1`.
+    pub fn per_call(mut self, max_faults: u32) -> Faults {
+        self.per_call = Some(max_faults);
+        self
+    }
+
+    /// The fault for the next request, if any: attempt `attempt` of the
+    /// call `call` (a hash of what identifies it).
+    pub(crate) fn next(&mut self, call: u64, attempt: u32) -> Option<Fault> {
         if let Some(step) = self.script.pop_front() {
             return step;
         }
         if self.rates.is_empty() {
             return None;
         }
-        let draw = self.next_unit();
+        let draw = match self.per_call {
+            Some(max_faults) if attempt > max_faults => return None,
+            Some(_) => unit(mix(
+                self.rng ^ mix(call ^ u64::from(attempt).rotate_left(32))
+            )),
+            None => self.next_unit(),
+        };
         let mut cumulative = 0.0;
         for &(fault, rate) in &self.rates {
             cumulative += rate;
@@ -76,12 +95,20 @@ impl Faults {
     /// A uniform draw in [0, 1) from SplitMix64.
     fn next_unit(&mut self) -> f64 {
         self.rng = self.rng.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.rng;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^= z >> 31;
-        (z >> 11) as f64 / (1u64 << 53) as f64
+        unit(mix(self.rng))
     }
+}
+
+/// SplitMix64's output function.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+fn unit(z: u64) -> f64 {
+    (z >> 11) as f64 / (1u64 << 53) as f64
 }
 
 #[cfg(test)]
@@ -92,9 +119,9 @@ mod tests {
     fn script_comes_first_then_rates() {
         let mut faults =
             Faults::script([Some(Fault::Throttle), None]).rate(Fault::InternalError, 1.0);
-        assert_eq!(faults.next(), Some(Fault::Throttle));
-        assert_eq!(faults.next(), None);
-        assert_eq!(faults.next(), Some(Fault::InternalError));
+        assert_eq!(faults.next(0, 1), Some(Fault::Throttle));
+        assert_eq!(faults.next(0, 1), None);
+        assert_eq!(faults.next(0, 1), Some(Fault::InternalError));
     }
 
     #[test]
@@ -103,7 +130,7 @@ mod tests {
             let mut f = Faults::seeded(seed)
                 .rate(Fault::Throttle, 0.25)
                 .rate(Fault::DropAfterProcessing, 0.25);
-            (0..4000).map(|_| f.next()).collect::<Vec<_>>()
+            (0..4000).map(|_| f.next(0, 1)).collect::<Vec<_>>()
         };
         assert_eq!(draw(7), draw(7));
         assert_ne!(draw(7), draw(8));
@@ -112,5 +139,22 @@ mod tests {
             .filter(|f| **f == Some(Fault::Throttle))
             .count();
         assert!((800..1200).contains(&throttled), "{throttled}");
+    }
+
+    #[test]
+    fn per_call_faults_depend_on_the_call_not_the_order() {
+        let plan = || Faults::seeded(3).rate(Fault::Throttle, 0.5).per_call(2);
+        let (mut a, mut b) = (plan(), plan());
+        let forwards: Vec<_> = (0..50).map(|call| a.next(call, 1)).collect();
+        let mut backwards: Vec<_> = (0..50).rev().map(|call| b.next(call, 1)).collect();
+        backwards.reverse();
+        assert_eq!(forwards, backwards);
+        assert!(forwards.contains(&Some(Fault::Throttle)) && forwards.contains(&None));
+        let mut always = Faults::seeded(3).rate(Fault::Throttle, 1.0).per_call(2);
+        let attempts: Vec<_> = (1..=4).map(|attempt| always.next(7, attempt)).collect();
+        assert_eq!(
+            attempts,
+            [Some(Fault::Throttle), Some(Fault::Throttle), None, None]
+        );
     }
 }

@@ -47,11 +47,18 @@ fn run() -> Result<(), String> {
             "--bind" => fake = fake.bind(value),
             "--account-id" => fake = fake.account_id(value),
             "--clock-offset" => {
-                fake = fake.clock_offset(
-                    value
-                        .parse()
-                        .map_err(|_| format!("--clock-offset: {value:?}"))?,
-                )
+                // A century either way is plenty to test clock skew.
+                const LIMIT: i64 = 100 * 365 * 24 * 3600;
+                let offset = value
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|o| o.abs() <= LIMIT)
+                    .ok_or_else(|| {
+                        format!(
+                            "--clock-offset: {value:?} is not a number of seconds within ±{LIMIT}"
+                        )
+                    })?;
+                fake = fake.clock_offset(offset)
             }
             "--seed" => seed = value.parse().map_err(|_| format!("--seed: {value:?}"))?,
             "--throttle-rate" => rates.push((Fault::Throttle, number(&value)?)),

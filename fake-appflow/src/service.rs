@@ -171,7 +171,8 @@ impl Service {
 
     /// Handles one request: faults first, then authentication, then the operation.
     pub fn handle(&self, request: HttpRequest) -> Action {
-        let fault = lock(&self.faults).next();
+        let (call, attempt) = call_and_attempt(&request);
+        let fault = lock(&self.faults).next(call, attempt);
         let (action, outcome) = match fault {
             Some(Fault::DropBeforeProcessing) => {
                 (Action::Drop, Outcome::Dropped { processed: false })
@@ -738,6 +739,30 @@ impl Service {
             .collect();
         Ok(with_token(json!({ "flowExecutions": records }), next))
     }
+}
+
+/// What identifies a request's call across its retries (a hash of method,
+/// path and body without the client token, which is random per call) and
+/// which attempt it is (`amz-sdk-request: attempt=N; ...`, else 1).
+fn call_and_attempt(request: &HttpRequest) -> (u64, u32) {
+    let body = match serde_json::from_slice::<Value>(&request.body) {
+        Ok(Value::Object(mut object)) => {
+            object.remove("clientToken");
+            serde_json::to_vec(&object).unwrap_or_default()
+        }
+        _ => request.body.clone(),
+    };
+    // FNV-1a: stable across runs and platforms, unlike std's hasher.
+    let mut hash = 0xcbf2_9ce4_8422_2325u64;
+    for byte in [request.method.as_bytes(), request.target.as_bytes(), &body].concat() {
+        hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+    }
+    let attempt = request
+        .header("amz-sdk-request")
+        .and_then(|v| v.split(';').find_map(|p| p.trim().strip_prefix("attempt=")))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1);
+    (hash, attempt)
 }
 
 /// One page of `keys` (sorted): `maxResults` of them (100 by default)

@@ -49,6 +49,44 @@ impl Env {
         }
     }
 
+    /// The proxy for requests to `url`, as the AWS CLI picks it:
+    /// `HTTPS_PROXY` for `https` URLs, `HTTP_PROXY` for `http` ones (either
+    /// case), none when the host matches `NO_PROXY` (`*`, a host, a
+    /// `.domain` or `domain` suffix, an IP address).
+    pub(crate) fn proxy_for(&self, url: &str) -> Option<String> {
+        let var = |name: &str| {
+            self.get(name)
+                .or_else(|| self.get(&name.to_ascii_lowercase()))
+        };
+        let (scheme, rest) = url.split_once("://")?;
+        let proxy = if scheme.eq_ignore_ascii_case("https") {
+            var("HTTPS_PROXY")
+        } else {
+            var("HTTP_PROXY")
+        }?;
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority
+            .rsplit_once('@')
+            .map_or(authority, |(_, host)| host);
+        let host = match authority.strip_prefix('[') {
+            Some(v6) => v6.split(']').next().unwrap_or_default(),
+            None => authority
+                .rsplit_once(':')
+                .map_or(authority, |(host, _)| host),
+        }
+        .to_ascii_lowercase();
+        let bypassed = var("NO_PROXY").is_some_and(|list| {
+            list.split(',')
+                .map(str::trim)
+                .filter(|e| !e.is_empty())
+                .any(|entry| {
+                    let entry = entry.trim_start_matches('.').to_ascii_lowercase();
+                    entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+                })
+        });
+        (!bypassed).then_some(proxy)
+    }
+
     /// The home directory, for `~/.aws/...`.
     pub(crate) fn home(&self) -> Option<PathBuf> {
         self.get("HOME")
@@ -81,6 +119,39 @@ impl fmt::Debug for Env {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn proxies_follow_the_scheme_and_no_proxy() {
+        let env = Env::from_vars([
+            ("HTTPS_PROXY", "http://secure-proxy:3128"),
+            ("http_proxy", "http://plain-proxy:3128"),
+            ("NO_PROXY", "localhost, .internal.example,10.0.0.1"),
+        ]);
+        let https = "https://appflow.us-east-1.amazonaws.com";
+        assert_eq!(
+            env.proxy_for(https).as_deref(),
+            Some("http://secure-proxy:3128")
+        );
+        assert_eq!(
+            env.proxy_for("http://example.com/x").as_deref(),
+            Some("http://plain-proxy:3128")
+        );
+        for bypassed in [
+            "http://localhost:8080",
+            "https://a.internal.example/x",
+            "https://internal.example",
+            "http://10.0.0.1:80",
+            "http://user@localhost/",
+        ] {
+            assert_eq!(env.proxy_for(bypassed), None, "{bypassed}");
+        }
+        assert!(env.proxy_for("https://notinternal.example").is_some());
+        assert_eq!(
+            Env::from_vars([("NO_PROXY", "*"), ("HTTPS_PROXY", "http://p")]).proxy_for(https),
+            None
+        );
+        assert_eq!(Env::from_vars::<&str, &str>([]).proxy_for(https), None);
+    }
 
     #[test]
     fn fixed_vars_are_trimmed_and_blank_is_unset() {

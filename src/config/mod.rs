@@ -94,6 +94,20 @@ pub(crate) fn is_valid_region(region: &str) -> bool {
         && !region.ends_with('-')
 }
 
+/// `url` fit to show in an error or `Debug`: user information
+/// (`user:password@`) is replaced by `***`.
+pub(crate) fn redact_url(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{scheme}***{}", &rest[at..]),
+        None => url.to_owned(),
+    }
+}
+
 /// Checks an endpoint URL's shape: `http(s)://host[:port][/path]`, no query.
 pub(crate) fn check_endpoint_url(url: &str) -> Result<(), String> {
     let rest = url
@@ -116,6 +130,21 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn urls_shown_lose_their_user_information() {
+        assert_eq!(
+            redact_url("http://user:pass@proxy:3128/x"),
+            "http://***@proxy:3128/x"
+        );
+        assert_eq!(redact_url("https://a@b@host/p@q"), "https://***@host/p@q");
+        assert_eq!(
+            redact_url("http://host:80/x?u=a@b"),
+            "http://host:80/x?u=a@b"
+        );
+        assert_eq!(redact_url(":@evil.example/x"), "***@evil.example/x");
+        assert_eq!(redact_url("plain"), "plain");
+    }
 
     fn settings(
         vars: &[(&str, &str)],
