@@ -8,6 +8,8 @@
 //! ```
 //!
 //! The request (FILE, or stdin) is in the AWS test suite's `.req` format.
+//! The session token is printed as `***` (this output lands in tickets and
+//! CI logs) unless `--show-secrets` is given.
 //! Credentials come from `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and
 //! `AWS_SESSION_TOKEN`; the time from the request's `X-Amz-Date` header,
 //! else `--time`, else the clock.
@@ -22,17 +24,19 @@ use appflow_lite::credentials::Credentials;
 use appflow_lite::sigv4::{self, Signer, SigningParams};
 use support::raw_request::RawRequest;
 
-const USAGE: &str = "usage: sigv4 --region REGION --service SERVICE [--time YYYYMMDDTHHMMSSZ] [--no-normalize] [FILE]
+const USAGE: &str = "usage: sigv4 --region REGION --service SERVICE [--time YYYYMMDDTHHMMSSZ] [--no-normalize] [--show-secrets] [FILE]
 
 Signs the raw HTTP request in FILE (or stdin) with AWS SigV4 and prints the
 canonical request, the string to sign and the signed request.
-Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN.";
+Credentials: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN;
+the session token is shown as *** unless --show-secrets is given.";
 
 struct Options {
     region: String,
     service: String,
     time: Option<SystemTime>,
     normalize: bool,
+    show_secrets: bool,
     file: Option<String>,
 }
 
@@ -79,7 +83,11 @@ fn run() -> Result<(), String> {
 
     let mut out = String::new();
     out.push_str("== Canonical request ==\n");
-    out.push_str(signed.canonical_request());
+    if options.show_secrets {
+        out.push_str(signed.canonical_request_with_secrets());
+    } else {
+        out.push_str(&signed.canonical_request());
+    }
     out.push_str("\n\n== String to sign ==\n");
     out.push_str(signed.string_to_sign());
     out.push_str("\n\n== Signed request ==\n");
@@ -93,6 +101,10 @@ fn run() -> Result<(), String> {
         }
     }
     for (name, value) in signed.headers() {
+        let value = match name {
+            "X-Amz-Security-Token" if !options.show_secrets => "***",
+            _ => value,
+        };
         out.push_str(&format!("{name}: {value}\n"));
     }
     out.push('\n');
@@ -114,6 +126,7 @@ fn run() -> Result<(), String> {
 fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>, String> {
     let (mut region, mut service, mut time, mut normalize, mut file) =
         (None, None, None, true, None);
+    let mut show_secrets = false;
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| {
             args.next()
@@ -131,6 +144,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
                 );
             }
             "--no-normalize" => normalize = false,
+            "--show-secrets" => show_secrets = true,
             flag if flag.starts_with("--") => {
                 return Err(format!("unknown option {flag}\n\n{USAGE}"));
             }
@@ -145,6 +159,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Option<Options>,
         service,
         time,
         normalize,
+        show_secrets,
         file,
     }))
 }

@@ -242,7 +242,13 @@ impl Client {
         if response.is_success() {
             protocol::parse_json_body(&response).map(|body| (response.status, body))
         } else {
-            Err(Error::Service(Box::new(protocol::parse_error(&response))))
+            let known = [
+                credentials.secret_access_key(),
+                credentials.session_token().unwrap_or_default(),
+            ];
+            Err(Error::Service(Box::new(protocol::parse_error(
+                &response, &known,
+            ))))
         }
     }
 }

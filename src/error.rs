@@ -168,20 +168,40 @@ impl fmt::Debug for ServiceError {
     }
 }
 
+/// Code, message and request id come from the server: control characters
+/// in them are escaped, so an answer cannot drive the terminal it is shown on.
 impl fmt::Display for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}: {}",
-            self.code,
-            self.message.as_deref().unwrap_or("(no message)")
+            Escaped(self.code.as_str()),
+            Escaped(self.message.as_deref().unwrap_or("(no message)"))
         )?;
         write!(
             f,
             " (HTTP {}, request id: {})",
             self.status,
-            self.request_id.as_deref().unwrap_or("none")
+            Escaped(self.request_id.as_deref().unwrap_or("none"))
         )
+    }
+}
+
+/// Text from a server, shown with its control characters (ESC, BEL, CR,
+/// the other C0 and C1 codes, DEL) escaped as `\u{..}`; line feeds and tabs
+/// stay, as messages use them.
+pub struct Escaped<'a>(pub &'a str);
+
+impl fmt::Display for Escaped<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for c in self.0.chars() {
+            if c.is_control() && c != '\n' && c != '\t' {
+                write!(f, "\\u{{{:x}}}", c as u32)?;
+            } else {
+                f.write_fmt(format_args!("{c}"))?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -247,5 +267,34 @@ error_codes! {
 impl fmt::Display for ErrorCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn server_text_cannot_drive_the_terminal() {
+        let err = ServiceError {
+            status: 400,
+            code: ErrorCode::Unknown("Bad\u{1b}[2JCode".into()),
+            message: Some("line one\nbell\u{7} cr\r csi\u{9b} tab\tend".into()),
+            request_id: Some("id\u{1b}]0;title\u{7}".into()),
+            body: Vec::new(),
+            server_time: None,
+            retry_after: None,
+        };
+        let shown = err.to_string();
+        assert!(
+            !shown
+                .chars()
+                .any(|c| c.is_control() && c != '\n' && c != '\t'),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown,
+            "Bad\\u{1b}[2JCode: line one\nbell\\u{7} cr\\u{d} csi\\u{9b} tab\tend (HTTP 400, request id: id\\u{1b}]0;title\\u{7})"
+        );
     }
 }

@@ -49,6 +49,6 @@ pub mod types;
 mod validate;
 
 pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-pub use error::{Error, ErrorCode, InvalidInput, Rule, ServiceError};
+pub use error::{Error, ErrorCode, Escaped, InvalidInput, Rule, ServiceError};
 pub use protocol::SignedRequest;
 pub use retry::RetryConfig;

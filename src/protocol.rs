@@ -129,9 +129,16 @@ pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Er
 /// The code comes from the `x-amzn-errortype` header, else the body's
 /// `__type` or `code`; when none is there, from the status as the AWS CLI
 /// does (`500`).
-pub(crate) fn parse_error(response: &HttpResponse) -> ServiceError {
-    let json: Option<serde_json::Map<String, serde_json::Value>> =
-        serde_json::from_slice(&response.body).ok();
+///
+/// Secrets are masked first, in the raw body and so in the message: the
+/// `known` ones (the request's secret key and session token), and any
+/// `x-amz-security-token` value (AWS's signature errors quote the canonical
+/// request, token included). A body that is not UTF-8 keeps its message,
+/// with replacement characters.
+pub(crate) fn parse_error(response: &HttpResponse, known: &[&str]) -> ServiceError {
+    let body = mask_secrets(&response.body, known);
+    let text = String::from_utf8_lossy(&body);
+    let json: Option<serde_json::Map<String, serde_json::Value>> = serde_json::from_str(&text).ok();
     let field = |names: &[&str]| -> Option<String> {
         let object = json.as_ref()?;
         names
@@ -166,10 +173,52 @@ pub(crate) fn parse_error(response: &HttpResponse) -> ServiceError {
         code,
         message,
         request_id,
-        body: response.body.clone(),
+        body,
         server_time: server_time(response),
         retry_after,
     }
+}
+
+/// `bytes` with every occurrence of a `known` secret, and every
+/// `x-amz-security-token` value, replaced by `***`.
+pub(crate) fn mask_secrets(bytes: &[u8], known: &[&str]) -> Vec<u8> {
+    const MASK: &[u8] = b"***";
+    const NAME: &[u8] = b"x-amz-security-token";
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    'scan: while i < bytes.len() {
+        // Short strings are not secrets worth a false positive.
+        for secret in known.iter().map(|s| s.as_bytes()).filter(|s| s.len() >= 8) {
+            if bytes[i..].starts_with(secret) {
+                out.extend_from_slice(MASK);
+                i += secret.len();
+                continue 'scan;
+            }
+        }
+        if bytes.len() - i >= NAME.len() && bytes[i..i + NAME.len()].eq_ignore_ascii_case(NAME) {
+            out.extend_from_slice(&bytes[i..i + NAME.len()]);
+            i += NAME.len();
+            // `: `, `=`, `":"` and the like, then the token's characters.
+            while i < bytes.len() && matches!(bytes[i], b':' | b'=' | b' ' | b'"' | b'\'') {
+                out.push(bytes[i]);
+                i += 1;
+            }
+            let start = i;
+            while i < bytes.len()
+                && (bytes[i].is_ascii_alphanumeric()
+                    || matches!(bytes[i], b'+' | b'/' | b'=' | b'%' | b'_' | b'-'))
+            {
+                i += 1;
+            }
+            if i > start {
+                out.extend_from_slice(MASK);
+            }
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    out
 }
 
 /// The service's clock, from the `Date` header; an answer with an `Age`
@@ -211,6 +260,56 @@ fn reason_phrase(status: u16) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An error answer parsed with no secrets known.
+    fn parse_error(response: &HttpResponse) -> ServiceError {
+        super::parse_error(response, &[])
+    }
+
+    #[test]
+    fn secrets_quoted_by_a_signature_error_are_masked() {
+        // AWS quotes the canonical request it expected, token included.
+        let body = concat!(
+            r#"{"message":"The request signature we calculated does not match.\n\n"#,
+            r#"The Canonical String for this request should have been\n'POST\n/register-connector\n\n"#,
+            r#"content-type:application/json\nhost:appflow.us-east-1.amazonaws.com\n"#,
+            r#"x-amz-date:20261127T101112Z\nx-amz-security-token:IQoJb3JpZ2luX2VjEXAMPLE+token/=\n\n'","#,
+            r#""note":"X-Amz-Security-Token=Other%2Btoken and secret wJalrXUtnFEMI/K7MDENG"}"#
+        );
+        let r = response(
+            403,
+            &[("x-amzn-errortype", "InvalidSignatureException")],
+            body,
+        );
+        let err = super::parse_error(&r, &["wJalrXUtnFEMI/K7MDENG", "short"]);
+        for shown in [
+            err.to_string(),
+            format!("{err:?}"),
+            String::from_utf8_lossy(err.raw_body()).into_owned(),
+        ] {
+            for secret in ["IQoJb3JpZ2luX2VjEXAMPLE", "Other%2Btoken", "wJalrXUtnFEMI"] {
+                assert!(!shown.contains(secret), "{secret} in {shown}");
+            }
+        }
+        assert!(
+            err.message()
+                .unwrap()
+                .contains("x-amz-security-token:***\n"),
+            "{:?}",
+            err.message()
+        );
+        assert_eq!(
+            mask_secrets(b"nothing to hide, short", &["short"]),
+            b"nothing to hide, short"
+        );
+    }
+
+    #[test]
+    fn a_message_that_is_not_utf8_is_kept_with_replacement_characters() {
+        let mut r = response(400, &[("x-amzn-errortype", "ValidationException")], "");
+        r.body = b"{\"message\":\"bad \xff byte\"}".to_vec();
+        assert_eq!(parse_error(&r).message(), Some("bad \u{fffd} byte"));
+    }
 
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
         HttpResponse {

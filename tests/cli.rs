@@ -318,3 +318,33 @@ fn aws_cli_switches_and_timeouts_are_understood() {
         run(appflow().args(["register-connector", "--cli-read-timeout", "soon"]));
     assert_eq!(code, 252, "{stderr}");
 }
+
+#[test]
+fn hostile_error_answers_are_masked_and_escaped() {
+    let token = "IQoJb3JpZ2luX2VjEXAMPLE//////////token+/=";
+    let message = format!(
+        "The Canonical String for this request should have been\n'POST\n/register-connector\n\nx-amz-security-token:{token}\n'\u{1b}[2J\u{7}"
+    );
+    let body = serde_json::json!({ "message": message }).to_string();
+    let server = RecordingServer::start(vec![
+        Reply::json(403, &body)
+            .with_header("x-amzn-errortype", "InvalidSignatureException")
+            .with_header("x-amzn-RequestId", "req-1"),
+    ]);
+    let (code, stdout, stderr) = run(appflow()
+        .env("AWS_SESSION_TOKEN", token)
+        .args(["register-connector", "--connector-label", "ab"])
+        .args(["--endpoint-url", &server.url()]));
+    assert_eq!((code, stdout.as_str()), (254, ""), "{stderr}");
+    assert!(!stderr.contains(token), "{stderr}");
+    assert!(
+        !stderr.contains('\u{1b}') && !stderr.contains('\u{7}'),
+        "{stderr:?}"
+    );
+    assert!(
+        stderr.contains("An error occurred (InvalidSignatureException) when calling the RegisterConnector operation"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("x-amz-security-token:***"), "{stderr}");
+    assert!(stderr.contains("\\u{1b}[2J\\u{7}"), "{stderr}");
+}

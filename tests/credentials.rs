@@ -549,3 +549,31 @@ fn secrets_never_show_in_debug_output_or_errors() {
         "{err:?}"
     );
 }
+
+#[test]
+fn disabled_instance_metadata_is_never_contacted() {
+    let dir = TempDir::new();
+    let server = imds_server();
+    let disabled = env(
+        &dir,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &server.url()),
+        ],
+    );
+    // No credentials and no region anywhere else: both lookups would fall
+    // through to instance metadata if it were not disabled.
+    let err = DefaultChain::new(disabled.clone(), None)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("disabled by AWS_EC2_METADATA_DISABLED"),
+        "{err}"
+    );
+    assert!(matches!(
+        ClientBuilder::from_environment(disabled).build(),
+        Err(Error::MissingRegion)
+    ));
+    assert_eq!(server.connections(), 0, "not even a TCP connection");
+}

@@ -22,7 +22,7 @@ mod paging;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use appflow_lite::{Client, ClientBuilder, Error, SignedRequest};
+use appflow_lite::{Client, ClientBuilder, Error, Escaped, SignedRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
@@ -463,13 +463,14 @@ fn print_json(value: &Ordered) {
 }
 
 fn service_message(service: &appflow_lite::ServiceError, operation: &str, retries: &str) -> String {
+    // The server's text, with control characters escaped for the terminal.
     let mut message = format!(
         "\nAn error occurred ({}) when calling the {operation} operation{retries}: {}",
-        service.code(),
-        service.message().unwrap_or_default()
+        Escaped(service.code().as_str()),
+        Escaped(service.message().unwrap_or_default())
     );
     if let Some(id) = service.request_id() {
-        message.push_str(&format!("\nRequest ID: {id}"));
+        message.push_str(&format!("\nRequest ID: {}", Escaped(id)));
     }
     message
 }

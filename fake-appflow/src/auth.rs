@@ -112,7 +112,7 @@ pub(crate) fn verify(
             "The request signature we calculated does not match the signature you provided. \
              Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
              The Canonical String for this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
-            expected.canonical_request(),
+            expected.canonical_request_with_secrets(),
             expected.string_to_sign()
         )));
     }

@@ -16,6 +16,9 @@ pub(crate) struct CredentialsCache {
     current: Mutex<Option<Credentials>>,
     /// Held by the one thread that refreshes.
     refreshing: Mutex<()>,
+    /// Threads blocked on `refreshing`, so a test can prove they overlap.
+    #[cfg(test)]
+    waiting: std::sync::atomic::AtomicUsize,
 }
 
 impl CredentialsCache {
@@ -44,6 +47,9 @@ impl CredentialsCache {
                 if let Some(creds) = cached.filter(|c| !is_expired(c, now)) {
                     return Ok(creds);
                 }
+                #[cfg(test)]
+                self.waiting
+                    .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                 self.refreshing.lock().unwrap_or_else(|p| p.into_inner())
             }
         };
@@ -125,16 +131,28 @@ mod tests {
 
     #[test]
     fn many_threads_share_one_refresh() {
+        const THREADS: usize = 16;
         let cache = Arc::new(CredentialsCache::default());
         let loads = Arc::new(AtomicUsize::new(0));
-        let threads: Vec<_> = (0..16)
+        let start = Arc::new(std::sync::Barrier::new(THREADS));
+        let threads: Vec<_> = (0..THREADS)
             .map(|_| {
-                let (cache, loads) = (cache.clone(), loads.clone());
+                let (cache, loads, start) = (cache.clone(), loads.clone(), start.clone());
                 std::thread::spawn(move || {
+                    start.wait();
+                    let loading = cache.clone();
                     cache
                         .get_or_load(SystemTime::now(), || {
                             loads.fetch_add(1, Ordering::SeqCst);
-                            std::thread::sleep(Duration::from_millis(50));
+                            // Hold the refresh until every other thread is
+                            // blocked waiting for it: the overlap this test
+                            // claims. The bound only ends a broken run.
+                            let deadline = std::time::Instant::now() + Duration::from_secs(60);
+                            while loading.waiting.load(Ordering::SeqCst) < THREADS - 1
+                                && std::time::Instant::now() < deadline
+                            {
+                                std::thread::yield_now();
+                            }
                             Ok(expiring(SystemTime::now() + Duration::from_secs(3600)))
                         })
                         .unwrap()
@@ -144,6 +162,11 @@ mod tests {
         for thread in threads {
             thread.join().unwrap();
         }
+        assert_eq!(
+            cache.waiting.load(Ordering::SeqCst),
+            THREADS - 1,
+            "all waited on one refresh"
+        );
         assert_eq!(loads.load(Ordering::SeqCst), 1);
     }
 

@@ -18,6 +18,13 @@ pub(crate) fn credentials(env: &Env) -> Option<Result<Credentials, String>> {
         env.get("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
         env.get("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
     ) {
+        // A relative URI is a path: anything else (`:@evil.example/x`)
+        // would change the host.
+        (Some(relative), _) if !relative.starts_with('/') => {
+            return Some(Err(
+                "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI must be a path starting with /".into(),
+            ));
+        }
         (Some(relative), _) => format!("{ECS_HOST}{relative}"),
         (None, Some(full)) => full,
         (None, None) => return None,
@@ -48,7 +55,8 @@ fn fetch(env: &Env, url: &str) -> Result<Credentials, String> {
     let answer = MetadataClient::new(TIMEOUT).send("GET", url, &headers)?;
     if answer.status != 200 {
         return Err(format!(
-            "the container endpoint {url} answered HTTP {}",
+            "the container endpoint {} answered HTTP {}",
+            crate::config::redact_url(url),
             answer.status
         ));
     }
@@ -58,26 +66,43 @@ fn fetch(env: &Env, url: &str) -> Result<Credentials, String> {
 
 /// Plain HTTP is allowed only to the machine itself and the ECS and EKS
 /// agent addresses, as in the AWS SDKs: anything else could be spoofed.
+///
+/// The URL is parsed once, as the HTTP client will parse it, and the host
+/// checked as an IP address: `http://localhost:80@evil.example/` (the host
+/// is `evil.example`) and `http://127.evil.example/` are refused. URLs with
+/// user information are refused outright.
 fn check_url(url: &str) -> Result<(), String> {
-    if url.starts_with("https://") {
-        return Ok(());
+    let shown = crate::config::redact_url(url);
+    let uri: ureq::http::Uri = url
+        .parse()
+        .map_err(|_| format!("container credentials URL {shown:?} is not a valid URL"))?;
+    let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+    if authority.contains('@') {
+        return Err(format!(
+            "container credentials URL {shown:?} must not carry user information"
+        ));
     }
-    let rest = url
-        .strip_prefix("http://")
-        .ok_or_else(|| format!("container credentials URL {url:?} is not http(s)"))?;
-    let authority = rest.split('/').next().unwrap_or_default();
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next().unwrap_or_default(),
-        None => authority
-            .rsplit_once(':')
-            .map_or(authority, |(host, _)| host),
-    };
+    let host = uri.host().unwrap_or_default();
+    match uri.scheme_str() {
+        Some("https") if !host.is_empty() => return Ok(()),
+        Some("http") => {}
+        _ => {
+            return Err(format!(
+                "container credentials URL {shown:?} is not http(s)"
+            ));
+        }
+    }
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<std::net::IpAddr>();
     let allowed = host == "localhost"
-        || host == "::1"
-        || host.starts_with("127.")
-        || host == "169.254.170.2"
-        || host == "169.254.170.23"
-        || host.eq_ignore_ascii_case("fd00:ec2::23");
+        || ip.is_ok_and(|ip| {
+            ip.is_loopback()
+                || ip == std::net::IpAddr::from([169, 254, 170, 2])
+                || ip == std::net::IpAddr::from([169, 254, 170, 23])
+                || ip == std::net::IpAddr::from([0xfd00, 0xec2, 0, 0, 0, 0, 0, 0x23])
+        });
     if allowed {
         Ok(())
     } else {
@@ -107,9 +132,25 @@ mod tests {
             "http://example.com/x",
             "http://10.0.0.1/x",
             "ftp://127.0.0.1/x",
+            // The host is evil.example: `localhost:80` is user information.
+            "http://localhost:80@evil.example/",
+            "http://127.evil.example/",
+            "http://169.254.170.2:@evil.example/x",
+            "http://user:pass@127.0.0.1/x",
+            "http://[::ffff:10.0.0.1]/x",
+            "http:///x",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }
+        let err = check_url("http://user:hunter2@127.0.0.1/x").unwrap_err();
+        assert!(!err.contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn a_relative_uri_cannot_change_the_host() {
+        let env = Env::from_vars([("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", ":@evil.example/x")]);
+        let err = credentials(&env).unwrap().unwrap_err();
+        assert!(err.contains("must be a path"), "{err}");
     }
 
     #[test]

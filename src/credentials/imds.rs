@@ -72,7 +72,8 @@ impl Imds {
         )?;
         if answer.status != 200 || answer.body.trim().is_empty() {
             return Err(format!(
-                "no IMDSv2 session token from {url} (HTTP {})",
+                "no IMDSv2 session token from {} (HTTP {})",
+                crate::config::redact_url(&url),
                 answer.status
             ));
         }
@@ -85,7 +86,11 @@ impl Imds {
             .client
             .send("GET", &url, &[("x-aws-ec2-metadata-token", token)])?;
         if answer.status != 200 {
-            return Err(format!("{url} answered HTTP {}", answer.status));
+            return Err(format!(
+                "{} answered HTTP {}",
+                crate::config::redact_url(&url),
+                answer.status
+            ));
         }
         Ok(answer.body)
     }

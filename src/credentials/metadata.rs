@@ -57,11 +57,11 @@ impl MetadataClient {
         }
         let request = builder
             .body(())
-            .map_err(|e| format!("bad request to {url}: {e}"))?;
+            .map_err(|e| format!("bad request to {}: {e}", crate::config::redact_url(url)))?;
         let mut response = self
             .agent
             .run(request)
-            .map_err(|e| format!("no answer from {url}: {e}"))?;
+            .map_err(|e| format!("no answer from {}: {e}", crate::config::redact_url(url)))?;
         let status = response.status().as_u16();
         let mut body = String::new();
         response
@@ -69,7 +69,12 @@ impl MetadataClient {
             .as_reader()
             .take(64 * 1024)
             .read_to_string(&mut body)
-            .map_err(|e| format!("unreadable answer from {url}: {e}"))?;
+            .map_err(|e| {
+                format!(
+                    "unreadable answer from {}: {e}",
+                    crate::config::redact_url(url)
+                )
+            })?;
         Ok(Answer { status, body })
     }
 }

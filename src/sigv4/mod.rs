@@ -230,8 +230,20 @@ impl SigningOutput {
         ascii(&self.amz_date)
     }
 
-    /// The canonical request that was hashed.
-    pub fn canonical_request(&self) -> &str {
+    /// The canonical request that was hashed, with the session token's
+    /// value shown as `***` (it is a credential, and this text ends up in
+    /// logs); [`canonical_request_with_secrets`](Self::canonical_request_with_secrets)
+    /// gives it exactly.
+    pub fn canonical_request(&self) -> std::borrow::Cow<'_, str> {
+        let text = self.canonical_request_with_secrets();
+        match self.session_token.as_deref().filter(|t| !t.is_empty()) {
+            Some(token) if text.contains(token) => text.replace(token, "***").into(),
+            _ => text.into(),
+        }
+    }
+
+    /// The canonical request exactly as hashed, session token included.
+    pub fn canonical_request_with_secrets(&self) -> &str {
         &self.text[..self.string_to_sign_at]
     }
 

@@ -86,7 +86,7 @@ fn main() {
         )
         .expect("signable");
     let (canonical, to_sign) = (
-        signed.canonical_request().as_bytes().to_vec(),
+        signed.canonical_request_with_secrets().as_bytes().to_vec(),
         signed.string_to_sign().as_bytes().to_vec(),
     );
     let floor = || {
