@@ -5,16 +5,38 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 const MAX_HEAD_BYTES: usize = 64 * 1024;
 const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 /// How often an idle keep-alive connection checks whether the server stopped.
 const IDLE_POLL: Duration = Duration::from_millis(200);
-/// How long the rest of a request may take once its first line arrived.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// What one client may cost the server.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// How long a whole request may take once its first byte arrived: a
+    /// client that trickles bytes (slowloris) cannot hold a connection longer.
+    pub request_deadline: Duration,
+    /// How long a keep-alive connection may sit idle before it is closed.
+    pub idle_timeout: Duration,
+    /// Connections served at once; more are answered 503 and closed.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            request_deadline: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 256,
+        }
+    }
+}
+/// After a failed accept (out of file descriptors, say), wait this long
+/// instead of spinning on the error.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(50);
 
 /// A request as received.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,19 +88,48 @@ pub(crate) struct Server {
 }
 
 impl Server {
-    pub fn start(addr: &str, handler: Arc<Handler>) -> std::io::Result<Server> {
+    pub fn start(addr: &str, handler: Arc<Handler>, limits: Limits) -> std::io::Result<Server> {
         let listener = TcpListener::bind(addr)?;
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
+        let open = Arc::new(AtomicUsize::new(0));
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
                     break;
                 }
-                let Ok(stream) = stream else { continue };
-                let (handler, stopping) = (handler.clone(), stopping.clone());
-                thread::spawn(move || serve_connection(stream, &*handler, &stopping));
+                let mut stream = match stream {
+                    Ok(stream) => stream,
+                    Err(_) => {
+                        thread::sleep(ACCEPT_BACKOFF);
+                        continue;
+                    }
+                };
+                if open.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    let _ = stream.set_write_timeout(Some(IDLE_POLL));
+                    let busy = HttpResponse {
+                        status: 503,
+                        headers: vec![("x-amzn-ErrorType".into(), "ServiceUnavailableException".into())],
+                        body: format!(
+                            "{{\"message\":\"fake-appflow serves at most {} connections at once\"}}",
+                            limits.max_connections
+                        )
+                        .into_bytes(),
+                    };
+                    let _ = write_response(&mut stream, &busy, true);
+                    continue;
+                }
+                let (handler, stopping, open) = (handler.clone(), stopping.clone(), open.clone());
+                let spawned = thread::Builder::new().spawn(move || {
+                    serve_connection(stream, &*handler, &stopping, limits);
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
+                if spawned.is_err() {
+                    // No thread for it: the stream was dropped (closed).
+                    thread::sleep(ACCEPT_BACKOFF);
+                }
             }
         });
         Ok(Server { addr, stop })
@@ -96,18 +147,21 @@ impl Drop for Server {
     }
 }
 
-fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool) {
+fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool, limits: Limits) {
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
     let mut reader = BufReader::new(read_half);
     let mut writer = stream;
+    let _ = writer.set_write_timeout(Some(limits.request_deadline));
+    let mut idle_since = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         let _ = writer.set_read_timeout(Some(IDLE_POLL));
-        let request = match read_request(&mut reader, &writer) {
+        let request = match read_request(&mut reader, &writer, limits.request_deadline) {
             Ok(Some(request)) => request,
             Ok(None) => return,
-            Err(ReadError::Idle) => continue,
+            Err(ReadError::Idle) if idle_since.elapsed() < limits.idle_timeout => continue,
+            Err(ReadError::Idle) => return,
             Err(ReadError::Broken) => return,
             Err(ReadError::Invalid(status, message)) => {
                 let body = format!("{{\"message\":\"{message}\"}}").into_bytes();
@@ -123,6 +177,7 @@ fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool) {
                 return;
             }
         };
+        idle_since = Instant::now();
         let close = request
             .header("connection")
             .is_some_and(|v| v.eq_ignore_ascii_case("close"));
@@ -147,26 +202,65 @@ enum ReadError {
     Invalid(u16, &'static str),
 }
 
-fn read_request(
+/// Reads one line of at most `limit` bytes before `deadline`.
+fn read_line_bounded(
     reader: &mut BufReader<TcpStream>,
     socket: &TcpStream,
-) -> Result<Option<HttpRequest>, ReadError> {
-    let mut line = String::new();
-    match reader.read_line(&mut line) {
-        Ok(0) => return Ok(None),
-        Ok(_) => {}
-        Err(e)
-            if line.is_empty()
-                && matches!(
+    limit: usize,
+    deadline: Instant,
+) -> Result<String, ReadError> {
+    let mut line = Vec::new();
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ReadError::Invalid(408, "request took too long"));
+        }
+        let _ = socket.set_read_timeout(Some(left));
+        // `take` bounds what one line may buffer, whatever the client sends.
+        let room = (limit + 1).saturating_sub(line.len()) as u64;
+        match reader.by_ref().take(room).read_until(b'\n', &mut line) {
+            Ok(0) => return Err(ReadError::Broken),
+            Ok(_) if line.ends_with(b"\n") => break,
+            Ok(_) if line.len() > limit => {
+                return Err(ReadError::Invalid(431, "request head too large"));
+            }
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
                     e.kind(),
                     std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
                 ) =>
+            {
+                continue;
+            }
+            Err(_) => return Err(ReadError::Broken),
+        }
+    }
+    String::from_utf8(line).map_err(|_| ReadError::Invalid(400, "request head is not UTF-8"))
+}
+
+fn read_request(
+    reader: &mut BufReader<TcpStream>,
+    socket: &TcpStream,
+    request_deadline: Duration,
+) -> Result<Option<HttpRequest>, ReadError> {
+    // Wait for the first byte with the idle poll's timeout; from then on the
+    // whole request runs against one deadline.
+    match reader.fill_buf() {
+        Ok([]) => return Ok(None),
+        Ok(_) => {}
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            ) =>
         {
             return Err(ReadError::Idle);
         }
         Err(_) => return Err(ReadError::Broken),
     }
-    let _ = socket.set_read_timeout(Some(REQUEST_TIMEOUT));
+    let deadline = Instant::now() + request_deadline;
+    let line = read_line_bounded(reader, socket, MAX_HEAD_BYTES, deadline)?;
     let mut parts = line.trim_end().split(' ');
     let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next())
     else {
@@ -176,11 +270,13 @@ fn read_request(
     let mut headers = Vec::new();
     let mut head_bytes = line.len();
     loop {
-        let mut line = String::new();
-        match reader.read_line(&mut line) {
-            Ok(0) | Err(_) => return Err(ReadError::Broken),
-            Ok(n) => head_bytes += n,
-        }
+        let line = read_line_bounded(
+            reader,
+            socket,
+            MAX_HEAD_BYTES - head_bytes.min(MAX_HEAD_BYTES),
+            deadline,
+        )?;
+        head_bytes += line.len();
         if head_bytes > MAX_HEAD_BYTES {
             return Err(ReadError::Invalid(431, "request head too large"));
         }
@@ -211,10 +307,26 @@ fn read_request(
     if length > MAX_BODY_BYTES {
         return Err(ReadError::Invalid(413, "body too large"));
     }
-    let mut body = vec![0; length];
-    reader
-        .read_exact(&mut body)
-        .map_err(|_| ReadError::Broken)?;
+    let mut body = Vec::with_capacity(length.min(64 * 1024));
+    while body.len() < length {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(ReadError::Invalid(408, "request took too long"));
+        }
+        let _ = socket.set_read_timeout(Some(left));
+        let mut chunk = [0u8; 16 * 1024];
+        let want = (length - body.len()).min(chunk.len());
+        match reader.read(&mut chunk[..want]) {
+            Ok(0) => return Err(ReadError::Broken),
+            Ok(n) => body.extend_from_slice(&chunk[..n]),
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => return Err(ReadError::Broken),
+        }
+    }
     Ok(Some(HttpRequest {
         method,
         target,
@@ -253,12 +365,15 @@ fn reason(status: u16) -> &'static str {
         402 => "Payment Required",
         403 => "Forbidden",
         404 => "Not Found",
+        408 => "Request Timeout",
         409 => "Conflict",
         411 => "Length Required",
         413 => "Payload Too Large",
         429 => "Too Many Requests",
         431 => "Request Header Fields Too Large",
         500 => "Internal Server Error",
+        501 => "Not Implemented",
+        503 => "Service Unavailable",
         _ => "Status",
     }
 }

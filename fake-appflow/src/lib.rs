@@ -111,6 +111,7 @@ pub struct FakeAppFlow {
     token_ttl: Duration,
     clock_offset_secs: i64,
     faults: Faults,
+    limits: http::Limits,
 }
 
 impl Default for FakeAppFlow {
@@ -122,6 +123,7 @@ impl Default for FakeAppFlow {
             token_ttl: Duration::from_secs(8 * 3600),
             clock_offset_secs: 0,
             faults: Faults::none(),
+            limits: http::Limits::default(),
         }
     }
 }
@@ -170,6 +172,25 @@ impl FakeAppFlow {
         self
     }
 
+    /// How long one request may take from its first byte (10 s by default);
+    /// a slower one is answered 408 and its connection closed.
+    pub fn request_deadline(mut self, deadline: Duration) -> Self {
+        self.limits.request_deadline = deadline;
+        self
+    }
+
+    /// How long an idle keep-alive connection stays open (60 s by default).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.limits.idle_timeout = timeout;
+        self
+    }
+
+    /// Connections served at once (256 by default); more are answered 503.
+    pub fn max_connections(mut self, max: usize) -> Self {
+        self.limits.max_connections = max;
+        self
+    }
+
     /// Injects these faults.
     pub fn faults(mut self, faults: Faults) -> Self {
         self.faults = faults;
@@ -191,8 +212,11 @@ impl FakeAppFlow {
         };
         let service = Arc::new(service::Service::new(settings, self.faults));
         let handler = service.clone();
-        let server =
-            http::Server::start(&self.bind, Arc::new(move |request| handler.handle(request)))?;
+        let server = http::Server::start(
+            &self.bind,
+            Arc::new(move |request| handler.handle(request)),
+            self.limits,
+        )?;
         Ok(FakeHandle { server, service })
     }
 }

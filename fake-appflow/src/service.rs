@@ -2,7 +2,7 @@
 //! connector life cycle, tagging, and flows. Every other operation is
 //! checked (signature, body) and answered with a clear 501.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
@@ -60,8 +60,37 @@ pub(crate) struct Service {
     model: Model,
     state: Mutex<State>,
     faults: Mutex<Faults>,
-    log: Mutex<Vec<LoggedRequest>>,
+    log: Mutex<RequestLog>,
     next_request_id: AtomicU64,
+}
+
+/// The most recent requests, bounded in count and bytes: the fake runs as a
+/// long-lived test double, and its log must not grow without end.
+#[derive(Default)]
+struct RequestLog {
+    entries: VecDeque<LoggedRequest>,
+    bytes: usize,
+}
+
+/// Requests kept in the log, and the body bytes they may hold together.
+const LOG_ENTRIES: usize = 10_000;
+const LOG_BYTES: usize = 64 * 1024 * 1024;
+/// Connectors and flows the fake holds (AWS has quotas too); client tokens
+/// remembered at once.
+const MAX_RESOURCES: usize = 10_000;
+const MAX_TOKENS: usize = 100_000;
+
+impl RequestLog {
+    fn push(&mut self, request: LoggedRequest) {
+        self.bytes += request.body.len();
+        self.entries.push_back(request);
+        while self.entries.len() > LOG_ENTRIES || (self.bytes > LOG_BYTES && self.entries.len() > 1)
+        {
+            if let Some(old) = self.entries.pop_front() {
+                self.bytes -= old.body.len();
+            }
+        }
+    }
 }
 
 #[derive(Default)]
@@ -154,7 +183,7 @@ impl Service {
     }
 
     pub fn log(&self) -> Vec<LoggedRequest> {
-        lock(&self.log).clone()
+        lock(&self.log).entries.iter().cloned().collect()
     }
 
     pub fn connectors(&self) -> Vec<Connector> {
@@ -324,6 +353,17 @@ impl Service {
         }
         let answer = run(&mut state, &input)?;
         if let Some(token) = token {
+            if state.tokens.len() >= MAX_TOKENS {
+                // Full even after expiry: forget the oldest.
+                let oldest = state
+                    .tokens
+                    .iter()
+                    .min_by_key(|(_, used)| used.at)
+                    .map(|(key, _)| key.clone());
+                if let Some(oldest) = oldest {
+                    state.tokens.remove(&oldest);
+                }
+            }
             state.tokens.insert(
                 (op.to_owned(), token),
                 TokenUse {
@@ -351,6 +391,9 @@ impl Service {
             return Err(ErrorAnswer::conflict(format!(
                 "a connector labelled {label} is already registered"
             )));
+        }
+        if state.connectors.len() >= MAX_RESOURCES {
+            return Err(quota_exceeded("connectors"));
         }
         let arn = format!(
             "arn:aws:appflow:{region}:{}:connector/{label}",
@@ -741,6 +784,14 @@ impl Service {
     }
 }
 
+fn quota_exceeded(what: &str) -> ErrorAnswer {
+    ErrorAnswer::new(
+        402,
+        "ServiceQuotaExceededException",
+        format!("fake-appflow holds at most {MAX_RESOURCES} {what}"),
+    )
+}
+
 /// What identifies a request's call across its retries (a hash of method,
 /// path and body without the client token, which is random per call) and
 /// which attempt it is (`amz-sdk-request: attempt=N; ...`, else 1).
@@ -828,5 +879,46 @@ fn parse_body(request: &HttpRequest, bodiless: bool) -> Result<Map<String, Value
         Ok(Value::Object(map)) => Ok(map),
         Ok(_) => Err(serialization("the body must be a JSON object".into())),
         Err(e) => Err(serialization(format!("the body is not JSON: {e}"))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn logged(body: usize) -> LoggedRequest {
+        LoggedRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            headers: Vec::new(),
+            body: vec![b'x'; body],
+            outcome: Outcome::Dropped { processed: false },
+        }
+    }
+
+    #[test]
+    fn the_request_log_is_a_bounded_ring() {
+        let mut log = RequestLog::default();
+        for _ in 0..LOG_ENTRIES + 5 {
+            log.push(logged(1));
+        }
+        assert_eq!(log.entries.len(), LOG_ENTRIES);
+        assert_eq!(log.bytes, LOG_ENTRIES);
+        log.push(logged(LOG_BYTES));
+        assert_eq!(log.entries.len(), 1, "the big one pushed out all others");
+        assert_eq!(log.bytes, LOG_BYTES);
+    }
+
+    #[test]
+    fn a_poisoned_lock_does_not_take_the_fake_down() {
+        let mutex = std::sync::Arc::new(Mutex::new(1));
+        let poisoner = mutex.clone();
+        let _ = std::thread::spawn(move || {
+            let _guard = poisoner.lock().unwrap();
+            panic!("a handler panicked");
+        })
+        .join();
+        assert!(mutex.is_poisoned());
+        assert_eq!(*lock(&mutex), 1);
     }
 }
