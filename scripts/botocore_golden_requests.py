@@ -22,6 +22,11 @@ from botocore.credentials import Credentials
 
 OUT = Path(__file__).resolve().parent.parent / "tests/fixtures/botocore/register_connector_golden.json"
 ACCESS_KEY, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+# The headers that tie a call's attempts together. botocore adds them after
+# signing (its `add_retry_headers` handler runs after the signer), so they
+# travel unsigned; fixed here so the whole wire request is reproducible.
+INVOCATION_ID = "0f6e8d2c-4b1a-4c3e-9d7f-2a5b8c1e4f60"
+SDK_REQUEST = "attempt=1; max=3"
 ARN = "arn:aws:lambda:us-east-1:123456789012:function:my-connector"
 
 # Members in the model's order, which is the order appflow-lite writes them.
@@ -70,15 +75,20 @@ def main():
         assert json.loads(theirs.body) == json.loads(body), (case["name"], theirs.body, body)
         assert theirs.method == "POST" and theirs.url.endswith("/register-connector"), theirs.url
 
+        sent = {k.lower(): v for k, v in theirs.headers.items()}
+        assert "amz-sdk-invocation-id" in sent and b"amz-sdk" not in sent["authorization"], sent
         request = AWSRequest(method="POST", url=theirs.url, data=body,
                              headers={"Content-Type": "application/json", "User-Agent": "appflow-lite"})
         creds = Credentials(ACCESS_KEY, SECRET, case.get("token"))
         with mock.patch("botocore.auth.get_current_datetime", return_value=TIME):
             SigV4Auth(creds, "appflow", case["region"]).add_auth(request)
+        request.headers["amz-sdk-invocation-id"] = INVOCATION_ID
+        request.headers["amz-sdk-request"] = SDK_REQUEST
         fixtures.append({
             "name": case["name"], "region": case["region"],
             "use_fips": case.get("fips", False), "use_dual_stack": case.get("dual_stack", False),
             "session_token": case.get("token"), "time": TIME.strftime("%Y%m%dT%H%M%SZ"),
+            "invocation_id": INVOCATION_ID,
             "input": case["input"],
             "expected": {"url": theirs.url, "body": body.decode(),
                          "headers": [[k, v] for k, v in request.headers.items() if k != "User-Agent"]},

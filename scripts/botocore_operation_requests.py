@@ -25,6 +25,11 @@ from botocore.credentials import Credentials
 
 OUT = Path(__file__).resolve().parent.parent / "tests/fixtures/botocore/operation_requests.json"
 ACCESS_KEY, SECRET = "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+# The headers that tie a call's attempts together. botocore adds them after
+# signing (its `add_retry_headers` handler runs after the signer), so they
+# travel unsigned; fixed here so the whole wire request is reproducible.
+INVOCATION_ID = "0f6e8d2c-4b1a-4c3e-9d7f-2a5b8c1e4f60"
+SDK_REQUEST = "attempt=1; max=3"
 TOKEN = "IQoJb3JpZ2luX2VjEXAMPLE//////////wEaCWV1LXdlc3QtMSJHMEUCIQ+token/="
 TIME = datetime.datetime(2026, 11, 27, 10, 11, 12)
 FLOW_ARN = "arn:aws:appflow:us-east-1:123456789012:flow/my-flow"
@@ -161,6 +166,8 @@ def main():
             ours = json.dumps(ordered, separators=(",", ":"), ensure_ascii=False).encode()
         else:
             ours = b""
+        sent = {k.lower(): v for k, v in theirs.headers.items()}
+        assert "amz-sdk-invocation-id" in sent and b"amz-sdk" not in sent["authorization"], sent
         headers = {"User-Agent": "appflow-lite"}
         if "Content-Type" in theirs.headers:
             content_type = theirs.headers["Content-Type"]
@@ -168,11 +175,13 @@ def main():
         request = AWSRequest(method=theirs.method, url=theirs.url, data=ours, headers=headers)
         with mock.patch("botocore.auth.get_current_datetime", return_value=TIME):
             SigV4Auth(Credentials(ACCESS_KEY, SECRET, token), "appflow", region).add_auth(request)
+        request.headers["amz-sdk-invocation-id"] = INVOCATION_ID
+        request.headers["amz-sdk-request"] = SDK_REQUEST
         name = op if op not in seen else f"{op}-2"
         seen.add(op)
         fixtures.append({
             "name": name, "operation": op, "region": region, "session_token": token,
-            "time": TIME.strftime("%Y%m%dT%H%M%SZ"), "input": params,
+            "time": TIME.strftime("%Y%m%dT%H%M%SZ"), "invocation_id": INVOCATION_ID, "input": params,
             "expected": {"method": theirs.method, "url": theirs.url, "body": ours.decode(),
                          "headers": [[k, v] for k, v in request.headers.items() if k != "User-Agent"]},
         })

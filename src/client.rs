@@ -87,8 +87,9 @@ impl Client {
         self.inner.retry
     }
 
-    /// Signs `call` for `credentials` at `time`, with `extra` headers (signed
-    /// too): the exact request the transport will send.
+    /// Signs `call` for `credentials` at `time`, then adds `extra` headers
+    /// unsigned (the `amz-sdk-*` ones, which botocore also adds after
+    /// signing): the exact request the transport will send.
     pub(crate) fn sign(
         &self,
         call: &Call,
@@ -104,7 +105,7 @@ impl Client {
         let (host, target) = host_and_path(&url);
         // restJson1: a request without a body has no Content-Type either.
         let content_type = call.body.as_ref().map(|_| "application/json");
-        let mut signable = Vec::with_capacity(3 + call.headers.len() + extra.len());
+        let mut signable = Vec::with_capacity(2 + call.headers.len());
         if let Some(content_type) = content_type {
             signable.push(("content-type", content_type));
         }
@@ -114,7 +115,6 @@ impl Client {
                 .iter()
                 .map(|(name, value)| (*name, value.as_str())),
         );
-        signable.extend(extra.iter().map(|(name, value)| (*name, value.as_str())));
         let body = call.body.as_deref().unwrap_or_default();
         let request = SignableRequest::new(call.method, target, &signable, Payload::Bytes(body));
         let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
@@ -144,6 +144,20 @@ impl Client {
         })
     }
 
+    /// Signs `call` at `time` as attempt `attempt` of the call
+    /// `invocation_id`: byte for byte what `send` puts on the wire then.
+    pub(crate) fn sign_attempt(
+        &self,
+        call: &Call,
+        time: SystemTime,
+        invocation_id: &str,
+        attempt: u32,
+    ) -> Result<SignedRequest, Error> {
+        let credentials = self.credentials()?;
+        let headers = sdk_headers(invocation_id, attempt, self.inner.retry.max_attempts);
+        self.sign(call, &credentials, time, &headers)
+    }
+
     /// Credentials for the next request.
     pub(crate) fn credentials(&self) -> Result<Credentials, Error> {
         self.inner.credentials.provide_credentials()
@@ -171,10 +185,7 @@ impl Client {
         let max = self.inner.retry.max_attempts;
         let (mut attempt, mut last_cost, mut skew_corrected) = (1, None, false);
         loop {
-            let headers = [
-                ("amz-sdk-invocation-id", invocation_id.clone()),
-                ("amz-sdk-request", format!("attempt={attempt}; max={max}")),
-            ];
+            let headers = sdk_headers(&invocation_id, attempt, max);
             let error = match self.attempt(call, &headers) {
                 Ok(output) => {
                     self.inner.quota.release(last_cost);
@@ -268,6 +279,19 @@ fn seconds_between(from: SystemTime, to: SystemTime) -> i64 {
         Ok(ahead) => ahead.as_secs() as i64,
         Err(behind) => -(behind.duration().as_secs() as i64),
     }
+}
+
+/// The headers that tie a call's attempts together, as the AWS SDKs send
+/// (and sign) them: one id per call, and the attempt's number.
+pub(crate) fn sdk_headers(
+    invocation_id: &str,
+    attempt: u32,
+    max: u32,
+) -> [(&'static str, String); 2] {
+    [
+        ("amz-sdk-invocation-id", invocation_id.to_owned()),
+        ("amz-sdk-request", format!("attempt={attempt}; max={max}")),
+    ]
 }
 
 fn give_up(attempts: u32, quota_exhausted: bool, last: Error) -> Error {

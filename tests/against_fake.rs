@@ -20,7 +20,7 @@ fn client(fake: &FakeHandle, region: &str, credentials: Credentials) -> Client {
 }
 
 #[test]
-fn signatures_verify_in_every_partition_and_with_session_tokens() {
+fn signatures_for_regions_of_five_partitions_and_session_tokens_verify_at_the_fake() {
     let temporary = Credentials::new("ASIATEMPORARY", "temporary/secret+key=")
         .with_session_token("IQoJb3JpZ2luX2VjEXAMPLE//token+/=");
     let fake = FakeAppFlow::new()

@@ -348,3 +348,57 @@ fn hostile_error_answers_are_masked_and_escaped() {
     assert!(stderr.contains("x-amz-security-token:***"), "{stderr}");
     assert!(stderr.contains("\\u{1b}[2J\\u{7}"), "{stderr}");
 }
+
+#[test]
+fn absurd_timeouts_are_refused_without_a_panic() {
+    for (option, value) in [
+        ("--cli-read-timeout", "1e20"),
+        ("--cli-connect-timeout", "18446744073709551616"),
+        ("--cli-read-timeout", "-1"),
+        ("--cli-connect-timeout", "NaN"),
+    ] {
+        let (code, _, stderr) = run(appflow().args([
+            "register-connector",
+            "--connector-label",
+            "ab",
+            option,
+            value,
+        ]));
+        assert_eq!(code, 252, "{option} {value}: {stderr}");
+        assert!(stderr.contains("is not a number of seconds"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
+
+#[test]
+fn an_endless_credential_process_is_stopped() {
+    let dir = std::env::temp_dir().join(format!("appflow-cli-endless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        "[profile stuck]\nregion = eu-west-1\ncredential_process = sleep 1000\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = run(appflow()
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_CONFIG_FILE", dir.join("config"))
+        .env("APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT", "1")
+        .args([
+            "register-connector",
+            "--connector-label",
+            "ab",
+            "--profile",
+            "stuck",
+        ])
+        .args(["--endpoint-url", "http://127.0.0.1:9"]));
+    std::fs::remove_dir_all(dir).unwrap();
+    assert_eq!(code, 255, "{stderr}");
+    assert!(
+        stderr.contains("did not finish within 1 s and was stopped"),
+        "{stderr}"
+    );
+    // Stopped at its timeout, not after the helper's 1000 s.
+    assert!(started.elapsed() < std::time::Duration::from_secs(300));
+}

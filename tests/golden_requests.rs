@@ -1,5 +1,6 @@
 //! RegisterConnector requests must equal, header for header, what botocore
-//! (AWS's Python SDK) signs for the same bytes; botocore's own client also
+//! (AWS's Python SDK) signs and sends for the same bytes, `amz-sdk-*`
+//! headers included; botocore's own client also
 //! chose the same URL and an equivalent body. Regenerate the fixture with
 //! `scripts/botocore_golden_requests.py`.
 
@@ -31,10 +32,11 @@ fn signed_requests_equal_botocores() {
             .unwrap();
         let input: RegisterConnectorInput = serde_json::from_value(case["input"].clone()).unwrap();
         let time = sigv4::parse_amz_date(case["time"].as_str().unwrap()).unwrap();
+        let invocation_id = case["invocation_id"].as_str().unwrap();
         let request = client
             .register_connector()
             .set_input(input)
-            .signed_request(time)
+            .signed_attempt(time, invocation_id, 1)
             .unwrap();
 
         let expected = &case["expected"];

@@ -1,5 +1,6 @@
 //! Every operation's request (method, URL with path and query, headers,
-//! body, signature) equals what botocore sends and signs for the same input.
+//! `amz-sdk-*` ones included, body, signature) equals what botocore sends
+//! and signs for the same input.
 //! Regenerate the fixture with `scripts/botocore_operation_requests.py`.
 
 use appflow_lite::credentials::Credentials;
@@ -10,13 +11,19 @@ use serde_json::Value;
 const FIXTURE: &str = include_str!("fixtures/botocore/operation_requests.json");
 
 /// Signs `input` (JSON) as operation `op`'s input at `time`.
-fn signed(client: &Client, op: &str, input: Value, time: std::time::SystemTime) -> SignedRequest {
+fn signed(
+    client: &Client,
+    op: &str,
+    input: Value,
+    time: std::time::SystemTime,
+    invocation_id: &str,
+) -> SignedRequest {
     macro_rules! dispatch {
         ($($name:literal => $module:ident :: $input:ident, $method:ident;)*) => {
             match op {
                 $($name => {
                     let input: $module::$input = serde_json::from_value(input).unwrap();
-                    client.$method().set_input(input).signed_request(time).unwrap()
+                    client.$method().set_input(input).signed_attempt(time, invocation_id, 1).unwrap()
                 })*
                 other => panic!("no case for {other}"),
             }
@@ -78,6 +85,7 @@ fn every_operation_request_equals_botocores() {
             case["operation"].as_str().unwrap(),
             case["input"].clone(),
             time,
+            case["invocation_id"].as_str().unwrap(),
         );
 
         let expected = &case["expected"];

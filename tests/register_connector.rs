@@ -117,7 +117,7 @@ fn sends_the_exact_restjson1_request() {
     assert!(
         authorization.starts_with(
             "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20251126/us-east-1/appflow/aws4_request, \
-             SignedHeaders=amz-sdk-invocation-id;amz-sdk-request;content-type;host;x-amz-date, Signature="
+             SignedHeaders=content-type;host;x-amz-date, Signature="
         ),
         "{authorization}"
     );

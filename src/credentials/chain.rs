@@ -68,7 +68,8 @@ impl DefaultChain {
             .map_err(|e| Error::InvalidConfig(e.clone()))?;
         match files.profile(&name) {
             Some(profile) => {
-                if let Some(creds) = profile_credentials(&name, profile)? {
+                let timeout = process_timeout(&self.env)?;
+                if let Some(creds) = profile_credentials(&name, profile, timeout)? {
                     return Ok(creds);
                 }
                 tried.push(format!("profile {name:?} (no credentials in it)"));
@@ -117,7 +118,11 @@ impl ProvideCredentials for DefaultChain {
 }
 
 /// A profile's own credentials, in the SDKs' order of precedence.
-fn profile_credentials(name: &str, profile: &Section) -> Result<Option<Credentials>, Error> {
+fn profile_credentials(
+    name: &str,
+    profile: &Section,
+    process_timeout: std::time::Duration,
+) -> Result<Option<Credentials>, Error> {
     let unsupported = |what: &str| {
         Err(Error::InvalidConfig(format!(
             "profile {name:?} uses {what}: not supported yet"
@@ -143,11 +148,28 @@ fn profile_credentials(name: &str, profile: &Section) -> Result<Option<Credentia
         }));
     }
     if let Some(command) = profile.get("credential_process") {
-        return process::run(command)
+        return process::run(command, process_timeout)
             .map(Some)
             .map_err(Error::MissingCredentials);
     }
     Ok(None)
+}
+
+/// How long `credential_process` may run: `APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT`
+/// seconds (1 to 3600), else a minute.
+fn process_timeout(env: &crate::config::Env) -> Result<std::time::Duration, Error> {
+    const VAR: &str = "APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT";
+    match env.get(VAR) {
+        None => Ok(process::DEFAULT_TIMEOUT),
+        Some(text) => text
+            .parse::<u64>()
+            .ok()
+            .filter(|secs| (1..=3600).contains(secs))
+            .map(std::time::Duration::from_secs)
+            .ok_or_else(|| {
+                Error::InvalidConfig(format!("{VAR}={text:?} is not 1 to 3600 seconds"))
+            }),
+    }
 }
 
 fn shown(paths: &[std::path::PathBuf]) -> String {

@@ -1,12 +1,29 @@
 //! `credential_process`: runs the profile's command and reads its JSON.
+//!
+//! The command is bounded: it gets [`DEFAULT_TIMEOUT`] (or
+//! `APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT` seconds) before it is killed,
+//! and at most 64 KiB of output is read, as in AWS's Java SDK. Its stderr
+//! is passed through to ours as it arrives, so a helper's prompt or message
+//! reaches the user; the end of it is also kept for the error.
 
-use std::process::{Command, Stdio};
+use std::io::{Read, Write};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
 
 use super::Credentials;
 use super::json::{self, Kind};
 
+/// How long a `credential_process` may run by default.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The most output read from it.
+const MAX_OUTPUT: usize = 64 * 1024;
+/// How much of its stderr an error quotes (the end, where the reason is).
+const STDERR_TAIL: usize = 300;
+
 /// Runs `command` through the shell, as the AWS SDKs do, and parses its output.
-pub(crate) fn run(command: &str) -> Result<Credentials, String> {
+pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, String> {
     let mut shell = if cfg!(windows) {
         Command::new("cmd")
     } else {
@@ -15,20 +32,131 @@ pub(crate) fn run(command: &str) -> Result<Credentials, String> {
     shell
         .arg(if cfg!(windows) { "/C" } else { "-c" })
         .arg(command);
-    let output = shell
+    let mut child = shell
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
         .map_err(|e| format!("credential_process could not start: {e}"))?;
-    if !output.status.success() {
-        // Stderr is the tool's own message; stdout may hold secrets.
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let stderr: String = stderr.trim().chars().take(300).collect();
+    let deadline = Instant::now() + timeout;
+    let stdout = read_in_background(child.stdout.take(), |mut pipe, kept: &mut Vec<u8>| {
+        let _ = pipe.by_ref().take(MAX_OUTPUT as u64 + 1).read_to_end(kept);
+        // Drain the rest, so a chatty helper can still finish.
+        let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+    });
+    let stderr = read_in_background(child.stderr.take(), |mut pipe, tail: &mut Vec<u8>| {
+        let mut chunk = [0u8; 4096];
+        while let Ok(n @ 1..) = pipe.read(&mut chunk) {
+            let _ = std::io::stderr().write_all(&chunk[..n]);
+            tail.extend_from_slice(&chunk[..n]);
+            let excess = tail.len().saturating_sub(STDERR_TAIL);
+            tail.drain(..excess);
+        }
+    });
+
+    let status = wait(&mut child, deadline).ok_or_else(|| {
+        format!(
+            "credential_process did not finish within {} s and was stopped \
+             (set APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT to allow longer)",
+            timeout.as_secs_f64()
+        )
+    })?;
+    // A helper's own children may hold the pipes open: wait no longer than
+    // the deadline for what it printed.
+    let left = || deadline.saturating_duration_since(Instant::now());
+    let output = stdout.recv_timeout(left()).unwrap_or_default();
+    if !status.success() {
+        // Stderr is the helper's own message; stdout may hold secrets.
+        let tail = stderr.recv_timeout(left()).unwrap_or_default();
+        let tail = String::from_utf8_lossy(&tail);
         return Err(format!(
-            "credential_process failed ({}): {stderr}",
-            output.status
+            "credential_process failed ({status}): {}",
+            tail.trim()
         ));
     }
-    let stdout = String::from_utf8(output.stdout)
+    if output.len() > MAX_OUTPUT {
+        return Err(format!(
+            "credential_process printed more than {} KiB",
+            MAX_OUTPUT / 1024
+        ));
+    }
+    let stdout = String::from_utf8(output)
         .map_err(|_| "credential_process printed non-UTF-8 output".to_owned())?;
     json::parse(&stdout, Kind::Process).map_err(|e| format!("credential_process output: {e}"))
+}
+
+/// Reads `pipe` on a thread with `read`, and hands back what it kept.
+fn read_in_background<R: Read + Send + 'static>(
+    pipe: Option<R>,
+    read: impl FnOnce(R, &mut Vec<u8>) + Send + 'static,
+) -> mpsc::Receiver<Vec<u8>> {
+    let (sender, receiver) = mpsc::channel();
+    if let Some(pipe) = pipe {
+        thread::spawn(move || {
+            let mut kept = Vec::new();
+            read(pipe, &mut kept);
+            let _ = sender.send(kept);
+        });
+    }
+    receiver
+}
+
+/// The child's exit status, or `None` (after killing it) at the deadline.
+fn wait(child: &mut Child, deadline: Instant) -> Option<std::process::ExitStatus> {
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            _ => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+        }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_endless_helper_is_stopped_at_the_timeout() {
+        let started = Instant::now();
+        let err = run("sleep 30", Duration::from_millis(300)).unwrap_err();
+        assert!(err.contains("did not finish within 0.3 s"), "{err}");
+        // Killed, not waited for: far below the helper's 30 s.
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn output_beyond_64_kib_is_refused() {
+        let err = run("head -c 100000 /dev/zero | tr '\\0' a", DEFAULT_TIMEOUT).unwrap_err();
+        assert_eq!(err, "credential_process printed more than 64 KiB");
+    }
+
+    #[test]
+    fn failures_quote_the_end_of_stderr() {
+        let err = run(
+            "printf '%0400d' 0 >&2; echo ' token expired' >&2; exit 3",
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap_err();
+        assert!(err.ends_with("token expired"), "{err}");
+        assert!(err.len() < 400, "{err}");
+    }
+
+    #[test]
+    fn good_output_is_read() {
+        let creds = run(
+            r#"echo '{"Version":1,"AccessKeyId":"AKID","SecretAccessKey":"s"}'"#,
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap();
+        assert_eq!(creds.access_key_id(), "AKID");
+    }
 }

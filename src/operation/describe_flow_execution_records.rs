@@ -247,14 +247,27 @@ impl<'a> DescribeFlowExecutionRecordsFluentBuilder<'a> {
         self.client.send(&call)
     }
 
-    /// The request [`send`](Self::send) would make at `time`, signed with
-    /// the client's credentials, without sending it; `send` adds the per-call
-    /// `amz-sdk-invocation-id` and `amz-sdk-request` headers (see every
-    /// attempt exactly with [`ClientBuilder::on_request`](crate::ClientBuilder::on_request)).
+    /// The first attempt [`send`](Self::send) would make at `time`, signed
+    /// with the client's credentials, without sending it: exactly the bytes
+    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
+    /// makes one. See every attempt of a real call with
+    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
     pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
+        let invocation_id = crate::token::client_token()?;
+        self.signed_attempt(time, &invocation_id, 1)
+    }
+
+    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
+    /// without sending it (for tests that compare exact bytes).
+    pub fn signed_attempt(
+        self,
+        time: SystemTime,
+        invocation_id: &str,
+        attempt: u32,
+    ) -> Result<SignedRequest, Error> {
         let call = self.input.into_call()?;
-        let credentials = self.client.credentials()?;
-        self.client.sign(&call, &credentials, time, &[])
+        self.client
+            .sign_attempt(&call, time, invocation_id, attempt)
     }
 
     /// The pages of the answer, each fetched when the iterator reaches it
