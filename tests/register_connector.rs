@@ -326,7 +326,7 @@ fn garbled_success_bodies_are_invalid_responses() {
 
 #[test]
 fn a_server_that_never_answers_times_out() {
-    let server = RecordingServer::start(vec![Reply::Silence(Duration::from_secs(5))]);
+    let server = RecordingServer::start(vec![Reply::Silence(Duration::from_secs(120))]);
     let client = Client::builder()
         .region("us-east-1")
         .endpoint_url(server.url())
@@ -338,8 +338,10 @@ fn a_server_that_never_answers_times_out() {
     let started = Instant::now();
     let err = register(&client).unwrap_err();
     assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    // 0.3 s expected; the bound has room for a busy machine and is still
+    // far below the server's 120 s of silence.
     assert!(
-        started.elapsed() < Duration::from_secs(3),
+        started.elapsed() < Duration::from_secs(60),
         "{:?}",
         started.elapsed()
     );

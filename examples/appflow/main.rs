@@ -98,7 +98,7 @@ Global options (before or after the operation):
   --region REGION  --endpoint-url URL  --profile NAME  --output json
   --cli-connect-timeout SECS  --cli-read-timeout SECS  (0: none)
   --debug  (the signed request on stderr, secrets masked)
-  --no-paginate  --max-items N  --starting-token TOKEN  (paginated operations)
+  --no-paginate  --max-items N  --starting-token TOKEN  --page-size N  (paginated operations)
   --no-cli-pager  --no-cli-auto-prompt  (accepted; they change nothing here)";
 
 fn main() -> ExitCode {
@@ -130,6 +130,7 @@ struct CommandLine {
     skeleton: bool,
     debug: bool,
     paging: paging::Settings,
+    page_size: Option<usize>,
     connect_timeout: Option<Option<Duration>>,
     read_timeout: Option<Option<Duration>>,
 }
@@ -192,6 +193,8 @@ fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
             }
             "cli-read-timeout" => line.read_timeout = Some(seconds(name, &value(&mut args)?)?),
             "max-items" => line.paging.max_items = Some(count(name, &value(&mut args)?)?),
+            // The AWS CLI's name for the page size of operations it pages.
+            "page-size" => line.page_size = Some(count(name, &value(&mut args)?)?),
             "starting-token" => line.paging.starting_token = Some(value(&mut args)?),
             "output" => {
                 let output = value(&mut args)?;
@@ -399,6 +402,13 @@ fn input(line: &CommandLine) -> Result<Value, Failure> {
     };
     for (member, value) in &line.members {
         object.insert(member.name.to_owned(), value.clone());
+    }
+    if let Some(size) = line.page_size {
+        if line.operation.is_some_and(|op| op.pages.is_some()) {
+            object.insert("maxResults".into(), Value::from(size));
+        } else {
+            return Err(usage("--page-size applies only to operations that page"));
+        }
     }
     Ok(Value::Object(object))
 }
