@@ -220,15 +220,13 @@ fn credential_process_failures_are_clear_and_never_panic() {
 }
 
 #[test]
-fn profiles_needing_sts_or_sso_say_not_supported_yet() {
+fn profiles_needing_sso_say_not_supported_yet() {
     let dir = TempDir::new();
     dir.write(
         "config",
-        "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = default\n\
-         [profile sso]\nsso_session = corp\n\
-         [profile web]\nweb_identity_token_file = /t\nrole_arn = arn:aws:iam::1:role/w\n",
+        "[profile sso]\nsso_session = corp\n[profile legacy]\nsso_start_url = https://x/start\n",
     );
-    for profile in ["role", "sso", "web"] {
+    for profile in ["sso", "legacy"] {
         let err = DefaultChain::new(env(&dir, &[]), Some(profile.into()))
             .provide_credentials()
             .unwrap_err();

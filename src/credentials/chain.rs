@@ -1,11 +1,13 @@
-//! The default credential chain, in the AWS SDKs' order: environment, shared
-//! files (static keys or `credential_process`), container, EC2 metadata.
+//! The default credential chain, in the AWS CLI's order: environment keys,
+//! the profile's assumed role, web identity (profile or environment), the
+//! profile's static keys or `credential_process`, container, EC2 metadata.
 
 use std::sync::OnceLock;
 use std::time::SystemTime;
 
 use super::cache::CredentialsCache;
 use super::imds::Imds;
+use super::sts::{Role, Sts};
 use super::{Credentials, ProvideCredentials, container, from_env, process};
 use crate::config::Env;
 use crate::config::profile::{ProfileFiles, Section};
@@ -53,12 +55,18 @@ impl DefaultChain {
 
     fn resolve(&self) -> Result<Credentials, Error> {
         let mut tried = Vec::new();
-        if let Some(creds) = from_env(&self.env) {
-            return Ok(creds);
+        // A profile named on the command line or builder is what the user
+        // asked for: keys in the environment do not take over (AWS_PROFILE
+        // alone does not have that effect, as in the AWS CLI).
+        if self.profile.is_none() {
+            if let Some(creds) = from_env(&self.env) {
+                return Ok(creds);
+            }
+            tried.push(
+                "environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY not set)"
+                    .to_owned(),
+            );
         }
-        tried.push(
-            "environment variables (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY not set)".to_owned(),
-        );
 
         let (name, explicit) = self.profile_name();
         let files = self
@@ -66,19 +74,27 @@ impl DefaultChain {
             .get_or_init(|| ProfileFiles::load(&self.env))
             .as_ref()
             .map_err(|e| Error::InvalidConfig(e.clone()))?;
-        match files.profile(&name) {
-            Some(profile) => {
-                let timeout = process_timeout(&self.env)?;
-                if let Some(creds) = profile_credentials(&name, profile, timeout)? {
+        let resolver = Profiles {
+            env: &self.env,
+            files,
+            process_timeout: process_timeout(&self.env)?,
+        };
+        let profile = files.profile(&name);
+        if profile.is_none() && explicit {
+            return Err(Error::InvalidConfig(format!(
+                "the profile {name:?} was not found in {}",
+                shown(&files.sources)
+            )));
+        }
+        if let Some(creds) = resolver.web_identity_from_env(profile)? {
+            return Ok(creds);
+        }
+        match profile {
+            Some(_) => {
+                if let Some(creds) = resolver.credentials(&name, &mut Vec::new())? {
                     return Ok(creds);
                 }
                 tried.push(format!("profile {name:?} (no credentials in it)"));
-            }
-            None if explicit => {
-                return Err(Error::InvalidConfig(format!(
-                    "the profile {name:?} was not found in {}",
-                    shown(&files.sources)
-                )));
             }
             None => tried.push(format!(
                 "profile {name:?} in {} (not found)",
@@ -117,26 +133,183 @@ impl ProvideCredentials for DefaultChain {
     }
 }
 
-/// A profile's own credentials, in the SDKs' order of precedence.
-fn profile_credentials(
-    name: &str,
+/// Credentials from the shared files' profiles, role chains included.
+struct Profiles<'a> {
+    env: &'a Env,
+    files: &'a ProfileFiles,
+    process_timeout: std::time::Duration,
+}
+
+impl Profiles<'_> {
+    /// Profile `name`'s credentials, in the AWS CLI's order: an assumed
+    /// role, web identity, static keys, `credential_process`. `chain` holds
+    /// the profiles that led here, to name a cycle.
+    fn credentials(
+        &self,
+        name: &str,
+        chain: &mut Vec<String>,
+    ) -> Result<Option<Credentials>, Error> {
+        let Some(profile) = self.files.profile(name) else {
+            return Err(Error::InvalidConfig(format!(
+                "the profile {name:?} (a source_profile of {:?}) was not found",
+                chain.last().map(String::as_str).unwrap_or_default()
+            )));
+        };
+        if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
+            return Err(Error::InvalidConfig(format!(
+                "profile {name:?} uses AWS IAM Identity Center (SSO): not supported yet"
+            )));
+        }
+        let has_source =
+            profile.get("source_profile").is_some() || profile.get("credential_source").is_some();
+        if profile.get("role_arn").is_some()
+            && profile.get("web_identity_token_file").is_some()
+            && !has_source
+        {
+            return self
+                .web_identity(Some(profile), profile.get("web_identity_token_file"))
+                .map(Some);
+        }
+        if profile.get("role_arn").is_some() {
+            return self.assume_role(name, profile, chain).map(Some);
+        }
+        Ok(static_or_process(profile, self.process_timeout)?)
+    }
+
+    /// `role_arn` with `source_profile` or `credential_source`.
+    fn assume_role(
+        &self,
+        name: &str,
+        profile: &Section,
+        chain: &mut Vec<String>,
+    ) -> Result<Credentials, Error> {
+        let config = |message: String| Error::InvalidConfig(format!("profile {name:?}: {message}"));
+        if profile.get("mfa_serial").is_some() {
+            return Err(config(
+                "mfa_serial needs a code typed at a prompt, which this library cannot show; \
+                 use `aws sts get-session-token` or a credential_process instead"
+                    .into(),
+            ));
+        }
+        chain.push(name.to_owned());
+        let source = match (
+            profile.get("source_profile"),
+            profile.get("credential_source"),
+        ) {
+            (Some(_), Some(_)) => {
+                return Err(config(
+                    "has both source_profile and credential_source".into(),
+                ));
+            }
+            // A profile may be its own source: then its static keys are.
+            (Some(source), None) if source == name => {
+                static_or_process(profile, self.process_timeout)?
+                    .ok_or_else(|| config("is its own source_profile but has no keys".into()))?
+            }
+            (Some(source), None) if chain.iter().any(|p| p == source) => {
+                chain.push(source.to_owned());
+                return Err(Error::InvalidConfig(format!(
+                    "the source_profile settings form a cycle: {}",
+                    chain.join(" -> ")
+                )));
+            }
+            (Some(source), None) => self.credentials(source, chain)?.ok_or_else(|| {
+                config(format!("its source_profile {source:?} has no credentials"))
+            })?,
+            (None, Some(source)) => self.credential_source(name, source)?,
+            (None, None) => {
+                return Err(config(
+                    "role_arn needs a source_profile or a credential_source".into(),
+                ));
+            }
+        };
+        let now = SystemTime::now();
+        let role = Role::from_profile(profile, now).map_err(config)?;
+        let sts = Sts::new(self.env, self.files, Some(profile)).map_err(config)?;
+        sts.assume_role(&source, &role, now)
+            .map_err(|e| Error::MissingCredentials(format!("profile {name:?}: {e}")))
+    }
+
+    /// `credential_source`: where the source credentials of a role come from.
+    fn credential_source(&self, name: &str, source: &str) -> Result<Credentials, Error> {
+        let missing = |what: String| {
+            Error::MissingCredentials(format!(
+                "profile {name:?}: credential_source {source}: {what}"
+            ))
+        };
+        match source {
+            "Environment" => from_env(self.env).ok_or_else(|| {
+                missing("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into())
+            }),
+            "Ec2InstanceMetadata" => {
+                let imds = Imds::from_env(self.env)
+                    .ok_or_else(|| missing("instance metadata is disabled".into()))?;
+                imds.credentials().map_err(missing)
+            }
+            "EcsContainer" => container::credentials(self.env)
+                .ok_or_else(|| missing("AWS_CONTAINER_CREDENTIALS_* are not set".into()))?
+                .map_err(missing),
+            other => Err(Error::InvalidConfig(format!(
+                "profile {name:?}: credential_source {other:?} is not Environment, Ec2InstanceMetadata or EcsContainer"
+            ))),
+        }
+    }
+
+    /// `AWS_WEB_IDENTITY_TOKEN_FILE` with `AWS_ROLE_ARN`, when the profile
+    /// does not say otherwise (EKS service accounts set these).
+    fn web_identity_from_env(
+        &self,
+        profile: Option<&Section>,
+    ) -> Result<Option<Credentials>, Error> {
+        let profile_has_role = profile.is_some_and(|p| p.get("role_arn").is_some());
+        match (
+            self.env.get("AWS_WEB_IDENTITY_TOKEN_FILE"),
+            self.env.get("AWS_ROLE_ARN"),
+        ) {
+            (Some(file), Some(_)) if !profile_has_role => {
+                self.web_identity(None, Some(&file)).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `AssumeRoleWithWebIdentity` with the token in `file`, read afresh at
+    /// every refresh (Kubernetes rotates it).
+    fn web_identity(
+        &self,
+        profile: Option<&Section>,
+        file: Option<&str>,
+    ) -> Result<Credentials, Error> {
+        let file = file.unwrap_or_default();
+        let token = std::fs::read_to_string(file).map_err(|e| {
+            Error::MissingCredentials(format!(
+                "cannot read the web identity token file {file}: {e}"
+            ))
+        })?;
+        let now = SystemTime::now();
+        let role = match profile {
+            Some(profile) => Role::from_profile(profile, now).map_err(Error::InvalidConfig)?,
+            None => Role {
+                arn: self.env.get("AWS_ROLE_ARN").unwrap_or_default(),
+                session_name: self
+                    .env
+                    .get("AWS_ROLE_SESSION_NAME")
+                    .unwrap_or_else(|| super::sts::default_session_name(now)),
+                external_id: None,
+                duration_seconds: None,
+            },
+        };
+        let sts = Sts::new(self.env, self.files, profile).map_err(Error::InvalidConfig)?;
+        sts.assume_role_with_web_identity(&role, token.trim())
+            .map_err(Error::MissingCredentials)
+    }
+}
+
+/// A profile's static keys, else its `credential_process`.
+fn static_or_process(
     profile: &Section,
     process_timeout: std::time::Duration,
 ) -> Result<Option<Credentials>, Error> {
-    let unsupported = |what: &str| {
-        Err(Error::InvalidConfig(format!(
-            "profile {name:?} uses {what}: not supported yet"
-        )))
-    };
-    if profile.get("role_arn").is_some() {
-        return unsupported("role_arn (assuming a role needs STS)");
-    }
-    if profile.get("web_identity_token_file").is_some() {
-        return unsupported("web_identity_token_file (web identity needs STS)");
-    }
-    if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-        return unsupported("AWS IAM Identity Center (SSO)");
-    }
     if let (Some(id), Some(secret)) = (
         profile.get("aws_access_key_id"),
         profile.get("aws_secret_access_key"),

@@ -11,6 +11,8 @@ mod imds;
 mod json;
 mod metadata;
 mod process;
+mod sts;
+mod xml;
 
 use std::fmt;
 use std::time::SystemTime;

@@ -1,0 +1,398 @@
+//! Assumed roles and web identity against a fake STS (a recording server
+//! whose signature check is independent of the crate's signer): role chains,
+//! credential sources, cycles, errors, refresh, and the token file re-read.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use appflow_lite::config::Env;
+use appflow_lite::credentials::{DefaultChain, ProvideCredentials};
+use appflow_lite::sigv4::format_amz_date;
+use support::{Recorded, RecordingServer, Reply, sigv4_check};
+
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!("appflow-sts-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+
+    fn write(&self, name: &str, text: &str) -> String {
+        let path = self.0.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_string_lossy().into_owned()
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn rfc3339(time: SystemTime) -> String {
+    let t = format_amz_date(time);
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &t[0..4],
+        &t[4..6],
+        &t[6..8],
+        &t[9..11],
+        &t[11..13],
+        &t[13..15]
+    )
+}
+
+/// An STS answer with credentials `id`/`secret`/`token`, valid for `valid`.
+fn credentials_answer(action: &str, id: &str, valid: Duration) -> Reply {
+    let body = format!(
+        r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><{action}Result><Credentials>
+<AccessKeyId>{id}</AccessKeyId><SecretAccessKey>secret-of-{id}</SecretAccessKey>
+<SessionToken>token-of-{id}&amp;more</SessionToken><Expiration>{}</Expiration>
+</Credentials></{action}Result></{action}Response>"#,
+        rfc3339(SystemTime::now() + valid)
+    );
+    Reply::Respond {
+        status: 200,
+        headers: vec![("Content-Type".into(), "text/xml".into())],
+        body: body.into_bytes(),
+    }
+}
+
+fn form(request: &Recorded) -> Vec<(String, String)> {
+    String::from_utf8(request.body.clone())
+        .unwrap()
+        .split('&')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap();
+            let decode = |s: &str| {
+                let mut out = Vec::new();
+                let bytes = s.as_bytes();
+                let mut i = 0;
+                while i < bytes.len() {
+                    if bytes[i] == b'%' {
+                        out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).unwrap());
+                        i += 3;
+                    } else {
+                        out.push(bytes[i]);
+                        i += 1;
+                    }
+                }
+                String::from_utf8(out).unwrap()
+            };
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+fn field(request: &Recorded, name: &str) -> Option<String> {
+    form(request)
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn env(dir: &TempDir, sts: &RecordingServer, vars: &[(&str, &str)]) -> Env {
+    let mut all: Vec<(String, String)> = vec![
+        (
+            "AWS_CONFIG_FILE".into(),
+            dir.0.join("config").to_string_lossy().into_owned(),
+        ),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            dir.0.join("credentials").to_string_lossy().into_owned(),
+        ),
+        ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
+        ("AWS_ENDPOINT_URL_STS".into(), sts.url()),
+    ];
+    all.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+    Env::from_vars(all)
+}
+
+const BASE: &str =
+    "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret\n";
+
+#[test]
+fn a_role_is_assumed_with_the_source_profiles_keys() {
+    let dir = TempDir::new("simple");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile app]\nrole_arn = arn:aws:iam::123456789012:role/app\nsource_profile = base\n\
+             external_id = ext-42\nduration_seconds = 1800\nrole_session_name = my-session\nregion = eu-west-1\n"
+        ),
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIAAPP",
+        Duration::from_secs(3600),
+    )]);
+    let chain = DefaultChain::new(env(&dir, &sts, &[]), Some("app".into()));
+    let creds = chain.provide_credentials().unwrap();
+    assert_eq!(creds.access_key_id(), "ASIAAPP");
+    assert_eq!(creds.secret_access_key(), "secret-of-ASIAAPP");
+    assert_eq!(creds.session_token(), Some("token-of-ASIAAPP&more"));
+    assert!(creds.expires_at().is_some());
+
+    let [request] = sts.requests().try_into().unwrap();
+    assert_eq!(
+        (request.method.as_str(), request.path.as_str()),
+        ("POST", "/")
+    );
+    assert_eq!(
+        request.header("content-type"),
+        Some("application/x-www-form-urlencoded; charset=utf-8")
+    );
+    assert_eq!(
+        form(&request),
+        [
+            ("Action", "AssumeRole"),
+            ("Version", "2011-06-15"),
+            ("RoleArn", "arn:aws:iam::123456789012:role/app"),
+            ("RoleSessionName", "my-session"),
+            ("ExternalId", "ext-42"),
+            ("DurationSeconds", "1800"),
+        ]
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    );
+    assert_eq!(
+        sigv4_check::verify(&request, "base-secret", "sts"),
+        Ok("AKIDBASE".into())
+    );
+    assert!(
+        request
+            .header("authorization")
+            .unwrap()
+            .contains("/eu-west-1/sts/aws4_request")
+    );
+
+    // Cached until near expiry: no second call.
+    chain.provide_credentials().unwrap();
+    assert_eq!(sts.requests().len(), 1);
+}
+
+#[test]
+fn roles_chain_through_source_profiles() {
+    let dir = TempDir::new("chain");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile first]\nrole_arn = arn:aws:iam::1:role/first\nsource_profile = base\n\
+             [profile second]\nrole_arn = arn:aws:iam::2:role/second\nsource_profile = first\n"
+        ),
+    );
+    let sts = RecordingServer::start(vec![
+        credentials_answer("AssumeRole", "ASIAFIRST", Duration::from_secs(3600)),
+        credentials_answer("AssumeRole", "ASIASECOND", Duration::from_secs(3600)),
+    ]);
+    let creds = DefaultChain::new(env(&dir, &sts, &[]), Some("second".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIASECOND");
+    let [first, second] = sts.requests().try_into().unwrap();
+    assert_eq!(
+        field(&first, "RoleArn").as_deref(),
+        Some("arn:aws:iam::1:role/first")
+    );
+    assert!(
+        field(&first, "RoleSessionName")
+            .unwrap()
+            .starts_with("appflow-lite-session-")
+    );
+    assert_eq!(
+        sigv4_check::verify(&first, "base-secret", "sts"),
+        Ok("AKIDBASE".into())
+    );
+    // The second call is signed with the first role's temporary credentials.
+    assert_eq!(
+        field(&second, "RoleArn").as_deref(),
+        Some("arn:aws:iam::2:role/second")
+    );
+    assert_eq!(
+        sigv4_check::verify(&second, "secret-of-ASIAFIRST", "sts"),
+        Ok("ASIAFIRST".into())
+    );
+    assert_eq!(
+        second.header("x-amz-security-token"),
+        Some("token-of-ASIAFIRST&more")
+    );
+}
+
+#[test]
+fn cycles_and_impossible_profiles_are_clear_errors() {
+    let dir = TempDir::new("errors");
+    dir.write(
+        "config",
+        "[profile a]\nrole_arn = arn:aws:iam::1:role/a\nsource_profile = b\n\
+         [profile b]\nrole_arn = arn:aws:iam::1:role/b\nsource_profile = a\n\
+         [profile mfa]\nrole_arn = arn:aws:iam::1:role/m\nsource_profile = a\nmfa_serial = arn:aws:iam::1:mfa/me\n\
+         [profile nosource]\nrole_arn = arn:aws:iam::1:role/n\n\
+         [profile badsource]\nrole_arn = arn:aws:iam::1:role/n\ncredential_source = Somewhere\n\
+         [profile missing]\nrole_arn = arn:aws:iam::1:role/n\nsource_profile = ghost\n",
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "X",
+        Duration::from_secs(3600),
+    )]);
+    for (profile, expected) in [
+        ("a", "cycle: a -> b -> a"),
+        ("mfa", "mfa_serial"),
+        ("nosource", "needs a source_profile or a credential_source"),
+        ("badsource", "\"Somewhere\" is not Environment"),
+        ("missing", "\"ghost\""),
+    ] {
+        let err = DefaultChain::new(env(&dir, &sts, &[]), Some(profile.into()))
+            .provide_credentials()
+            .unwrap_err();
+        assert!(err.to_string().contains(expected), "{profile}: {err}");
+    }
+    assert!(
+        sts.requests().is_empty(),
+        "nothing is sent for a broken profile"
+    );
+}
+
+#[test]
+fn credential_source_environment_and_sts_errors() {
+    let dir = TempDir::new("source");
+    dir.write(
+        "config",
+        "[profile env-role]\nrole_arn = arn:aws:iam::1:role/e\ncredential_source = Environment\n",
+    );
+    let denied = Reply::Respond {
+        status: 403,
+        headers: vec![],
+        body: b"<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not allowed \x1b[31m</Message></Error></ErrorResponse>".to_vec(),
+    };
+    let sts = RecordingServer::start(vec![denied]);
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+    ];
+    let err = DefaultChain::new(env(&dir, &sts, &vars), Some("env-role".into()))
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("AccessDenied (403): not allowed"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let [request] = sts.requests().try_into().unwrap();
+    assert_eq!(
+        sigv4_check::verify(&request, "env-secret", "sts"),
+        Ok("AKIDENV".into())
+    );
+}
+
+#[test]
+fn an_explicit_profile_beats_environment_keys_but_aws_profile_does_not() {
+    let dir = TempDir::new("explicit");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n"
+        ),
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIAAPP",
+        Duration::from_secs(3600),
+    )]);
+    let vars = [
+        ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+        ("AWS_SECRET_ACCESS_KEY", "s"),
+        ("AWS_PROFILE", "app"),
+    ];
+    let from_aws_profile = DefaultChain::new(env(&dir, &sts, &vars), None)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(from_aws_profile.access_key_id(), "AKIDENV");
+    let named = DefaultChain::new(env(&dir, &sts, &vars), Some("app".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(named.access_key_id(), "ASIAAPP");
+}
+
+#[test]
+fn web_identity_reads_the_token_file_at_every_refresh() {
+    let dir = TempDir::new("web");
+    dir.write("config", "");
+    let token_file = dir.write("token", "first-token\n");
+    // Credentials inside the refresh margin: the next call refreshes.
+    let sts = RecordingServer::start(vec![
+        credentials_answer(
+            "AssumeRoleWithWebIdentity",
+            "ASIAWEB1",
+            Duration::from_secs(120),
+        ),
+        credentials_answer(
+            "AssumeRoleWithWebIdentity",
+            "ASIAWEB2",
+            Duration::from_secs(3600),
+        ),
+    ]);
+    let vars = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.as_str()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::1:role/pod"),
+        ("AWS_ROLE_SESSION_NAME", "pod-session"),
+    ];
+    let chain = DefaultChain::new(env(&dir, &sts, &vars), None);
+    assert_eq!(
+        chain.provide_credentials().unwrap().access_key_id(),
+        "ASIAWEB1"
+    );
+    dir.write("token", "rotated-token\n");
+    assert_eq!(
+        chain.provide_credentials().unwrap().access_key_id(),
+        "ASIAWEB2"
+    );
+    let [first, second] = sts.requests().try_into().unwrap();
+    assert_eq!(
+        field(&first, "Action").as_deref(),
+        Some("AssumeRoleWithWebIdentity")
+    );
+    assert_eq!(
+        field(&first, "RoleSessionName").as_deref(),
+        Some("pod-session")
+    );
+    assert_eq!(
+        field(&first, "WebIdentityToken").as_deref(),
+        Some("first-token")
+    );
+    assert_eq!(
+        field(&second, "WebIdentityToken").as_deref(),
+        Some("rotated-token")
+    );
+    assert_eq!(
+        first.header("authorization"),
+        None,
+        "web identity calls are unsigned"
+    );
+}
+
+#[test]
+fn web_identity_from_a_profile() {
+    let dir = TempDir::new("webprofile");
+    let token_file = dir.write("token", "profile-token");
+    dir.write(
+        "config",
+        &format!("[profile pod]\nrole_arn = arn:aws:iam::1:role/p\nweb_identity_token_file = {token_file}\n"),
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRoleWithWebIdentity",
+        "ASIAPOD",
+        Duration::from_secs(3600),
+    )]);
+    let creds = DefaultChain::new(env(&dir, &sts, &[]), Some("pod".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIAPOD");
+    let [request] = sts.requests().try_into().unwrap();
+    assert_eq!(
+        field(&request, "WebIdentityToken").as_deref(),
+        Some("profile-token")
+    );
+}
