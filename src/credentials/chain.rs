@@ -173,7 +173,7 @@ impl Profiles<'_> {
         if profile.get("role_arn").is_some() {
             return self.assume_role(name, profile, chain).map(Some);
         }
-        Ok(static_or_process(profile, self.process_timeout)?)
+        static_or_process(profile, self.process_timeout)
     }
 
     /// `role_arn` with `source_profile` or `credential_source`.
