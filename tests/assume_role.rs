@@ -49,12 +49,17 @@ fn rfc3339(time: SystemTime) -> String {
 
 /// An STS answer with credentials `id`/`secret`/`token`, valid for `valid`.
 fn credentials_answer(action: &str, id: &str, valid: Duration) -> Reply {
+    answer_expiring(action, id, SystemTime::now() + valid)
+}
+
+/// An STS answer with credentials that expire at `expires`.
+fn answer_expiring(action: &str, id: &str, expires: SystemTime) -> Reply {
     let body = format!(
         r#"<{action}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><{action}Result><Credentials>
 <AccessKeyId>{id}</AccessKeyId><SecretAccessKey>secret-of-{id}</SecretAccessKey>
 <SessionToken>token-of-{id}&amp;more</SessionToken><Expiration>{}</Expiration>
 </Credentials></{action}Result></{action}Response>"#,
-        rfc3339(SystemTime::now() + valid)
+        rfc3339(expires)
     );
     Reply::Respond {
         status: 200,
@@ -321,12 +326,12 @@ fn web_identity_reads_the_token_file_at_every_refresh() {
     let dir = TempDir::new("web");
     dir.write("config", "");
     let token_file = dir.write("token", "first-token\n");
-    // Credentials inside the refresh margin: the next call refreshes.
+    // Credentials already past their refresh time: the next call refreshes.
     let sts = RecordingServer::start(vec![
-        credentials_answer(
+        answer_expiring(
             "AssumeRoleWithWebIdentity",
             "ASIAWEB1",
-            Duration::from_secs(120),
+            SystemTime::now() - Duration::from_secs(60),
         ),
         credentials_answer(
             "AssumeRoleWithWebIdentity",
@@ -345,10 +350,8 @@ fn web_identity_reads_the_token_file_at_every_refresh() {
         "ASIAWEB1"
     );
     dir.write("token", "rotated-token\n");
-    assert_eq!(
-        chain.provide_credentials().unwrap().access_key_id(),
-        "ASIAWEB2"
-    );
+    let second = chain.provide_credentials().unwrap();
+    assert_eq!(second.access_key_id(), "ASIAWEB2");
     let [first, second] = sts.requests().try_into().unwrap();
     assert_eq!(
         field(&first, "Action").as_deref(),

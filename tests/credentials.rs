@@ -185,7 +185,8 @@ fn credential_process_output_is_used_and_cached_until_near_expiry() {
         "cached while far from expiry"
     );
 
-    // Credentials that expire within the refresh margin are fetched again each time.
+    // Credentials that arrive with only a minute left are used for half of
+    // it rather than fetched again on every call...
     let near_chain = DefaultChain::new(env(&dir, &[]), Some("near".into()));
     assert_eq!(key_id(&near_chain), "ASIANEAR");
     std::fs::write(
@@ -193,7 +194,23 @@ fn credential_process_output_is_used_and_cached_until_near_expiry() {
         r#"{"Version":1,"AccessKeyId":"ASIAREFRESHED","SecretAccessKey":"s"}"#,
     )
     .unwrap();
-    assert_eq!(key_id(&near_chain), "ASIAREFRESHED");
+    assert_eq!(key_id(&near_chain), "ASIANEAR");
+    // ...and ones already past their time are fetched again.
+    let past = rfc3339(SystemTime::now() - Duration::from_secs(60));
+    dir.write(
+        "near.json",
+        &format!(
+            r#"{{"Version":1,"AccessKeyId":"ASIAOLD","SecretAccessKey":"s","Expiration":"{past}"}}"#
+        ),
+    );
+    let stale_chain = DefaultChain::new(env(&dir, &[]), Some("near".into()));
+    assert_eq!(key_id(&stale_chain), "ASIAOLD");
+    std::fs::write(
+        dir.path("near.json"),
+        r#"{"Version":1,"AccessKeyId":"ASIAREFRESHED","SecretAccessKey":"s"}"#,
+    )
+    .unwrap();
+    assert_eq!(key_id(&stale_chain), "ASIAREFRESHED");
 }
 
 #[test]
