@@ -56,6 +56,7 @@ impl Section {
 pub(crate) struct ProfileFiles {
     profiles: HashMap<String, Section>,
     services: HashMap<String, Section>,
+    sso_sessions: HashMap<String, Section>,
     /// The files read, for messages.
     pub sources: Vec<PathBuf>,
 }
@@ -93,6 +94,11 @@ impl ProfileFiles {
         self.services.get(name)
     }
 
+    /// An `[sso-session NAME]` section.
+    pub fn sso_session(&self, name: &str) -> Option<&Section> {
+        self.sso_sessions.get(name)
+    }
+
     fn add(&mut self, text: &str, kind: FileKind, path: &Path) -> Result<(), String> {
         for (header, section) in parse(text)
             .map_err(|(line, message)| format!("{} line {line}: {message}", path.display()))?
@@ -104,9 +110,12 @@ impl ProfileFiles {
                 (FileKind::Config, Some(("services", name))) => {
                     self.services.entry(name.trim().to_owned())
                 }
+                (FileKind::Config, Some(("sso-session", name))) => {
+                    self.sso_sessions.entry(name.trim().to_owned())
+                }
                 (FileKind::Config, _) if header == "default" => self.profiles.entry(header),
-                // Other config sections (`sso-session`, unprefixed names) are
-                // not profiles; the SDKs skip them too.
+                // Other config sections (unprefixed names) are not
+                // profiles; the SDKs skip them too.
                 (FileKind::Config, _) => continue,
                 (FileKind::Credentials, _) => self.profiles.entry(header),
             };

@@ -1,6 +1,7 @@
 //! The default credential chain, in the AWS CLI's order: environment keys,
-//! the profile's assumed role, web identity (profile or environment), the
-//! profile's static keys or `credential_process`, container, EC2 metadata.
+//! the profile's assumed role, web identity (profile or environment), IAM
+//! Identity Center (SSO), the profile's static keys or `credential_process`,
+//! container, EC2 metadata.
 
 use std::sync::OnceLock;
 use std::time::SystemTime;
@@ -141,8 +142,8 @@ struct Profiles<'a> {
 }
 
 impl Profiles<'_> {
-    /// Profile `name`'s credentials, in the AWS CLI's order: an assumed
-    /// role, web identity, static keys, `credential_process`. `chain` holds
+    /// Profile `name`'s credentials, in the AWS CLI's order: web identity,
+    /// an assumed role, SSO, static keys, `credential_process`. `chain` holds
     /// the profiles that led here, to name a cycle.
     fn credentials(
         &self,
@@ -155,11 +156,6 @@ impl Profiles<'_> {
                 chain.last().map(String::as_str).unwrap_or_default()
             )));
         };
-        if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-            return Err(Error::InvalidConfig(format!(
-                "profile {name:?} uses AWS IAM Identity Center (SSO): not supported yet"
-            )));
-        }
         let has_source =
             profile.get("source_profile").is_some() || profile.get("credential_source").is_some();
         if profile.get("role_arn").is_some()
@@ -172,6 +168,10 @@ impl Profiles<'_> {
         }
         if profile.get("role_arn").is_some() {
             return self.assume_role(name, profile, chain).map(Some);
+        }
+        if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
+            return super::sso::credentials(self.env, self.files, name, profile, SystemTime::now())
+                .map(Some);
         }
         static_or_process(profile, self.process_timeout)
     }

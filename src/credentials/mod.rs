@@ -11,6 +11,8 @@ mod imds;
 mod json;
 mod metadata;
 mod process;
+mod sha1;
+mod sso;
 mod sts;
 mod xml;
 

@@ -1,0 +1,372 @@
+//! IAM Identity Center (SSO): role credentials from the token that
+//! `aws sso login` cached, refreshed through SSO-OIDC when it has expired,
+//! as the AWS CLI does. No interactive login here.
+
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Map, Value};
+
+use super::Credentials;
+use super::sha1;
+use crate::config::Env;
+use crate::config::profile::{ProfileFiles, Section};
+use crate::error::Error;
+use crate::protocol::{HttpResponse, SignedRequest};
+use crate::transport::Transport;
+
+/// Refresh a token this long before it expires (the AWS CLI's window).
+const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Where a profile's SSO settings come from.
+struct Session {
+    /// `sso_session`'s name, or (legacy profiles) the start URL.
+    cache_key: String,
+    region: String,
+    /// Only `sso-session` tokens are refreshed, as in the AWS CLI.
+    refreshable: bool,
+    /// What to tell the user to run when the token is gone.
+    login: String,
+}
+
+/// Role credentials for profile `name`.
+pub(crate) fn credentials(
+    env: &Env,
+    files: &ProfileFiles,
+    name: &str,
+    profile: &Section,
+    now: SystemTime,
+) -> Result<Credentials, Error> {
+    let config = |message: String| Error::InvalidConfig(format!("profile {name:?}: {message}"));
+    let session = session(files, name, profile).map_err(config)?;
+    let account = profile
+        .get("sso_account_id")
+        .ok_or_else(|| config("sso_account_id is missing".into()))?;
+    let role = profile
+        .get("sso_role_name")
+        .ok_or_else(|| config("sso_role_name is missing".into()))?;
+    let token = token(env, &session, now)?;
+    role_credentials(env, &session, &token, account, role)
+}
+
+fn session(files: &ProfileFiles, name: &str, profile: &Section) -> Result<Session, String> {
+    match profile.get("sso_session") {
+        Some(session) => {
+            let section = files.sso_session(session).ok_or_else(|| {
+                format!("it names sso_session {session:?}, but there is no [sso-session {session}] section")
+            })?;
+            let region = section
+                .get("sso_region")
+                .ok_or_else(|| format!("[sso-session {session}] has no sso_region"))?;
+            Ok(Session {
+                cache_key: session.to_owned(),
+                region: region.to_owned(),
+                refreshable: true,
+                login: format!("aws sso login --sso-session {session}"),
+            })
+        }
+        None => {
+            let start_url = profile
+                .get("sso_start_url")
+                .ok_or("sso_start_url is missing")?;
+            let region = profile.get("sso_region").ok_or("sso_region is missing")?;
+            Ok(Session {
+                cache_key: start_url.to_owned(),
+                region: region.to_owned(),
+                refreshable: false,
+                login: format!("aws sso login --profile {name}"),
+            })
+        }
+    }
+}
+
+/// The cache file of `aws sso login` for this session.
+fn cache_path(env: &Env, session: &Session) -> Option<PathBuf> {
+    let file = format!("{}.json", sha1::hex_digest(session.cache_key.as_bytes()));
+    Some(
+        env.home()?
+            .join(".aws")
+            .join("sso")
+            .join("cache")
+            .join(file),
+    )
+}
+
+/// `expiresAt` as the AWS CLI writes it (`...Z`, older versions `...UTC`).
+fn parse_expiry(text: &str) -> Option<SystemTime> {
+    let text = text
+        .strip_suffix("UTC")
+        .map_or_else(|| text.to_owned(), |t| format!("{t}Z"));
+    crate::time::parse_rfc3339(&text)
+}
+
+/// A valid access token: the cached one, refreshed first when it is about
+/// to expire and can be.
+fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error> {
+    let login = || format!("run `{}` to sign in again", session.login);
+    let path = cache_path(env, session).ok_or_else(|| {
+        Error::MissingCredentials("no home directory for the SSO token cache".into())
+    })?;
+    let text = std::fs::read_to_string(&path).map_err(|_| {
+        Error::MissingCredentials(format!(
+            "no SSO token cached in {}: {}",
+            path.display(),
+            login()
+        ))
+    })?;
+    let mut cached: Map<String, Value> = serde_json::from_str(&text).map_err(|_| {
+        Error::MissingCredentials(format!(
+            "the SSO token cache {} is not JSON: {}",
+            path.display(),
+            login()
+        ))
+    })?;
+    let field = |cached: &Map<String, Value>, key: &str| {
+        cached.get(key).and_then(Value::as_str).map(str::to_owned)
+    };
+    let access_token = field(&cached, "accessToken");
+    let expires_at = field(&cached, "expiresAt").and_then(|t| parse_expiry(&t));
+    let (Some(access_token), Some(expires_at)) = (access_token, expires_at) else {
+        return Err(Error::MissingCredentials(format!(
+            "the SSO token cache {} has no accessToken or expiresAt: {}",
+            path.display(),
+            login()
+        )));
+    };
+    if now + REFRESH_WINDOW < expires_at {
+        return Ok(access_token);
+    }
+    let still_valid = now < expires_at;
+    let registration_valid = field(&cached, "registrationExpiresAt")
+        .and_then(|t| parse_expiry(&t))
+        .is_some_and(|at| now < at);
+    let refresh = match (
+        session.refreshable && registration_valid,
+        field(&cached, "refreshToken"),
+        field(&cached, "clientId"),
+        field(&cached, "clientSecret"),
+    ) {
+        (true, Some(refresh_token), Some(client_id), Some(client_secret)) => {
+            create_token(env, session, &client_id, &client_secret, &refresh_token)
+        }
+        _ => Err("the cached token cannot be refreshed".to_owned()),
+    };
+    match refresh {
+        Ok(fresh) => {
+            let new_expiry = now + Duration::from_secs(fresh.expires_in);
+            cached.insert(
+                "accessToken".into(),
+                Value::String(fresh.access_token.clone()),
+            );
+            cached.insert("expiresAt".into(), Value::String(rfc3339(new_expiry)));
+            if let Some(refresh_token) = fresh.refresh_token {
+                cached.insert("refreshToken".into(), Value::String(refresh_token));
+            }
+            // The refreshed token is used even if the cache cannot be written.
+            let _ = write_atomically(&path, &Value::Object(cached).to_string());
+            Ok(fresh.access_token)
+        }
+        Err(_) if still_valid => Ok(access_token),
+        Err(why) => Err(Error::MissingCredentials(format!(
+            "the SSO token for {} has expired ({why}): {}",
+            session.cache_key,
+            login()
+        ))),
+    }
+}
+
+fn rfc3339(time: SystemTime) -> String {
+    let t = crate::sigv4::format_amz_date(time);
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &t[0..4],
+        &t[4..6],
+        &t[6..8],
+        &t[9..11],
+        &t[11..13],
+        &t[13..15]
+    )
+}
+
+/// Writes `text` to a temporary file beside `path`, then renames it over
+/// `path`: a reader (the AWS CLI, say) sees the old file or the new one.
+fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
+    std::fs::write(&temp, text)?;
+    std::fs::rename(&temp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&temp);
+    })
+}
+
+struct FreshToken {
+    access_token: String,
+    expires_in: u64,
+    refresh_token: Option<String>,
+}
+
+/// SSO-OIDC `CreateToken` with the refresh token.
+fn create_token(
+    env: &Env,
+    session: &Session,
+    client_id: &str,
+    client_secret: &str,
+    refresh_token: &str,
+) -> Result<FreshToken, String> {
+    let endpoint = env
+        .get("AWS_ENDPOINT_URL_SSO_OIDC")
+        .unwrap_or_else(|| regional("oidc", &session.region));
+    let body = serde_json::json!({
+        "clientId": client_id,
+        "clientSecret": client_secret,
+        "grantType": "refresh_token",
+        "refreshToken": refresh_token,
+    });
+    let answer = send(
+        env,
+        "POST",
+        &format!("{}/token", endpoint.trim_end_matches('/')),
+        None,
+        Some(body.to_string()),
+    )?;
+    let json: Map<String, Value> = serde_json::from_slice(&answer.body)
+        .map_err(|_| format!("SSO-OIDC answered HTTP {} without JSON", answer.status))?;
+    if !answer.is_success() {
+        return Err(service_error("SSO-OIDC CreateToken", &answer, &json));
+    }
+    Ok(FreshToken {
+        access_token: json
+            .get("accessToken")
+            .and_then(Value::as_str)
+            .ok_or("SSO-OIDC answered without accessToken")?
+            .to_owned(),
+        expires_in: json
+            .get("expiresIn")
+            .and_then(Value::as_u64)
+            .unwrap_or(3600),
+        refresh_token: json
+            .get("refreshToken")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    })
+}
+
+/// The portal's `GetRoleCredentials`.
+fn role_credentials(
+    env: &Env,
+    session: &Session,
+    token: &str,
+    account: &str,
+    role: &str,
+) -> Result<Credentials, Error> {
+    let endpoint = env
+        .get("AWS_ENDPOINT_URL_SSO")
+        .unwrap_or_else(|| regional("portal.sso", &session.region));
+    let mut query = String::new();
+    crate::protocol::push_query(&mut query, "role_name", role);
+    crate::protocol::push_query(&mut query, "account_id", account);
+    let url = format!(
+        "{}/federation/credentials?{query}",
+        endpoint.trim_end_matches('/')
+    );
+    let missing = Error::MissingCredentials;
+    let answer = send(env, "GET", &url, Some(token), None).map_err(missing)?;
+    let json: Map<String, Value> = serde_json::from_slice(&answer.body).unwrap_or_default();
+    if !answer.is_success() {
+        let mut message = service_error("SSO GetRoleCredentials", &answer, &json);
+        if matches!(answer.status, 401 | 403) {
+            message.push_str(&format!("; run `{}` to sign in again", session.login));
+        }
+        return Err(Error::MissingCredentials(message));
+    }
+    let role = json.get("roleCredentials").and_then(Value::as_object);
+    let text = |key: &str| {
+        role.and_then(|r| r.get(key))
+            .and_then(Value::as_str)
+            .filter(|v| !v.is_empty())
+    };
+    let (Some(id), Some(secret), Some(session_token)) = (
+        text("accessKeyId"),
+        text("secretAccessKey"),
+        text("sessionToken"),
+    ) else {
+        return Err(Error::MissingCredentials(
+            "SSO GetRoleCredentials answered without credentials".into(),
+        ));
+    };
+    let expires = role
+        .and_then(|r| r.get("expiration"))
+        .and_then(Value::as_u64)
+        .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
+        .ok_or_else(|| {
+            Error::MissingCredentials(
+                "SSO GetRoleCredentials answered without an expiration".into(),
+            )
+        })?;
+    Ok(Credentials::new(id, secret)
+        .with_session_token(session_token)
+        .with_expiry(expires))
+}
+
+/// `https://{prefix}.{region}.{partition's DNS suffix}`.
+fn regional(prefix: &str, region: &str) -> String {
+    let partition = crate::config::endpoint::partition(region);
+    format!("https://{prefix}.{region}.{}", partition.dns_suffix)
+}
+
+fn service_error(what: &str, answer: &HttpResponse, json: &Map<String, Value>) -> String {
+    let text = |key: &str| {
+        json.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let code = [text("error"), text("__type")]
+        .into_iter()
+        .find(|c| !c.is_empty())
+        .unwrap_or_default();
+    let message = [text("message"), text("error_description")]
+        .into_iter()
+        .find(|m| !m.is_empty())
+        .unwrap_or_default();
+    format!(
+        "{what} failed with HTTP {}: {} {}",
+        answer.status,
+        crate::error::Escaped(&code),
+        crate::error::Escaped(&message)
+    )
+}
+
+/// One unsigned request to an SSO endpoint (proxies apply, as to AppFlow).
+fn send(
+    env: &Env,
+    method: &'static str,
+    url: &str,
+    bearer: Option<&str>,
+    body: Option<String>,
+) -> Result<HttpResponse, String> {
+    let shown = crate::config::redact_url(url);
+    crate::config::check_endpoint_url(url.split('?').next().unwrap_or(url))?;
+    let transport = Transport::new(
+        Some(crate::DEFAULT_CONNECT_TIMEOUT),
+        Some(Duration::from_secs(30)),
+        concat!("appflow-lite/", env!("CARGO_PKG_VERSION")),
+        env.proxy_for(url).as_deref(),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut headers = Vec::new();
+    if let Some(token) = bearer {
+        headers.push(("x-amz-sso_bearer_token", token.to_owned()));
+    }
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json".to_owned()));
+    }
+    let request = SignedRequest {
+        method,
+        url: url.to_owned(),
+        headers,
+        body: body.unwrap_or_default().into_bytes(),
+    };
+    transport
+        .send(&request)
+        .map_err(|e| format!("{shown}: {e}"))
+}
