@@ -350,6 +350,7 @@ pub struct ClientBuilder {
     retry: Option<RetryConfig>,
     observer: Option<RequestObserver>,
     proxy: Option<Option<String>>,
+    ca_bundle: Option<std::path::PathBuf>,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -477,6 +478,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts only the certificates in this PEM file for HTTPS, instead of
+    /// the bundled roots (a corporate TLS proxy's CA, say), as
+    /// `AWS_CA_BUNDLE` and the profile's `ca_bundle` do with
+    /// [`ClientBuilder::from_env`].
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.ca_bundle = Some(path.into());
+        self
+    }
+
     /// Calls `observe` with every request, each retry included, exactly as
     /// it is about to be sent (signature, `amz-sdk-*` headers, body): for
     /// logging and debugging. Its `Debug` hides the session token.
@@ -571,6 +581,7 @@ impl ClientBuilder {
                 .unwrap_or(Some(DEFAULT_ATTEMPT_TIMEOUT)),
             USER_AGENT,
             proxy.as_deref(),
+            self.ca_bundle.or(settings.ca_bundle).as_deref(),
         )?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let inner = Inner {

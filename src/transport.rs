@@ -15,15 +15,42 @@ pub(crate) struct Transport {
     agent: ureq::Agent,
 }
 
+/// The certificates of a PEM bundle; anything else in it is skipped.
+fn read_bundle(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>, Error> {
+    let shown = path.display();
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::InvalidConfig(format!("cannot read the CA bundle {shown}: {e}")))?;
+    let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
+        .filter_map(|item| match item {
+            Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
+            _ => None,
+        })
+        .collect();
+    if certificates.is_empty() {
+        return Err(Error::InvalidConfig(format!(
+            "the CA bundle {shown} holds no PEM certificate"
+        )));
+    }
+    Ok(certificates)
+}
+
 impl Transport {
     /// An agent with these timeouts, going through `proxy` (a URL) or, with
-    /// `None`, straight to the endpoint: the environment is never read here.
+    /// `None`, straight to the endpoint, trusting the certificates in the PEM
+    /// file `ca_bundle` instead of the bundled roots when one is given (as
+    /// `AWS_CA_BUNDLE` does for the AWS CLI): the environment is never read
+    /// here.
     pub fn new(
         connect_timeout: Option<Duration>,
         attempt_timeout: Option<Duration>,
         user_agent: &str,
         proxy: Option<&str>,
+        ca_bundle: Option<&std::path::Path>,
     ) -> Result<Self, Error> {
+        let mut tls = ureq::tls::TlsConfig::builder();
+        if let Some(path) = ca_bundle {
+            tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&read_bundle(path)?));
+        }
         let proxy = match proxy {
             Some(url) => Some(ureq::Proxy::new(url).map_err(|_| {
                 Error::InvalidConfig(format!(
@@ -34,6 +61,7 @@ impl Transport {
             None => None,
         };
         let config = ureq::Agent::config_builder()
+            .tls_config(tls.build())
             .proxy(proxy)
             // Error statuses are answers to read, not transport failures.
             .http_status_as_error(false)
@@ -102,8 +130,25 @@ fn from_io(err: std::io::Error, during: &str) -> Error {
     match err.kind() {
         ErrorKind::TimedOut => Error::Timeout(format!("while {during}")),
         ErrorKind::ConnectionRefused => Error::Connect(err.to_string()),
+        // A refused certificate or handshake arrives from rustls through the
+        // stream as `InvalidData`; this crate does not name rustls's types,
+        // so it recognises rustls's wording. A TLS failure is not retried.
+        ErrorKind::InvalidData if is_tls_failure(&err.to_string()) => Error::Tls(err.to_string()),
         _ => Error::Io(err),
     }
+}
+
+fn is_tls_failure(message: &str) -> bool {
+    [
+        "certificate",
+        "Certificate",
+        "handshake",
+        "Handshake",
+        "fatal alert",
+        "AlertReceived",
+    ]
+    .iter()
+    .any(|word| message.contains(word))
 }
 
 fn from_ureq(err: ureq::Error) -> Error {

@@ -237,20 +237,23 @@ fn credential_process_failures_are_clear_and_never_panic() {
 }
 
 #[test]
-fn profiles_needing_sso_say_not_supported_yet() {
+fn incomplete_sso_profiles_say_what_is_missing() {
     let dir = TempDir::new();
     dir.write(
         "config",
-        "[profile sso]\nsso_session = corp\n[profile legacy]\nsso_start_url = https://x/start\n",
+        "[profile sso]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+         [profile legacy]\nsso_start_url = https://x/start\nsso_account_id = 1\nsso_role_name = R\n\
+         [profile norole]\nsso_start_url = https://x/start\nsso_region = us-east-1\nsso_account_id = 1\n",
     );
-    for profile in ["sso", "legacy"] {
+    for (profile, expected) in [
+        ("sso", "no [sso-session corp] section"),
+        ("legacy", "sso_region is missing"),
+        ("norole", "sso_role_name is missing"),
+    ] {
         let err = DefaultChain::new(env(&dir, &[]), Some(profile.into()))
             .provide_credentials()
             .unwrap_err();
-        assert!(
-            err.to_string().contains("not supported yet"),
-            "{profile}: {err}"
-        );
+        assert!(err.to_string().contains(expected), "{profile}: {err}");
     }
 }
 

@@ -94,6 +94,18 @@ impl Env {
             .map(PathBuf::from)
     }
 
+    /// The CA bundle to trust instead of the bundled roots: `AWS_CA_BUNDLE`,
+    /// else the profile's `ca_bundle` (given here), `~/` expanded.
+    pub(crate) fn ca_bundle(&self, profile_value: Option<&str>) -> Option<PathBuf> {
+        let raw = self
+            .get("AWS_CA_BUNDLE")
+            .or_else(|| profile_value.map(str::to_owned))?;
+        match raw.strip_prefix("~/") {
+            Some(rest) => Some(self.home()?.join(rest)),
+            None => Some(PathBuf::from(raw)),
+        }
+    }
+
     /// A path from `var`, else `default` under the home directory; a leading
     /// `~/` is expanded.
     pub(crate) fn path(&self, var: &str, default: &str) -> Option<PathBuf> {

@@ -19,6 +19,7 @@ pub(crate) struct Settings {
     pub use_dual_stack: Option<bool>,
     pub max_attempts: Option<u32>,
     pub retry_mode: Option<String>,
+    pub ca_bundle: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -80,6 +81,7 @@ impl Settings {
             use_dual_stack: flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint"),
             max_attempts,
             retry_mode: env.get("AWS_RETRY_MODE").or_else(|| text("retry_mode")),
+            ca_bundle: env.ca_bundle(profile.get("ca_bundle")),
         })
     }
 }

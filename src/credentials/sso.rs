@@ -27,6 +27,8 @@ struct Session {
     refreshable: bool,
     /// What to tell the user to run when the token is gone.
     login: String,
+    /// `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
+    ca_bundle: Option<PathBuf>,
 }
 
 /// Role credentials for profile `name`.
@@ -38,7 +40,8 @@ pub(crate) fn credentials(
     now: SystemTime,
 ) -> Result<Credentials, Error> {
     let config = |message: String| Error::InvalidConfig(format!("profile {name:?}: {message}"));
-    let session = session(files, name, profile).map_err(config)?;
+    let mut session = session(files, name, profile).map_err(config)?;
+    session.ca_bundle = env.ca_bundle(profile.get("ca_bundle"));
     let account = profile
         .get("sso_account_id")
         .ok_or_else(|| config("sso_account_id is missing".into()))?;
@@ -63,6 +66,7 @@ fn session(files: &ProfileFiles, name: &str, profile: &Section) -> Result<Sessio
                 region: region.to_owned(),
                 refreshable: true,
                 login: format!("aws sso login --sso-session {session}"),
+                ca_bundle: None,
             })
         }
         None => {
@@ -75,6 +79,7 @@ fn session(files: &ProfileFiles, name: &str, profile: &Section) -> Result<Sessio
                 region: region.to_owned(),
                 refreshable: false,
                 login: format!("aws sso login --profile {name}"),
+                ca_bundle: None,
             })
         }
     }
@@ -221,13 +226,8 @@ fn create_token(
         "grantType": "refresh_token",
         "refreshToken": refresh_token,
     });
-    let answer = send(
-        env,
-        "POST",
-        &format!("{}/token", endpoint.trim_end_matches('/')),
-        None,
-        Some(body.to_string()),
-    )?;
+    let url = format!("{}/token", endpoint.trim_end_matches('/'));
+    let answer = send(env, session, "POST", &url, None, Some(body.to_string()))?;
     let json: Map<String, Value> = serde_json::from_slice(&answer.body)
         .map_err(|_| format!("SSO-OIDC answered HTTP {} without JSON", answer.status))?;
     if !answer.is_success() {
@@ -269,7 +269,7 @@ fn role_credentials(
         endpoint.trim_end_matches('/')
     );
     let missing = Error::MissingCredentials;
-    let answer = send(env, "GET", &url, Some(token), None).map_err(missing)?;
+    let answer = send(env, session, "GET", &url, Some(token), None).map_err(missing)?;
     let json: Map<String, Value> = serde_json::from_slice(&answer.body).unwrap_or_default();
     if !answer.is_success() {
         let mut message = service_error("SSO GetRoleCredentials", &answer, &json);
@@ -339,6 +339,7 @@ fn service_error(what: &str, answer: &HttpResponse, json: &Map<String, Value>) -
 /// One unsigned request to an SSO endpoint (proxies apply, as to AppFlow).
 fn send(
     env: &Env,
+    session: &Session,
     method: &'static str,
     url: &str,
     bearer: Option<&str>,
@@ -351,6 +352,7 @@ fn send(
         Some(Duration::from_secs(30)),
         concat!("appflow-lite/", env!("CARGO_PKG_VERSION")),
         env.proxy_for(url).as_deref(),
+        session.ca_bundle.as_deref(),
     )
     .map_err(|e| e.to_string())?;
     let mut headers = Vec::new();

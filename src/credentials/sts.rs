@@ -110,6 +110,8 @@ impl Sts {
             Some(Duration::from_secs(30)),
             concat!("appflow-lite/", env!("CARGO_PKG_VERSION")),
             env.proxy_for(&endpoint).as_deref(),
+            env.ca_bundle(profile.and_then(|p| p.get("ca_bundle")))
+                .as_deref(),
         )
         .map_err(|e| e.to_string())?;
         Ok(Sts {
