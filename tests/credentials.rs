@@ -597,3 +597,37 @@ fn disabled_instance_metadata_is_never_contacted() {
     ));
     assert_eq!(server.connections(), 0, "not even a TCP connection");
 }
+
+#[test]
+fn metadata_endpoints_never_go_through_a_proxy() {
+    let dir = TempDir::new();
+    let server = imds_server();
+    let proxy = RecordingServer::start(vec![Reply::json(502, "{}")]);
+    let container = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"AccessKeyId":"ASIACONTAINER","SecretAccessKey":"s","Token":"t","Expiration":"2999-01-01T00:00:00Z"}"#,
+    )]);
+    let proxy_url = proxy.url();
+    let imds_url = server.url();
+    let full_uri = format!("{}/creds", container.url());
+    let imds_vars = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "false"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_url.as_str()),
+    ];
+    assert_eq!(
+        key_id(&DefaultChain::new(env(&dir, &imds_vars), None)),
+        "ASIAIMDS"
+    );
+    let container_vars = [
+        ("HTTP_PROXY", proxy_url.as_str()),
+        ("HTTPS_PROXY", proxy_url.as_str()),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full_uri.as_str()),
+    ];
+    assert_eq!(
+        key_id(&DefaultChain::new(env(&dir, &container_vars), None)),
+        "ASIACONTAINER"
+    );
+    assert_eq!(proxy.connections(), 0, "the proxy saw nothing");
+}
