@@ -4,9 +4,10 @@
 //! Regenerate the fixture with `scripts/botocore_operation_requests.py`.
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::operation::*;
 use appflow_lite::{Client, SignedRequest, sigv4};
 use serde_json::Value;
+
+mod support;
 
 const FIXTURE: &str = include_str!("fixtures/botocore/operation_requests.json");
 
@@ -18,44 +19,9 @@ fn signed(
     time: std::time::SystemTime,
     invocation_id: &str,
 ) -> SignedRequest {
-    macro_rules! dispatch {
-        ($($name:literal => $module:ident :: $input:ident, $method:ident;)*) => {
-            match op {
-                $($name => {
-                    let input: $module::$input = serde_json::from_value(input).unwrap();
-                    client.$method().set_input(input).signed_attempt(time, invocation_id, 1).unwrap()
-                })*
-                other => panic!("no case for {other}"),
-            }
-        };
-    }
-    dispatch! {
-        "CancelFlowExecutions" => cancel_flow_executions::CancelFlowExecutionsInput, cancel_flow_executions;
-        "CreateConnectorProfile" => create_connector_profile::CreateConnectorProfileInput, create_connector_profile;
-        "CreateFlow" => create_flow::CreateFlowInput, create_flow;
-        "DeleteConnectorProfile" => delete_connector_profile::DeleteConnectorProfileInput, delete_connector_profile;
-        "DeleteFlow" => delete_flow::DeleteFlowInput, delete_flow;
-        "DescribeConnector" => describe_connector::DescribeConnectorInput, describe_connector;
-        "DescribeConnectorEntity" => describe_connector_entity::DescribeConnectorEntityInput, describe_connector_entity;
-        "DescribeConnectorProfiles" => describe_connector_profiles::DescribeConnectorProfilesInput, describe_connector_profiles;
-        "DescribeConnectors" => describe_connectors::DescribeConnectorsInput, describe_connectors;
-        "DescribeFlow" => describe_flow::DescribeFlowInput, describe_flow;
-        "DescribeFlowExecutionRecords" => describe_flow_execution_records::DescribeFlowExecutionRecordsInput, describe_flow_execution_records;
-        "ListConnectorEntities" => list_connector_entities::ListConnectorEntitiesInput, list_connector_entities;
-        "ListConnectors" => list_connectors::ListConnectorsInput, list_connectors;
-        "ListFlows" => list_flows::ListFlowsInput, list_flows;
-        "ListTagsForResource" => list_tags_for_resource::ListTagsForResourceInput, list_tags_for_resource;
-        "RegisterConnector" => register_connector::RegisterConnectorInput, register_connector;
-        "ResetConnectorMetadataCache" => reset_connector_metadata_cache::ResetConnectorMetadataCacheInput, reset_connector_metadata_cache;
-        "StartFlow" => start_flow::StartFlowInput, start_flow;
-        "StopFlow" => stop_flow::StopFlowInput, stop_flow;
-        "TagResource" => tag_resource::TagResourceInput, tag_resource;
-        "UnregisterConnector" => unregister_connector::UnregisterConnectorInput, unregister_connector;
-        "UntagResource" => untag_resource::UntagResourceInput, untag_resource;
-        "UpdateConnectorProfile" => update_connector_profile::UpdateConnectorProfileInput, update_connector_profile;
-        "UpdateConnectorRegistration" => update_connector_registration::UpdateConnectorRegistrationInput, update_connector_registration;
-        "UpdateFlow" => update_flow::UpdateFlowInput, update_flow;
-    }
+    support::with_builder!(client, op, input, |builder| builder
+        .signed_attempt(time, invocation_id, 1)
+        .unwrap())
 }
 
 #[test]

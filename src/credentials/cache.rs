@@ -162,6 +162,15 @@ mod tests {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
+    /// Spins until `count` threads wait on `cache`'s load; the 60 s bound
+    /// only ends a broken run (the assertions then fail).
+    fn wait_for_waiters(cache: &CredentialsCache, count: usize) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        while cache.waiting.load(Ordering::SeqCst) < count && std::time::Instant::now() < deadline {
+            std::thread::yield_now();
+        }
+    }
+
     fn expiring(at: SystemTime) -> Credentials {
         Credentials::new("ASIA", "secret")
             .with_session_token("t")
@@ -253,12 +262,7 @@ mod tests {
                     cache.get_or_load(SystemTime::now(), || {
                         loads.fetch_add(1, Ordering::SeqCst);
                         // Fail only once every other thread waits for this load.
-                        let deadline = std::time::Instant::now() + Duration::from_secs(60);
-                        while loading.waiting.load(Ordering::SeqCst) < THREADS - 1
-                            && std::time::Instant::now() < deadline
-                        {
-                            std::thread::yield_now();
-                        }
+                        wait_for_waiters(&loading, THREADS - 1);
                         Err(Error::MissingCredentials("the source is down".into()))
                     })
                 })
@@ -304,13 +308,8 @@ mod tests {
                             loads.fetch_add(1, Ordering::SeqCst);
                             // Hold the refresh until every other thread is
                             // blocked waiting for it: the overlap this test
-                            // claims. The bound only ends a broken run.
-                            let deadline = std::time::Instant::now() + Duration::from_secs(60);
-                            while loading.waiting.load(Ordering::SeqCst) < THREADS - 1
-                                && std::time::Instant::now() < deadline
-                            {
-                                std::thread::yield_now();
-                            }
+                            // claims.
+                            wait_for_waiters(&loading, THREADS - 1);
                             Ok(expiring(SystemTime::now() + Duration::from_secs(3600)))
                         })
                         .unwrap()

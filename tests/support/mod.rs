@@ -5,6 +5,170 @@
 
 pub mod sigv4_check;
 
+/// Runs `$body` with `$builder` bound to operation `$op`'s fluent builder
+/// (by its model name), its input read from the JSON `$input`: one place
+/// that knows all 25 operations, for tests that go through every one.
+#[allow(unused_macros)]
+macro_rules! with_builder {
+    ($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {
+        match $op {
+            "CancelFlowExecutions" => {
+                let $builder = $client
+                    .cancel_flow_executions()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "CreateConnectorProfile" => {
+                let $builder = $client
+                    .create_connector_profile()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "CreateFlow" => {
+                let $builder = $client
+                    .create_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DeleteConnectorProfile" => {
+                let $builder = $client
+                    .delete_connector_profile()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DeleteFlow" => {
+                let $builder = $client
+                    .delete_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeConnector" => {
+                let $builder = $client
+                    .describe_connector()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeConnectorEntity" => {
+                let $builder = $client
+                    .describe_connector_entity()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeConnectorProfiles" => {
+                let $builder = $client
+                    .describe_connector_profiles()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeConnectors" => {
+                let $builder = $client
+                    .describe_connectors()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeFlow" => {
+                let $builder = $client
+                    .describe_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "DescribeFlowExecutionRecords" => {
+                let $builder = $client
+                    .describe_flow_execution_records()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "ListConnectorEntities" => {
+                let $builder = $client
+                    .list_connector_entities()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "ListConnectors" => {
+                let $builder = $client
+                    .list_connectors()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "ListFlows" => {
+                let $builder = $client
+                    .list_flows()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "ListTagsForResource" => {
+                let $builder = $client
+                    .list_tags_for_resource()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "RegisterConnector" => {
+                let $builder = $client
+                    .register_connector()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "ResetConnectorMetadataCache" => {
+                let $builder = $client
+                    .reset_connector_metadata_cache()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "StartFlow" => {
+                let $builder = $client
+                    .start_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "StopFlow" => {
+                let $builder = $client
+                    .stop_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "TagResource" => {
+                let $builder = $client
+                    .tag_resource()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "UnregisterConnector" => {
+                let $builder = $client
+                    .unregister_connector()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "UntagResource" => {
+                let $builder = $client
+                    .untag_resource()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "UpdateConnectorProfile" => {
+                let $builder = $client
+                    .update_connector_profile()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "UpdateConnectorRegistration" => {
+                let $builder = $client
+                    .update_connector_registration()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            "UpdateFlow" => {
+                let $builder = $client
+                    .update_flow()
+                    .set_input(serde_json::from_value($input).unwrap());
+                $body
+            }
+            other => panic!("no operation named {other}"),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use with_builder;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
