@@ -24,6 +24,30 @@
 //! # Ok::<(), appflow_lite::Error>(())
 //! ```
 //!
+//! Every AppFlow operation has a method on [`Client`] returning a fluent
+//! builder ([`operation`]); the shapes they share are in [`types`]. The six
+//! listing operations page with `into_paginator()` ([`paginator`]). All of
+//! it is generated from AWS's model by `codegen/` and validated against the
+//! model before anything is sent.
+//!
+//! ```no_run
+//! # fn main() -> Result<(), appflow_lite::Error> {
+//! let client = appflow_lite::Client::from_env()?;
+//! for flow in client.list_flows().max_results(50).into_paginator().items() {
+//!     let flow = flow?;
+//!     println!("{} {:?}", flow.flow_name().unwrap_or_default(), flow.flow_status());
+//! }
+//! client.untag_resource()
+//!     .resource_arn("arn:aws:appflow:us-east-1:123456789012:flow/nightly")
+//!     .tag_keys("team")
+//!     .send()?;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Credentials, region and endpoint are found as the AWS CLI finds them
+//! ([`credentials::DefaultChain`]): environment, assumed roles, web
+//! identity, IAM Identity Center, profiles, containers, instance metadata.
 //! The signer ([`sigv4`]) is written by hand on `hmac` and `sha2` and is
 //! checked against AWS's own SigV4 test suite.
 
