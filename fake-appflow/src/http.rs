@@ -119,6 +119,8 @@ impl Server {
                         .into_bytes(),
                     };
                     let _ = write_response(&mut stream, &busy, true);
+                    // Briefly: the accept loop waits meanwhile.
+                    linger_close(&mut stream, Duration::from_millis(50));
                     continue;
                 }
                 let (handler, stopping, open) = (handler.clone(), stopping.clone(), open.clone());
@@ -172,8 +174,9 @@ fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool, lim
                         headers: vec![],
                         body,
                     },
-                    false,
+                    true,
                 );
+                linger_close(&mut writer, Duration::from_secs(1));
                 return;
             }
         };
@@ -333,6 +336,29 @@ fn read_request(
         headers,
         body,
     }))
+}
+
+/// Closes a connection whose request was refused, so the client reads the
+/// answer: closing with unread input makes the kernel send a reset, which
+/// can destroy the answer before the client reads it. So: end our side,
+/// then read and discard what the client still sends, briefly.
+fn linger_close(stream: &mut TcpStream, linger: Duration) {
+    let _ = stream.shutdown(Shutdown::Write);
+    let _ = stream.set_read_timeout(Some(linger.min(Duration::from_millis(100))));
+    let until = Instant::now() + linger;
+    let mut sink = [0u8; 16 * 1024];
+    while Instant::now() < until {
+        match stream.read(&mut sink) {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) => {}
+            Err(_) => break,
+        }
+    }
 }
 
 fn write_response(
