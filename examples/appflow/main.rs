@@ -374,7 +374,10 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         _ => send(op, &client, input)?,
     };
-    print_json(&output);
+    // The AWS CLI prints nothing for an answer without members.
+    if output != Ordered::Object(Vec::new()) {
+        print_json(&output);
+    }
     Ok(())
 }
 
