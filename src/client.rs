@@ -571,6 +571,7 @@ impl ClientBuilder {
                 env,
                 self.profile,
                 files.unwrap_or_default(),
+                region.clone(),
             )),
             (None, None) => Arc::new(Unconfigured),
         };

@@ -399,3 +399,47 @@ fn web_identity_from_a_profile() {
         Some("profile-token")
     );
 }
+
+#[test]
+fn sts_is_called_in_the_clients_region() {
+    let dir = TempDir::new("region");
+    dir.write(
+        "config",
+        &format!("{BASE}[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\nregion = eu-west-1\n"),
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIAAPP",
+        Duration::from_secs(3600),
+    )]);
+    let appflow = RecordingServer::start(vec![Reply::json(200, r#"{"connectorArn":"arn:x"}"#)]);
+    let appflow_url = appflow.url();
+    let vars = [("AWS_ENDPOINT_URL_APPFLOW", appflow_url.as_str())];
+    // As with `aws --region eu-central-1 --profile app`: the region given
+    // for the call is the one STS is asked in.
+    let client = appflow_lite::ClientBuilder::from_environment(env(&dir, &sts, &vars))
+        .profile("app")
+        .region("eu-central-1")
+        .build()
+        .unwrap();
+    client
+        .register_connector()
+        .connector_label("ab")
+        .send()
+        .unwrap();
+    let [assume] = sts.requests().try_into().unwrap();
+    assert!(
+        assume
+            .header("authorization")
+            .unwrap()
+            .contains("/eu-central-1/sts/aws4_request"),
+        "{:?}",
+        assume.header("authorization")
+    );
+    let [call] = appflow.requests().try_into().unwrap();
+    assert!(
+        call.header("authorization")
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256 Credential=ASIAAPP/")
+    );
+}

@@ -20,6 +20,9 @@ use crate::error::Error;
 pub struct DefaultChain {
     env: Env,
     profile: Option<String>,
+    /// The region of the client this chain serves: STS is called there, as
+    /// the AWS CLI calls it in the region of the client it signs for.
+    region: Option<String>,
     files: OnceLock<Result<ProfileFiles, String>>,
     cache: CredentialsCache,
 }
@@ -30,6 +33,7 @@ impl DefaultChain {
         DefaultChain {
             env,
             profile,
+            region: None,
             files: OnceLock::new(),
             cache: CredentialsCache::default(),
         }
@@ -40,8 +44,10 @@ impl DefaultChain {
         env: Env,
         profile: Option<String>,
         files: ProfileFiles,
+        region: String,
     ) -> DefaultChain {
-        let chain = DefaultChain::new(env, profile);
+        let mut chain = DefaultChain::new(env, profile);
+        chain.region = Some(region);
         let _ = chain.files.set(Ok(files));
         chain
     }
@@ -78,6 +84,7 @@ impl DefaultChain {
         let resolver = Profiles {
             env: &self.env,
             files,
+            region: self.region.as_deref(),
             process_timeout: process_timeout(&self.env)?,
         };
         let profile = files.profile(&name);
@@ -138,6 +145,7 @@ impl ProvideCredentials for DefaultChain {
 struct Profiles<'a> {
     env: &'a Env,
     files: &'a ProfileFiles,
+    region: Option<&'a str>,
     process_timeout: std::time::Duration,
 }
 
@@ -225,7 +233,7 @@ impl Profiles<'_> {
         };
         let now = SystemTime::now();
         let role = Role::from_profile(profile, now).map_err(config)?;
-        let sts = Sts::new(self.env, self.files, Some(profile)).map_err(config)?;
+        let sts = Sts::new(self.env, self.files, Some(profile), self.region).map_err(config)?;
         sts.assume_role(&source, &role, now)
             .map_err(|e| Error::MissingCredentials(format!("profile {name:?}: {e}")))
     }
@@ -299,7 +307,8 @@ impl Profiles<'_> {
                 duration_seconds: None,
             },
         };
-        let sts = Sts::new(self.env, self.files, profile).map_err(Error::InvalidConfig)?;
+        let sts =
+            Sts::new(self.env, self.files, profile, self.region).map_err(Error::InvalidConfig)?;
         sts.assume_role_with_web_identity(&role, token.trim())
             .map_err(Error::MissingCredentials)
     }

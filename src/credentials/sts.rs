@@ -69,11 +69,18 @@ impl Sts {
     /// STS as the AWS CLI finds it for `profile`: `AWS_ENDPOINT_URL_STS`,
     /// the profile's `services` section `sts`, `AWS_ENDPOINT_URL`, the
     /// profile's `endpoint_url`, else the regional endpoint of the region
-    /// (environment, then profile, else `us-east-1`), partition-aware.
-    pub fn new(env: &Env, files: &ProfileFiles, profile: Option<&Section>) -> Result<Sts, String> {
+    /// (the client's `region`, else the environment's, then the profile's,
+    /// else `us-east-1`), partition-aware.
+    pub fn new(
+        env: &Env,
+        files: &ProfileFiles,
+        profile: Option<&Section>,
+        region: Option<&str>,
+    ) -> Result<Sts, String> {
         let text = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_owned);
-        let region = env
-            .get("AWS_REGION")
+        let region = region
+            .map(str::to_owned)
+            .or_else(|| env.get("AWS_REGION"))
             .or_else(|| env.get("AWS_DEFAULT_REGION"))
             .or_else(|| text("region"))
             .unwrap_or_else(|| "us-east-1".to_owned());
@@ -236,7 +243,7 @@ mod tests {
 
     fn endpoint(vars: &[(&str, &str)], config: Option<&Section>) -> String {
         let env = Env::from_vars(vars.iter().copied());
-        Sts::new(&env, &ProfileFiles::default(), config)
+        Sts::new(&env, &ProfileFiles::default(), config, None)
             .unwrap()
             .endpoint()
     }
