@@ -11,8 +11,8 @@ use support::{RecordingServer, Reply};
 
 const CREATED: &str = r#"{"connectorArn":"arn:aws:appflow:us-east-1:1:connector/p"}"#;
 
-/// Sends one call; through a recording "proxy" it fails after the CONNECT
-/// (the recorder is not a real proxy), which is all these tests need.
+/// Sends one call; through the recording "proxy" it fails at the CONNECT,
+/// which is all these tests need.
 fn register(client: &Client) -> bool {
     client
         .register_connector()
@@ -23,7 +23,9 @@ fn register(client: &Client) -> bool {
 
 #[test]
 fn an_explicit_proxy_carries_the_request() {
-    let proxy = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    // The "proxy" refuses every CONNECT, so nothing is ever tunnelled
+    // through it: it records exactly one request per attempt.
+    let proxy = RecordingServer::start(vec![Reply::json(502, "{}")]);
     let client = Client::builder()
         .region("us-east-1")
         .endpoint_url("http://appflow.invalid")
@@ -43,7 +45,9 @@ fn an_explicit_proxy_carries_the_request() {
 
 #[test]
 fn from_env_takes_the_proxy_variables_and_no_proxy() {
-    let proxy = RecordingServer::start(vec![Reply::json(200, CREATED)]);
+    // The "proxy" refuses every CONNECT, so nothing is ever tunnelled
+    // through it: it records exactly one request per attempt.
+    let proxy = RecordingServer::start(vec![Reply::json(502, "{}")]);
     let endpoint = RecordingServer::start(vec![Reply::json(200, CREATED)]);
     let env = |no_proxy: &str| {
         Env::from_vars([
