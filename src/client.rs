@@ -15,11 +15,10 @@ use crate::json::FromJson;
 use crate::protocol::{self, SignedRequest};
 use crate::retry::{self, Retry, RetryConfig, RetryQuota};
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
-use crate::transport::Transport;
+use crate::transport::{Transport, USER_AGENT};
 
 /// The name AppFlow's requests are signed for.
 const SIGNING_NAME: &str = "appflow";
-const USER_AGENT: &str = concat!("appflow-lite/", env!("CARGO_PKG_VERSION"));
 
 /// Connect timeout by default: the AWS SDK for Rust's 3.1 s.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3100);

@@ -79,6 +79,21 @@ pub(crate) fn shifted(time: SystemTime, offset_secs: i64) -> SystemTime {
     }
 }
 
+/// Writes a time as RFC 3339 in UTC, whole seconds: `2026-11-28T01:00:00Z`.
+pub(crate) fn format_rfc3339(time: SystemTime) -> String {
+    let t = amz_date(time); // YYYYMMDDTHHMMSSZ, ASCII
+    let part = |range: std::ops::Range<usize>| String::from_utf8_lossy(&t[range]).into_owned();
+    format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        part(0..4),
+        part(4..6),
+        part(6..8),
+        part(9..11),
+        part(11..13),
+        part(13..15)
+    )
+}
+
 /// Reads a SigV4 time, `YYYYMMDDTHHMMSSZ` (the `X-Amz-Date` header's form).
 pub fn parse_amz_date(text: &str) -> Option<SystemTime> {
     let b = text.as_bytes();
@@ -232,6 +247,13 @@ mod tests {
         ] {
             assert_eq!(parse_amz_date(bad), None, "{bad:?}");
         }
+    }
+
+    #[test]
+    fn rfc3339_round_trips() {
+        let time = at(1_795_827_440);
+        assert_eq!(format_rfc3339(time), "2026-11-28T00:57:20Z");
+        assert_eq!(parse_rfc3339(&format_rfc3339(time)), Some(time));
     }
 
     #[test]

@@ -10,6 +10,9 @@ use crate::protocol::{HttpResponse, SignedRequest};
 /// KiB; anything larger is cut here so a broken proxy cannot exhaust memory.
 pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
+/// The `User-Agent` of every request the crate makes.
+pub(crate) const USER_AGENT: &str = concat!("appflow-lite/", env!("CARGO_PKG_VERSION"));
+
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     agent: ureq::Agent,
@@ -75,6 +78,24 @@ impl Transport {
         Ok(Transport {
             agent: ureq::Agent::new_with_config(config),
         })
+    }
+
+    /// A transport for the credential services (STS, SSO) at `url`: the
+    /// client's default timeouts, the environment's proxy for that URL, and
+    /// the CA bundle in force.
+    pub fn for_credentials(
+        env: &crate::config::Env,
+        url: &str,
+        ca_bundle: Option<&std::path::Path>,
+    ) -> Result<Self, String> {
+        Transport::new(
+            Some(crate::DEFAULT_CONNECT_TIMEOUT),
+            Some(Duration::from_secs(30)),
+            USER_AGENT,
+            env.proxy_for(url).as_deref(),
+            ca_bundle,
+        )
+        .map_err(|e| e.to_string())
     }
 
     /// Sends one attempt and reads the answer, whatever its status.

@@ -58,23 +58,18 @@ impl Env {
             self.get(name)
                 .or_else(|| self.get(&name.to_ascii_lowercase()))
         };
-        let (scheme, rest) = url.split_once("://")?;
-        let proxy = if scheme.eq_ignore_ascii_case("https") {
+        // Parsed as the HTTP client will parse it, user information and all.
+        let uri: ureq::http::Uri = url.parse().ok()?;
+        let proxy = if uri.scheme_str()?.eq_ignore_ascii_case("https") {
             var("HTTPS_PROXY")
         } else {
             var("HTTP_PROXY")
         }?;
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let authority = authority
-            .rsplit_once('@')
-            .map_or(authority, |(_, host)| host);
-        let host = match authority.strip_prefix('[') {
-            Some(v6) => v6.split(']').next().unwrap_or_default(),
-            None => authority
-                .rsplit_once(':')
-                .map_or(authority, |(host, _)| host),
-        }
-        .to_ascii_lowercase();
+        let host = uri
+            .host()?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_ascii_lowercase();
         let bypassed = var("NO_PROXY").is_some_and(|list| {
             list.split(',')
                 .map(str::trim)

@@ -163,7 +163,10 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
                 "accessToken".into(),
                 Value::String(fresh.access_token.clone()),
             );
-            cached.insert("expiresAt".into(), Value::String(rfc3339(new_expiry)));
+            cached.insert(
+                "expiresAt".into(),
+                Value::String(crate::time::format_rfc3339(new_expiry)),
+            );
             if let Some(refresh_token) = fresh.refresh_token {
                 cached.insert("refreshToken".into(), Value::String(refresh_token));
             }
@@ -178,19 +181,6 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
             login()
         ))),
     }
-}
-
-fn rfc3339(time: SystemTime) -> String {
-    let t = crate::sigv4::format_amz_date(time);
-    format!(
-        "{}-{}-{}T{}:{}:{}Z",
-        &t[0..4],
-        &t[4..6],
-        &t[6..8],
-        &t[9..11],
-        &t[11..13],
-        &t[13..15]
-    )
 }
 
 /// Writes `text` to a temporary file beside `path`, then renames it over
@@ -347,14 +337,7 @@ fn send(
 ) -> Result<HttpResponse, String> {
     let shown = crate::config::redact_url(url);
     crate::config::check_endpoint_url(url.split('?').next().unwrap_or(url))?;
-    let transport = Transport::new(
-        Some(crate::DEFAULT_CONNECT_TIMEOUT),
-        Some(Duration::from_secs(30)),
-        concat!("appflow-lite/", env!("CARGO_PKG_VERSION")),
-        env.proxy_for(url).as_deref(),
-        session.ca_bundle.as_deref(),
-    )
-    .map_err(|e| e.to_string())?;
+    let transport = Transport::for_credentials(env, url, session.ca_bundle.as_deref())?;
     let mut headers = Vec::new();
     if let Some(token) = bearer {
         headers.push(("x-amz-sso_bearer_token", token.to_owned()));

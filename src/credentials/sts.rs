@@ -1,7 +1,7 @@
 //! AWS STS by hand: `AssumeRole` (signed with the source credentials) and
 //! `AssumeRoleWithWebIdentity` (unsigned), form-encoded in, XML out.
 
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use super::Credentials;
 use super::xml;
@@ -112,15 +112,8 @@ impl Sts {
                 format!("https://sts.{region}.{}", partition.dns_suffix)
             }
         };
-        let transport = Transport::new(
-            Some(crate::DEFAULT_CONNECT_TIMEOUT),
-            Some(Duration::from_secs(30)),
-            concat!("appflow-lite/", env!("CARGO_PKG_VERSION")),
-            env.proxy_for(&endpoint).as_deref(),
-            env.ca_bundle(profile.and_then(|p| p.get("ca_bundle")))
-                .as_deref(),
-        )
-        .map_err(|e| e.to_string())?;
+        let ca_bundle = env.ca_bundle(profile.and_then(|p| p.get("ca_bundle")));
+        let transport = Transport::for_credentials(env, &endpoint, ca_bundle.as_deref())?;
         Ok(Sts {
             endpoint,
             region,
@@ -240,6 +233,7 @@ impl Sts {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
 
     fn endpoint(vars: &[(&str, &str)], config: Option<&Section>) -> String {
         let env = Env::from_vars(vars.iter().copied());
