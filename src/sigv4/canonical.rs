@@ -37,6 +37,19 @@ pub(crate) fn push_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
     }
 }
 
+/// [`push_encoded`] for text: text that needs no escape is copied as it is,
+/// without checking again that it is UTF-8.
+fn push_encoded_str(out: &mut String, text: &str, keep_slash: bool) {
+    if text
+        .bytes()
+        .all(|b| is_unreserved(b) || (keep_slash && b == b'/'))
+    {
+        out.push_str(text);
+    } else {
+        push_encoded(out, text.as_bytes(), keep_slash);
+    }
+}
+
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~')
 }
@@ -52,7 +65,7 @@ pub(crate) fn push_path(out: &mut String, path: &str, normalize: bool) {
         return;
     }
     if !normalize || is_normal(path) {
-        push_encoded(out, path.as_bytes(), true);
+        push_encoded_str(out, path, true);
         return;
     }
     let mut kept: Vec<&str> = Vec::new();
@@ -205,11 +218,13 @@ fn push_lowercase(out: &mut String, name: &str) {
 /// run of spaces or tabs folded to one space.
 fn push_trimmed(out: &mut String, value: &str) {
     let bytes = value.as_bytes();
-    let last = bytes.len().wrapping_sub(1);
-    let untidy = bytes
-        .iter()
-        .enumerate()
-        .any(|(i, &b)| b == b'\t' || b == b' ' && (i == 0 || i == last || bytes[i + 1] == b' '));
+    // Most values have no blank at all, so one cheap pass (tab and space are
+    // both at most b' ') settles them; the rest are looked at closely.
+    let untidy = bytes.iter().any(|&b| b <= b' ')
+        && (bytes.contains(&b'\t')
+            || bytes.first() == Some(&b' ')
+            || bytes.last() == Some(&b' ')
+            || bytes.windows(2).any(|pair| pair == b"  "));
     if !untidy {
         out.push_str(value);
         return;

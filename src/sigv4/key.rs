@@ -63,38 +63,45 @@ impl CachedKey {
 }
 
 impl KeyCache {
-    /// An HMAC keyed with the signing key for these inputs.
-    pub(crate) fn mac(
+    /// HMAC-SHA256 of `string_to_sign` under the signing key for these inputs.
+    ///
+    /// The MAC is finished while the lock is held, so the keyed state (about
+    /// 300 bytes) is copied once per signature instead of moved out and around.
+    pub(crate) fn sign(
         &self,
         creds: &Credentials,
         date: &[u8; 8],
         region: &str,
         service: &str,
-    ) -> HmacSha256 {
+        string_to_sign: &[u8],
+    ) -> [u8; 32] {
         // A poisoned lock only means another thread panicked mid-update; the
         // cache is then simply rebuilt.
         let mut last = self
             .last
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(cached) = last
-            .as_ref()
-            .filter(|c| c.matches(creds, date, region, service))
-        {
-            return cached.mac.clone();
-        }
-        let date_text = std::str::from_utf8(date).expect("amz dates are ASCII");
-        let key = derive_signing_key(creds.secret_access_key(), date_text, region, service);
-        let mac = HmacSha256::new_from_slice(&key).expect("HMAC takes keys of any length");
-        *last = Some(CachedKey {
-            access_key_id: creds.access_key_id().to_owned(),
-            secret_access_key: creds.secret_access_key().to_owned(),
-            date: *date,
-            region: region.to_owned(),
-            service: service.to_owned(),
-            mac: mac.clone(),
-        });
-        mac
+        let keyed = match last.as_ref() {
+            Some(cached) if cached.matches(creds, date, region, service) => &cached.mac,
+            _ => {
+                let date_text = std::str::from_utf8(date).expect("amz dates are ASCII");
+                let key = derive_signing_key(creds.secret_access_key(), date_text, region, service);
+                &last
+                    .insert(CachedKey {
+                        access_key_id: creds.access_key_id().to_owned(),
+                        secret_access_key: creds.secret_access_key().to_owned(),
+                        date: *date,
+                        region: region.to_owned(),
+                        service: service.to_owned(),
+                        mac: HmacSha256::new_from_slice(&key)
+                            .expect("HMAC takes keys of any length"),
+                    })
+                    .mac
+            }
+        };
+        let mut mac = keyed.clone();
+        mac.update(string_to_sign);
+        mac.finalize().into_bytes().into()
     }
 
     #[cfg(test)]
@@ -132,7 +139,7 @@ mod tests {
         let cache = KeyCache::default();
         let creds = Credentials::new("AKIDEXAMPLE", SECRET);
         let day = *b"20150830";
-        cache.mac(&creds, &day, "us-east-1", "appflow");
+        cache.sign(&creds, &day, "us-east-1", "appflow", b"");
         assert!(cache.is_cached(&creds, &day, "us-east-1", "appflow"));
 
         let next_day = *b"20150831";
@@ -144,20 +151,14 @@ mod tests {
             (&creds, &day, "us-east-1", "s3"),
         ] {
             assert!(!cache.is_cached(creds, date, region, service));
-            let fresh = cache
-                .mac(creds, date, region, service)
-                .finalize()
-                .into_bytes();
+            let fresh = cache.sign(creds, date, region, service, b"to sign");
             let key = derive_signing_key(
                 creds.secret_access_key(),
                 std::str::from_utf8(date).unwrap(),
                 region,
                 service,
             );
-            let expected = HmacSha256::new_from_slice(&key)
-                .unwrap()
-                .finalize()
-                .into_bytes();
+            let expected = hmac(&key, b"to sign");
             assert_eq!(fresh, expected);
             assert!(cache.is_cached(creds, date, region, service));
         }

@@ -33,7 +33,6 @@ mod key;
 use std::fmt;
 use std::time::SystemTime;
 
-use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use crate::credentials::Credentials;
@@ -43,6 +42,7 @@ pub use crate::time::parse_amz_date;
 pub fn format_amz_date(time: SystemTime) -> String {
     ascii(&crate::time::amz_date(time)).to_owned()
 }
+use canonical::Header;
 pub(crate) use canonical::push_encoded;
 use key::KeyCache;
 
@@ -89,7 +89,13 @@ impl<'a> SignableRequest<'a> {
 
     /// Splits the URI into the authority's host (when absolute), the path and the query.
     fn parts(&self) -> (Option<&'a str>, &'a str, &'a str) {
-        let (host, target) = match split_scheme(self.uri) {
+        // A request target (the usual case) needs no scheme search.
+        let absolute = if self.uri.starts_with('/') {
+            None
+        } else {
+            split_scheme(self.uri)
+        };
+        let (host, target) = match absolute {
             Some((scheme, rest)) => {
                 let end = rest.find(['/', '?']).unwrap_or(rest.len());
                 let authority = &rest[..end];
@@ -311,8 +317,23 @@ impl Signer {
             Payload::Sha256Hex(_) => return Err(SigningError::InvalidPayloadHash),
         };
 
-        // The headers that take part, with those the signer sets itself replaced.
-        let mut headers: Vec<(&str, &str)> = Vec::with_capacity(request.headers.len() + 4);
+        // The headers that take part, with those the signer sets itself
+        // replaced. They live on the stack: a request rarely has more than a
+        // dozen, and a heap list cost a tenth of a cached signature.
+        let mut inline = [("", ""); 16];
+        let mut spilled = Vec::new();
+        let room = request.headers.len() + 4;
+        let slots: &mut [Header<'_>] = if room <= inline.len() {
+            &mut inline
+        } else {
+            spilled.resize(room, ("", ""));
+            &mut spilled
+        };
+        let mut count = 0;
+        let mut push = |header| {
+            slots[count] = header;
+            count += 1;
+        };
         let mut has_host = false;
         for &(name, value) in request.headers {
             let replaced = name.eq_ignore_ascii_case("x-amz-date")
@@ -321,20 +342,21 @@ impl Signer {
                     && name.eq_ignore_ascii_case("x-amz-content-sha256"));
             if !replaced && canonical::is_signable(name) {
                 has_host |= name.eq_ignore_ascii_case("host");
-                headers.push((name, value));
+                push((name, value));
             }
         }
         if !has_host {
-            headers.push(("host", uri_host.ok_or(SigningError::MissingHost)?));
+            push(("host", uri_host.ok_or(SigningError::MissingHost)?));
         }
-        headers.push(("x-amz-date", amz_date_text));
+        push(("x-amz-date", amz_date_text));
         if let Some(token) = token {
-            headers.push(("x-amz-security-token", token));
+            push(("x-amz-security-token", token));
         }
         if params.content_sha256_header {
-            headers.push(("x-amz-content-sha256", payload_hash));
+            push(("x-amz-content-sha256", payload_hash));
         }
-        canonical::sort_headers(&mut headers);
+        let headers = &mut slots[..count];
+        canonical::sort_headers(headers);
 
         // One buffer holds all three texts; size it so it never grows.
         let header_bytes: usize = headers.iter().map(|(n, v)| 2 * n.len() + v.len() + 2).sum();
@@ -355,10 +377,10 @@ impl Signer {
         text.push('\n');
         canonical::push_query(&mut text, query);
         text.push('\n');
-        canonical::push_headers(&mut text, &headers);
+        canonical::push_headers(&mut text, headers);
         text.push('\n');
         let signed_headers_at = text.len();
-        canonical::push_signed_headers(&mut text, &headers);
+        canonical::push_signed_headers(&mut text, headers);
         let signed_headers = signed_headers_at..text.len();
         text.push('\n');
         text.push_str(payload_hash);
@@ -384,11 +406,13 @@ impl Signer {
         push_hex(&mut text, &request_hash);
 
         let date_key: &[u8; 8] = date.as_bytes().try_into().expect("an 8-byte date");
-        let mut mac = self
-            .keys
-            .mac(params.credentials, date_key, params.region, params.service);
-        mac.update(&text.as_bytes()[string_to_sign_at..]);
-        let signature = mac.finalize().into_bytes();
+        let signature = self.keys.sign(
+            params.credentials,
+            date_key,
+            params.region,
+            params.service,
+            &text.as_bytes()[string_to_sign_at..],
+        );
 
         let authorization_at = text.len();
         text.push_str(ALGORITHM);
@@ -424,7 +448,6 @@ fn ascii(bytes: &[u8]) -> &str {
     std::str::from_utf8(bytes).expect("ASCII by construction")
 }
 
-/// Writes `bytes` as lowercase hex into `out` and returns it as text.
 /// Appends a SHA-256 or HMAC-SHA256 as lowercase hex.
 fn push_hex(out: &mut String, bytes: &[u8]) {
     let mut hex = [0u8; 64];
