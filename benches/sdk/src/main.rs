@@ -38,7 +38,9 @@ async fn main() {
             .connector_label(label)
             .connector_provisioning_type(ConnectorProvisioningType::Lambda)
             .connector_provisioning_config(
-                ConnectorProvisioningConfig::builder().lambda(lambda).build(),
+                ConnectorProvisioningConfig::builder()
+                    .lambda(lambda)
+                    .build(),
             )
             .send()
     };
@@ -56,7 +58,10 @@ async fn main() {
         }
     }
     let seconds = start.elapsed().as_secs_f64();
-    println!("{calls} calls in {seconds:.3} s: {:.1} calls per second", f64::from(calls) / seconds);
+    println!(
+        "{calls} calls in {seconds:.3} s: {:.1} calls per second",
+        f64::from(calls) / seconds
+    );
 }
 
 fn fail(error: impl std::error::Error) -> ! {
