@@ -362,7 +362,7 @@ fn linger_close(stream: &mut TcpStream, linger: Duration) {
 }
 
 fn write_response(
-    writer: &mut TcpStream,
+    writer: &mut impl Write,
     response: &HttpResponse,
     close: bool,
 ) -> std::io::Result<()> {
@@ -404,5 +404,44 @@ fn reason(status: u16) -> &'static str {
         501 => "Not Implemented",
         503 => "Service Unavailable",
         _ => "Status",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records each `write` call as it comes.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_answer_is_one_write_so_nagle_never_holds_its_body() {
+        let response = HttpResponse {
+            status: 200,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body: br#"{"connectorArn":"arn"}"#.to_vec(),
+        };
+        let mut writes = Writes::default();
+        write_response(&mut writes, &response, false).unwrap();
+        assert_eq!(writes.0.len(), 1, "head and body must go in one write");
+        let text = String::from_utf8(writes.0.remove(0)).unwrap();
+        assert!(text.starts_with("HTTP/1.1 200 OK\r\n"), "{text}");
+        assert!(
+            text.ends_with("\r\n\r\n{\"connectorArn\":\"arn\"}"),
+            "{text}"
+        );
+        assert!(text.contains("Content-Length: 22\r\n"), "{text}");
     }
 }
