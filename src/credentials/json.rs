@@ -1,21 +1,47 @@
 //! The JSON credential documents AWS tools exchange: `credential_process`
 //! output, and the container and instance-metadata answers.
 
-use serde::Deserialize;
+use serde_json::{Map, Value};
 
 use super::Credentials;
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
+/// The members this crate reads; others are ignored, as the SDKs do.
 struct Document {
     version: Option<u32>,
     code: Option<String>,
     access_key_id: Option<String>,
     secret_access_key: Option<String>,
-    /// `credential_process` calls it `SessionToken`, the endpoints `Token`.
-    #[serde(alias = "Token")]
     session_token: Option<String>,
     expiration: Option<String>,
+}
+
+impl Document {
+    /// Read by hand rather than derived: one small struct is not worth a
+    /// proc-macro and its five crates in every user's build.
+    fn read(members: &Map<String, Value>) -> Option<Document> {
+        let text = |name| match members.get(name) {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) => Some(Some(s.clone())),
+            Some(_) => None,
+        };
+        let version = match members.get("Version") {
+            None | Some(Value::Null) => None,
+            Some(v) => Some(v.as_u64().and_then(|v| u32::try_from(v).ok())?),
+        };
+        // `credential_process` calls it `SessionToken`, the endpoints `Token`.
+        let session_token = match text("SessionToken")? {
+            Some(token) => Some(token),
+            None => text("Token")?,
+        };
+        Some(Document {
+            version,
+            code: text("Code")?,
+            access_key_id: text("AccessKeyId")?,
+            secret_access_key: text("SecretAccessKey")?,
+            session_token,
+            expiration: text("Expiration")?,
+        })
+    }
 }
 
 /// Which document is expected.
@@ -29,8 +55,12 @@ pub(crate) enum Kind {
 
 /// Parses a document; the error never quotes the input (it holds secrets).
 pub(crate) fn parse(text: &str, kind: Kind) -> Result<Credentials, String> {
-    let doc: Document = serde_json::from_str(text)
+    let value: Value = serde_json::from_str(text)
         .map_err(|e| format!("not a credentials JSON document ({})", e.classify_name()))?;
+    let doc = value
+        .as_object()
+        .and_then(Document::read)
+        .ok_or("not a credentials JSON document (wrong member types)")?;
     match kind {
         Kind::Process if doc.version != Some(1) => {
             return Err(format!("Version must be 1, got {:?}", doc.version));
@@ -110,6 +140,16 @@ mod tests {
     }
 
     #[test]
+    fn null_members_are_absent() {
+        let text = r#"{"Version":1,"AccessKeyId":"a","SecretAccessKey":"s","SessionToken":null,"Token":"t","Expiration":null}"#;
+        let creds = parse(text, Kind::Process).unwrap();
+        assert_eq!(
+            (creds.session_token(), creds.expires_at()),
+            (Some("t"), None)
+        );
+    }
+
+    #[test]
     fn rejects_bad_documents_without_quoting_them() {
         for (text, kind, expected) in [
             ("{", Kind::Process, "truncated"),
@@ -140,6 +180,13 @@ mod tests {
                 "Code",
             ),
             (r#"{"AccessKeyId":5}"#, Kind::Endpoint, "wrong member types"),
+            (r#"{"Version":"1"}"#, Kind::Process, "wrong member types"),
+            (r#"{"Version":-1}"#, Kind::Process, "wrong member types"),
+            (
+                r#"{"Token":["SECRETVALUE"]}"#,
+                Kind::Endpoint,
+                "wrong member types",
+            ),
         ] {
             let err = parse(text, kind).unwrap_err();
             assert!(err.contains(expected), "{text}: {err}");
