@@ -189,7 +189,7 @@ impl RetryQuota {
 /// to the maximum wait if randomness is unavailable.
 pub(crate) fn jitter() -> f64 {
     let mut bytes = [0u8; 8];
-    match getrandom::fill(&mut bytes) {
+    match getrandom::getrandom(&mut bytes) {
         Ok(()) => (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64,
         Err(_) => 0.999,
     }

@@ -4,7 +4,7 @@
 /// `3f2a6c1e-8d4b-4a7e-9c2d-5b1e0f7a9c3d`.
 pub(crate) fn uuid_v4() -> Result<String, getrandom::Error> {
     let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes)?;
+    getrandom::getrandom(&mut bytes)?;
     Ok(format_v4(bytes))
 }
 
