@@ -240,16 +240,23 @@ class FakeAppFlow:
         self.process.wait()
 
 
-def timed(binary, argv, env, expect, work):
-    """Wall seconds from spawn to exit of one run."""
+def spawn(binary, argv, env, work):
+    """Runs the tool once, stdout to a file: its exit status, stdout, rusage,
+    and the wall seconds from spawn to exit."""
     out = work / "stdout"
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
     actions = [(os.POSIX_SPAWN_OPEN, 1, str(out), flags, 0o600)]
     started = time.perf_counter()
     pid = os.posix_spawn(str(binary), [str(binary), *argv], env, file_actions=actions)
-    _, status = os.waitpid(pid, 0)
+    _, status, usage = os.wait4(pid, 0)
     seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0 or expect not in out.read_text():
+    return os.waitstatus_to_exitcode(status), out.read_text(), usage, seconds
+
+
+def timed(binary, argv, env, expect, work):
+    """Wall seconds from spawn to exit of one run."""
+    code, out, _, seconds = spawn(binary, argv, env, work)
+    if code != 0 or expect not in out:
         fail(f"{binary.name} {' '.join(argv)} failed; run it by hand to see why")
     return seconds
 
@@ -257,14 +264,9 @@ def timed(binary, argv, env, expect, work):
 def throughput(binary, calls, label, env, work):
     """The calls per second a `--calls` run reports, and the CPU time (user
     and system) the tool used for them."""
-    out = work / "stdout"
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-    actions = [(os.POSIX_SPAWN_OPEN, 1, str(out), flags, 0o600)]
-    argv = [str(binary), "--calls", str(calls), label, LAMBDA_ARN]
-    pid = os.posix_spawn(str(binary), argv, env, file_actions=actions)
-    _, status, usage = os.wait4(pid, 0)
-    found = re.search(r"([0-9.]+) calls per second", out.read_text())
-    if os.waitstatus_to_exitcode(status) != 0 or not found:
+    code, out, usage, _ = spawn(binary, ["--calls", str(calls), label, LAMBDA_ARN], env, work)
+    found = re.search(r"([0-9.]+) calls per second", out)
+    if code != 0 or not found:
         fail(f"{binary.name} throughput run failed; run it by hand to see why")
     return float(found.group(1)), usage.ru_utime + usage.ru_stime
 

@@ -18,16 +18,28 @@ const UNSIGNED_HEADERS: [&str; 5] = [
 /// Appends `bytes` percent-encoded: everything outside RFC 3986's unreserved
 /// set (and `/` when `keep_slash`) becomes `%XX` with uppercase hex.
 pub(crate) fn push_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
-    if bytes
-        .iter()
-        .all(|&b| is_unreserved(b) || (keep_slash && b == b'/'))
-    {
+    if bytes.iter().all(|&b| is_kept(b, keep_slash)) {
         out.push_str(std::str::from_utf8(bytes).expect("unreserved bytes are ASCII"));
-        return;
+    } else {
+        push_escaped(out, bytes, keep_slash);
     }
+}
+
+/// [`push_encoded`] for text: text that needs no escape is copied as it is,
+/// without checking again that it is UTF-8.
+fn push_encoded_str(out: &mut String, text: &str, keep_slash: bool) {
+    if text.bytes().all(|b| is_kept(b, keep_slash)) {
+        out.push_str(text);
+    } else {
+        push_escaped(out, text.as_bytes(), keep_slash);
+    }
+}
+
+/// The escaping loop behind both: kept bytes as they are, others as `%XX`.
+fn push_escaped(out: &mut String, bytes: &[u8], keep_slash: bool) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for &b in bytes {
-        if is_unreserved(b) || (keep_slash && b == b'/') {
+        if is_kept(b, keep_slash) {
             out.push(b as char);
         } else {
             out.push('%');
@@ -37,17 +49,9 @@ pub(crate) fn push_encoded(out: &mut String, bytes: &[u8], keep_slash: bool) {
     }
 }
 
-/// [`push_encoded`] for text: text that needs no escape is copied as it is,
-/// without checking again that it is UTF-8.
-fn push_encoded_str(out: &mut String, text: &str, keep_slash: bool) {
-    if text
-        .bytes()
-        .all(|b| is_unreserved(b) || (keep_slash && b == b'/'))
-    {
-        out.push_str(text);
-    } else {
-        push_encoded(out, text.as_bytes(), keep_slash);
-    }
+/// Whether `b` is written as it is: unreserved, or `/` when slashes are kept.
+fn is_kept(b: u8, keep_slash: bool) -> bool {
+    is_unreserved(b) || (keep_slash && b == b'/')
 }
 
 fn is_unreserved(b: u8) -> bool {
