@@ -15,7 +15,7 @@ use crate::json::FromJson;
 use crate::protocol::{self, SignedRequest};
 use crate::retry::{self, Retry, RetryConfig, RetryQuota};
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
-use crate::transport::{Transport, USER_AGENT};
+use crate::transport::{CallSettings, Transport, USER_AGENT};
 
 /// The name AppFlow's requests are signed for.
 const SIGNING_NAME: &str = "appflow";
@@ -559,6 +559,12 @@ impl ClientBuilder {
         };
         let endpoint = resolve_endpoint(&params).map_err(Error::InvalidConfig)?;
         let endpoint = endpoint.trim_end_matches('/').to_owned();
+        // What the builder set reaches the STS and SSO calls too.
+        let calls = CallSettings {
+            proxy: self.proxy.clone(),
+            ca_bundle: self.ca_bundle.clone(),
+            retry,
+        };
         let proxy = match (self.proxy, &self.env) {
             (Some(proxy), _) => proxy,
             (None, Some(env)) => env.proxy_for(&endpoint),
@@ -571,6 +577,7 @@ impl ClientBuilder {
                 self.profile,
                 files.unwrap_or_default(),
                 region.clone(),
+                calls,
             )),
             (None, None) => Arc::new(Unconfigured),
         };

@@ -95,6 +95,14 @@ const THROTTLING_CODES: &[&str] = &[
 const TRANSIENT_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError"];
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504, 429];
 
+/// Whether an error answer with this status and code is worth another try:
+/// throttling, a transient code, or a transient status.
+pub(crate) fn is_retryable_answer(status: u16, code: &str) -> bool {
+    THROTTLING_CODES.contains(&code)
+        || TRANSIENT_CODES.contains(&code)
+        || TRANSIENT_STATUSES.contains(&status)
+}
+
 /// Classifies a failed attempt.
 pub(crate) fn classify(error: &Error) -> Retry {
     match error {
@@ -103,11 +111,7 @@ pub(crate) fn classify(error: &Error) -> Retry {
         // No status: the connection closed or broke before an answer.
         Error::InvalidResponse { status: 0, .. } => Retry::Transient,
         Error::Service(service) => {
-            let code = service.code().as_str();
-            if THROTTLING_CODES.contains(&code)
-                || TRANSIENT_CODES.contains(&code)
-                || TRANSIENT_STATUSES.contains(&service.status())
-            {
+            if is_retryable_answer(service.status(), service.code().as_str()) {
                 Retry::Transient
             } else {
                 Retry::No

@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::protocol::{HttpResponse, SignedRequest};
+use crate::retry::RetryConfig;
 
 /// The most of a response body the client reads. AppFlow's answers are a few
 /// KiB; anything larger is cut here so a broken proxy cannot exhaust memory.
@@ -12,6 +13,18 @@ pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
 /// The `User-Agent` of every request the crate makes.
 pub(crate) const USER_AGENT: &str = concat!("appflow-lite/", env!("CARGO_PKG_VERSION"));
+
+/// What a client's builder set for the calls it makes on the user's behalf
+/// (STS, SSO), so they go the way the client's own calls go.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct CallSettings {
+    /// `Some(None)`: no proxy, whatever the environment says; `None`: the
+    /// environment decides.
+    pub proxy: Option<Option<String>>,
+    /// Trusted instead of the bundled roots, over the environment's.
+    pub ca_bundle: Option<std::path::PathBuf>,
+    pub retry: RetryConfig,
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
@@ -21,7 +34,7 @@ pub(crate) struct Transport {
 /// The certificates of a PEM bundle; anything else in it is skipped.
 fn read_bundle(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>, Error> {
     let shown = path.display();
-    let pem = std::fs::read(path)
+    let pem = crate::config::file::read_regular(path)
         .map_err(|e| Error::InvalidConfig(format!("cannot read the CA bundle {shown}: {e}")))?;
     let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {
@@ -81,21 +94,59 @@ impl Transport {
     }
 
     /// A transport for the credential services (STS, SSO) at `url`: the
-    /// client's default timeouts, the environment's proxy for that URL, and
-    /// the CA bundle in force.
+    /// client's default timeouts; the proxy and CA bundle the client's
+    /// builder set, else the environment's proxy for that URL and the CA
+    /// bundle of the environment or profile (`ca_bundle`).
     pub fn for_credentials(
         env: &crate::config::Env,
         url: &str,
         ca_bundle: Option<&std::path::Path>,
+        settings: &CallSettings,
     ) -> Result<Self, String> {
+        let proxy = match &settings.proxy {
+            Some(proxy) => proxy.clone(),
+            None => env.proxy_for(url),
+        };
         Transport::new(
             Some(crate::DEFAULT_CONNECT_TIMEOUT),
             Some(Duration::from_secs(30)),
             USER_AGENT,
-            env.proxy_for(url).as_deref(),
-            ca_bundle,
+            proxy.as_deref(),
+            settings.ca_bundle.as_deref().or(ca_bundle),
         )
         .map_err(|e| e.to_string())
+    }
+
+    /// Sends `request` with the standard retry mode, as the SDKs call STS
+    /// and SSO: a failed connection, a timeout, a 5xx or 429, or an answer
+    /// whose error code (`code_of`) is a throttling or transient one is
+    /// tried again, up to `retry.max_attempts` in all, with jittered
+    /// exponential backoff. The last answer or error is returned.
+    pub fn send_retrying(
+        &self,
+        request: &SignedRequest,
+        retry: &RetryConfig,
+        code_of: impl Fn(&HttpResponse) -> Option<String>,
+    ) -> Result<HttpResponse, Error> {
+        let mut attempt = 1;
+        loop {
+            let result = self.send(request);
+            let retryable = match &result {
+                Ok(answer) => {
+                    !answer.is_success()
+                        && crate::retry::is_retryable_answer(
+                            answer.status,
+                            code_of(answer).as_deref().unwrap_or_default(),
+                        )
+                }
+                Err(error) => crate::retry::classify(error) != crate::retry::Retry::No,
+            };
+            if !retryable || attempt >= retry.max_attempts {
+                return result;
+            }
+            std::thread::sleep(retry.backoff(attempt, crate::retry::jitter(), None));
+            attempt += 1;
+        }
     }
 
     /// Sends one attempt and reads the answer, whatever its status.

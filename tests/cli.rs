@@ -179,7 +179,7 @@ fn invalid_parameters_exit_252_and_send_nothing() {
 }
 
 #[test]
-fn other_failures_exit_255() {
+fn connection_failures_exit_255_and_configuration_problems_253() {
     // Nothing ever listens on port 0, so the connection is always refused
     // (a port bound and dropped here could be taken by another process).
     let port = 0;
@@ -200,8 +200,103 @@ fn other_failures_exit_255() {
         "--endpoint-url",
         "http://127.0.0.1:9",
     ]));
-    assert_eq!(code, 255, "{stderr}");
-    assert!(stderr.contains("credentials"), "{stderr}");
+    // AWS CLI v2's exit code for configuration and credential problems.
+    assert_eq!(code, 253, "{stderr}");
+    assert!(stderr.contains("Unable to locate credentials"), "{stderr}");
+
+    let (code, _, stderr) = run(appflow().env_remove("AWS_REGION").args([
+        "register-connector",
+        "--connector-label",
+        "ab",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]));
+    assert_eq!(code, 253, "{stderr}");
+    assert!(stderr.contains("must specify a region"), "{stderr}");
+
+    let (code, _, stderr) = run(appflow().args([
+        "register-connector",
+        "--connector-label",
+        "ab",
+        "--profile",
+        "nowhere",
+        "--endpoint-url",
+        "http://127.0.0.1:9",
+    ]));
+    assert_eq!(code, 253, "{stderr}");
+    assert!(stderr.contains("nowhere"), "{stderr}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_tool_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let connectors: Vec<_> = (0..5000)
+        .map(|i| serde_json::json!({ "connectorLabel": format!("connector-{i}") }))
+        .collect();
+    let body = serde_json::json!({ "connectors": connectors }).to_string();
+    let server = RecordingServer::start(vec![Reply::json(200, &body)]);
+    let mut child = appflow()
+        .args(["list-connectors", "--endpoint-url", &server.url()])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // `| head -c 1`: read one byte, then close the pipe before the rest is
+    // written (the output, ~150 KB, is far larger than the 64 KiB pipe buffer).
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 1];
+    stdout.read_exact(&mut first).unwrap();
+    drop(stdout);
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(&first, b"{");
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert_eq!(stderr, "", "no panic, no message");
+}
+
+#[test]
+fn debug_masks_infor_nexus_keys() {
+    let server = RecordingServer::start(vec![Reply::json(200, "{}")]);
+    let profile = serde_json::json!({
+        "connectorProfileName": "nexus", "connectorType": "Infornexus", "connectionMode": "Public",
+        "connectorProfileConfig": {
+            "connectorProfileProperties": {"InforNexus": {"instanceUrl": "https://nexus.example"}},
+            "connectorProfileCredentials": {"InforNexus": {
+                "accessKeyId": "NEXUS-ACCESS-KEY-ID", "userId": "nexus-user",
+                "secretAccessKey": "NEXUS-SECRET-ACCESS-KEY", "datakey": "NEXUS-DATAKEY-VALUE"
+            }}
+        }
+    });
+    let (code, _, stderr) = run(appflow().args([
+        "create-connector-profile",
+        "--debug",
+        "--cli-input-json",
+        &profile.to_string(),
+        "--endpoint-url",
+        &server.url(),
+    ]));
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("nexus-user"), "{stderr}");
+    for secret in [
+        "NEXUS-ACCESS-KEY-ID",
+        "NEXUS-SECRET-ACCESS-KEY",
+        "NEXUS-DATAKEY-VALUE",
+    ] {
+        assert!(!stderr.contains(secret), "{secret} shown: {stderr}");
+    }
+    // The server still gets them.
+    let sent = server.requests()[0].body_json();
+    assert_eq!(
+        sent["connectorProfileConfig"]["connectorProfileCredentials"]["InforNexus"]["datakey"],
+        "NEXUS-DATAKEY-VALUE"
+    );
 }
 
 #[test]
@@ -314,6 +409,17 @@ fn aws_cli_switches_and_timeouts_are_understood() {
     ]));
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(server.requests()[0].body_json()["connectorLabel"], "sw");
+    // `--debug` shows the request as sent: method and URL, the signature,
+    // the body.
+    assert!(
+        stderr.contains(&format!("POST {}/register-connector", server.url())),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"),
+        "{stderr}"
+    );
+    assert!(stderr.contains(r#""connectorLabel":"sw""#), "{stderr}");
     let (code, _, stderr) =
         run(appflow().args(["register-connector", "--cli-read-timeout", "soon"]));
     assert_eq!(code, 252, "{stderr}");
@@ -394,7 +500,7 @@ fn an_endless_credential_process_is_stopped() {
         ])
         .args(["--endpoint-url", "http://127.0.0.1:9"]));
     std::fs::remove_dir_all(dir).unwrap();
-    assert_eq!(code, 255, "{stderr}");
+    assert_eq!(code, 253, "{stderr}");
     assert!(
         stderr.contains("did not finish within 1 s and was stopped"),
         "{stderr}"

@@ -270,3 +270,30 @@ fn secrets_stay_out_of_debug() {
             .contains("ACCESS-TOKEN-VALUE")
     );
 }
+
+#[test]
+fn infor_nexus_keys_are_secrets_but_a_parameter_key_is_not() {
+    use appflow_lite::types::{AuthParameter, InforNexusConnectorProfileCredentials};
+    let credentials = InforNexusConnectorProfileCredentials::builder()
+        .access_key_id("NEXUS-ACCESS-KEY-ID")
+        .user_id("nexus-user")
+        .secret_access_key("NEXUS-SECRET-ACCESS-KEY")
+        .datakey("NEXUS-DATAKEY-VALUE")
+        .build();
+    let shown = format!("{credentials:?}");
+    for secret in [
+        "NEXUS-ACCESS-KEY-ID",
+        "NEXUS-SECRET-ACCESS-KEY",
+        "NEXUS-DATAKEY-VALUE",
+    ] {
+        assert!(!shown.contains(secret), "{secret} in {shown}");
+    }
+    assert!(shown.contains("nexus-user"), "{shown}");
+    // `AuthParameter.key` targets the same shape (`Key`) and names a
+    // parameter: it stays visible.
+    let parameter = AuthParameter::builder().key("api_version").build();
+    assert!(
+        format!("{parameter:?}").contains("api_version"),
+        "{parameter:?}"
+    );
+}

@@ -235,3 +235,203 @@ fn a_refused_token_says_to_sign_in_again() {
     assert!(err.contains("aws sso login --sso-session my-sso"), "{err}");
     assert!(!err.contains("revoked"), "the token is not shown: {err}");
 }
+
+/// A cache whose token expired a minute ago and can be refreshed.
+fn expired_refreshable(home: &Home) {
+    let later = rfc3339(SystemTime::now() + Duration::from_secs(90 * 24 * 3600));
+    std::fs::write(
+        home.cache(SESSION_FILE),
+        format!(
+            r#"{{"accessToken":"old","expiresAt":"{}","refreshToken":"REFRESH-TOKEN-SECRET","clientId":"client","clientSecret":"CLIENT-SECRET-VALUE","registrationExpiresAt":"{later}"}}"#,
+            rfc3339(SystemTime::now() - Duration::from_secs(60))
+        ),
+    )
+    .unwrap();
+}
+
+fn fast_retries() -> appflow_lite::RetryConfig {
+    appflow_lite::RetryConfig::STANDARD
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
+}
+
+#[test]
+fn the_refreshed_cache_is_private_expires_as_answered_and_never_follows_a_planted_link() {
+    let home = Home::new("private");
+    home.config(CONFIG);
+    expired_refreshable(&home);
+    // A file an attacker planted at the names a writer could predict.
+    let victim = home.0.join("victim");
+    std::fs::write(&victim, "untouched").unwrap();
+    #[cfg(unix)]
+    for guess in [
+        format!("{SESSION_FILE}.tmp-{}", std::process::id()),
+        format!("{SESSION_FILE}.tmp"),
+    ] {
+        std::os::unix::fs::symlink(&victim, home.cache(&guess)).unwrap();
+    }
+    let portal = RecordingServer::start(vec![role_credentials()]);
+    let oidc = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"accessToken":"new-access-token","expiresIn":28800,"tokenType":"Bearer"}"#,
+    )]);
+    let before = SystemTime::now();
+    DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .provide_credentials()
+        .unwrap();
+    let after = SystemTime::now();
+
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "untouched");
+    let path = home.cache(SESSION_FILE);
+    let cached: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(cached["accessToken"], "new-access-token");
+    // No new refresh token in the answer: the old one is kept.
+    assert_eq!(cached["refreshToken"], "REFRESH-TOKEN-SECRET");
+    // expiresAt is the answer's 8 hours from the refresh, in the AWS CLI's form.
+    let written = cached["expiresAt"].as_str().unwrap();
+    let whole = |t: SystemTime| {
+        let secs = t.duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+        SystemTime::UNIX_EPOCH + Duration::from_secs(secs)
+    };
+    let earliest = rfc3339(whole(before) + Duration::from_secs(28800));
+    let latest = rfc3339(whole(after) + Duration::from_secs(28800));
+    assert!(
+        earliest.as_str() <= written && written <= latest.as_str(),
+        "{written} not in [{earliest}, {latest}]"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let metadata = std::fs::symlink_metadata(&path).unwrap();
+        assert!(metadata.file_type().is_file(), "a new regular file");
+        assert_eq!(metadata.permissions().mode() & 0o777, 0o600);
+        assert_eq!(metadata.nlink(), 1);
+    }
+}
+
+#[test]
+fn an_absurd_expires_in_is_an_error_not_a_panic() {
+    let home = Home::new("overflow");
+    home.config(CONFIG);
+    expired_refreshable(&home);
+    let portal = RecordingServer::start(vec![role_credentials()]);
+    let oidc = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"accessToken":"new-access-token","expiresIn":18446744073709551615}"#,
+    )]);
+    let chain = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()));
+    let err = chain.provide_credentials().unwrap_err().to_string();
+    assert!(err.contains("expiresIn out of range"), "{err}");
+    // The chain is still usable: the next call tries again and answers.
+    let err = chain.provide_credentials().unwrap_err().to_string();
+    assert!(err.contains("expiresIn out of range"), "{err}");
+    assert!(portal.requests().is_empty(), "the bad token is not used");
+}
+
+#[test]
+fn an_sso_region_that_is_not_a_region_is_refused_before_any_call() {
+    let home = Home::new("region");
+    home.config(&CONFIG.replace("sso_region = eu-west-1", "sso_region = evil.invalid/"));
+    std::fs::write(
+        home.cache(SESSION_FILE),
+        format!(
+            r#"{{"accessToken":"BEARER-TOKEN-VALUE","expiresAt":"{}"}}"#,
+            rfc3339(SystemTime::now() + Duration::from_secs(3600))
+        ),
+    )
+    .unwrap();
+    let (portal, oidc) = (
+        RecordingServer::start(vec![role_credentials()]),
+        RecordingServer::start(vec![]),
+    );
+    let err = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .provide_credentials()
+        .unwrap_err();
+    assert!(
+        matches!(err, appflow_lite::Error::InvalidConfig(_)),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("sso_region"), "{err}");
+    assert!(portal.requests().is_empty() && oidc.requests().is_empty());
+}
+
+#[test]
+fn secrets_quoted_back_by_sso_and_oidc_are_masked() {
+    let home = Home::new("masked");
+    home.config(CONFIG);
+    expired_refreshable(&home);
+    let portal = RecordingServer::start(vec![role_credentials()]);
+    let oidc = RecordingServer::start(vec![Reply::json(
+        400,
+        r#"{"error":"invalid_grant","error_description":"refresh token REFRESH-TOKEN-SECRET for client secret CLIENT-SECRET-VALUE is invalid"}"#,
+    )]);
+    let err = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("invalid_grant"), "{err}");
+    assert!(
+        !err.contains("REFRESH-TOKEN-SECRET") && !err.contains("CLIENT-SECRET-VALUE"),
+        "{err}"
+    );
+
+    let home = Home::new("masked-portal");
+    home.config(CONFIG);
+    std::fs::write(
+        home.cache(SESSION_FILE),
+        format!(
+            r#"{{"accessToken":"BEARER-TOKEN-VALUE","expiresAt":"{}"}}"#,
+            rfc3339(SystemTime::now() + Duration::from_secs(3600))
+        ),
+    )
+    .unwrap();
+    let portal = RecordingServer::start(vec![Reply::json(
+        403,
+        r#"{"__type":"ForbiddenException","message":"token BEARER-TOKEN-VALUE has no access"}"#,
+    )]);
+    let err = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("ForbiddenException"), "{err}");
+    assert!(!err.contains("BEARER-TOKEN-VALUE"), "{err}");
+}
+
+#[test]
+fn sso_calls_are_retried_on_throttling_and_server_errors() {
+    let home = Home::new("retried");
+    home.config(CONFIG);
+    expired_refreshable(&home);
+    let portal = RecordingServer::start(vec![
+        Reply::json(
+            429,
+            r#"{"__type":"TooManyRequestsException","message":"slow down"}"#,
+        ),
+        role_credentials(),
+    ]);
+    let oidc = RecordingServer::start(vec![
+        Reply::json(500, r#"{"error":"server_error"}"#),
+        Reply::json(
+            200,
+            r#"{"accessToken":"new-access-token","expiresIn":3600}"#,
+        ),
+    ]);
+    let creds = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .retry_config(fast_retries())
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIASSO");
+    assert_eq!(oidc.requests().len(), 2);
+    assert_eq!(portal.requests().len(), 2);
+
+    // A refusal is not retried.
+    let home = Home::new("not-retried");
+    home.config(CONFIG);
+    expired_refreshable(&home);
+    let oidc = RecordingServer::start(vec![Reply::json(400, r#"{"error":"invalid_grant"}"#)]);
+    let portal = RecordingServer::start(vec![role_credentials()]);
+    let _ = DefaultChain::new(home.env(&portal, &oidc), Some("dev".into()))
+        .retry_config(fast_retries())
+        .provide_credentials();
+    assert_eq!(oidc.requests().len(), 1);
+}

@@ -24,6 +24,8 @@ pub struct Member<'m> {
     /// `uri`, `querystring` or `header`; `None` for the body.
     pub location: Option<&'m str>,
     pub idempotency_token: bool,
+    /// A secret: hidden by `Debug` and masked by the tool's `--debug`.
+    pub secret: bool,
 }
 
 impl Model {
@@ -96,6 +98,8 @@ impl Model {
                 required: required.contains(member.as_str()),
                 location: spec["location"].as_str(),
                 idempotency_token: spec["idempotencyToken"].as_bool().unwrap_or(false),
+                secret: self.contains_sensitive(spec["shape"].as_str().expect("member shape"))
+                    || UNMARKED_SECRET_MEMBERS.contains(&(name, member.as_str())),
             })
             .collect()
     }
@@ -247,6 +251,14 @@ impl Model {
 /// the same (an OAuth refresh token, an authorization code, API tokens):
 /// `Debug` hides them too.
 const UNMARKED_SECRETS: &[&str] = &["ApiToken", "ApplicationKey", "AuthCode", "RefreshToken"];
+
+/// Secret members whose shape is shared with non-secrets, so only the member
+/// (owner, name) can say: InforNexus's keys target `Key`, which is also
+/// `AuthParameter.key`, a parameter's name.
+const UNMARKED_SECRET_MEMBERS: &[(&str, &str)] = &[
+    ("InforNexusConnectorProfileCredentials", "secretAccessKey"),
+    ("InforNexusConnectorProfileCredentials", "datakey"),
+];
 
 /// The part of the API an operation belongs to, for grouping shapes.
 fn op_area(op: &str) -> &'static str {

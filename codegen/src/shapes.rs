@@ -77,7 +77,7 @@ crate::json::model_enum!({ty});
 pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> String {
     let members = model.members(name);
     let mut out = String::new();
-    let sensitive = members.iter().any(|m| model.contains_sensitive(m.target));
+    let sensitive = members.iter().any(|m| m.secret);
     let derive_debug = if sensitive { "" } else { "Debug, " };
     let serde_note = if role == Role::Input {
         " Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does."
@@ -145,7 +145,7 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
         .unwrap();
     }
     if sensitive {
-        out.push_str(&debug_impl(model, ty, &members));
+        out.push_str(&debug_impl(ty, &members));
     }
     out.push_str(&to_json_impl(ty, &members));
     out.push_str(&from_json_impl(ty, &members));
@@ -220,7 +220,7 @@ fn member_doc(model: &Model, m: &Member) -> String {
     if m.idempotency_token {
         doc.push_str(" An idempotency token: one is made when none is given, and every retry of the call reuses it.");
     }
-    if model.contains_sensitive(m.target) {
+    if m.secret {
         doc.push_str(" A secret: `Debug` hides it.");
     }
     doc
@@ -305,10 +305,10 @@ pub fn setters(model: &Model, m: &Member, target: &str) -> String {
     )
 }
 
-fn debug_impl(model: &Model, ty: &str, members: &[Member]) -> String {
+fn debug_impl(ty: &str, members: &[Member]) -> String {
     let mut fields = String::new();
     for m in members {
-        let value = if model.contains_sensitive(m.target) {
+        let value = if m.secret {
             "&crate::json::REDACTED".to_owned()
         } else {
             format!("&self.{}", m.field)

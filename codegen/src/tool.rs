@@ -53,7 +53,7 @@ pub fn write_table(model: &Model) -> String {
     for name in model.shapes.keys() {
         if model.kind(name) == "structure" {
             for m in model.members(name) {
-                if model.contains_sensitive(m.target) {
+                if m.secret {
                     secrets.insert(format!("{:?}", m.name));
                 }
             }

@@ -11,9 +11,9 @@
 //!
 //! Every operation takes each top-level member as an option, the whole input
 //! as `--cli-input-json`, and prints its input skeleton with
-//! `--generate-cli-skeleton`. Exit codes follow the AWS CLI: 0 success, 252
-//! bad parameters or input, 254 an error answer from AppFlow, 255 anything
-//! else.
+//! `--generate-cli-skeleton`. Exit codes follow AWS CLI v2: 0 success, 252
+//! bad parameters or input, 253 missing credentials or region and bad
+//! configuration, 254 an error answer from AppFlow, 255 anything else.
 
 mod operations;
 mod ordered;
@@ -105,15 +105,38 @@ fn main() -> ExitCode {
     match run(std::env::args().skip(1).collect()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("{message}");
+            print_err(&message);
             ExitCode::from(252)
         }
         Err(Failure::Call(err, operation)) => {
             let (code, message) = describe(&err, operation);
-            eprintln!("{message}");
+            print_err(&message);
             ExitCode::from(code)
         }
     }
+}
+
+/// Prints a line of output. A reader that went away (`appflow ... | head -1`)
+/// ends the tool quietly with success, as the AWS CLI ignores a closed pipe;
+/// any other write failure is reported and ends it with 255.
+fn print_out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+    match written {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        Err(e) => {
+            print_err(&format!("\ncannot write the output: {e}"));
+            std::process::exit(255);
+        }
+    }
+}
+
+/// Prints a line on stderr; one that cannot be shown is dropped, never a panic.
+fn print_err(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// The parsed command line.
@@ -348,13 +371,13 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
     let line = parse(args)?;
     let Some(op) = line.operation else {
         if line.help {
-            println!("{USAGE}\n\n{}", operation_list());
+            print_out(&format!("{USAGE}\n\n{}", operation_list()));
             return Ok(());
         }
         return Err(usage(USAGE));
     };
     if line.help {
-        println!("{}", operation_help(op));
+        print_out(&operation_help(op));
         return Ok(());
     }
     if line.skeleton {
@@ -435,7 +458,7 @@ fn client(line: &CommandLine) -> Result<Client, Error> {
     }
     if line.debug {
         // Every attempt, exactly as sent.
-        builder = builder.on_request(|request| eprintln!("{}", debug_text(request)));
+        builder = builder.on_request(|request| print_err(&debug_text(request)));
     }
     builder.build()
 }
@@ -471,7 +494,7 @@ fn print_json(value: &Ordered) {
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
     if value.serialize(&mut serializer).is_ok() {
-        println!("{}", String::from_utf8_lossy(&out));
+        print_out(&String::from_utf8_lossy(&out));
     }
 }
 
@@ -499,11 +522,13 @@ fn describe(err: &Error, operation: &str) -> (u8, String) {
             (254, service_message(service, operation, &retries))
         }
         Error::InvalidInput(invalid) => (252, format!("\nParameter validation failed:\n{invalid}")),
+        // AWS CLI v2 ends configuration and credential problems with 253.
         Error::MissingCredentials(detail) => {
-            (255, format!("\nUnable to locate credentials: {detail}"))
+            (253, format!("\nUnable to locate credentials: {detail}"))
         }
+        Error::InvalidConfig(detail) => (253, format!("\n{detail}")),
         Error::MissingRegion => (
-            255,
+            253,
             "\nYou must specify a region. You can also set AWS_REGION or a profile's region."
                 .into(),
         ),

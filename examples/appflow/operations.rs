@@ -883,9 +883,11 @@ pub(crate) const SECRET_MEMBERS: &[&str] = &[
     "clientSecret",
     "codeVerifier",
     "credentialsMap",
+    "datakey",
     "jwtToken",
     "password",
     "privateKey",
     "refreshToken",
+    "secretAccessKey",
     "secretKey",
 ];

@@ -52,7 +52,9 @@ impl Env {
     /// The proxy for requests to `url`, as the AWS CLI picks it:
     /// `HTTPS_PROXY` for `https` URLs, `HTTP_PROXY` for `http` ones (either
     /// case), none when the host matches `NO_PROXY` (`*`, a host, a
-    /// `.domain` or `domain` suffix, an IP address).
+    /// `.domain` or `domain` suffix, an IP address, each optionally with
+    /// `:port`, which then must be the URL's explicit port too, as in
+    /// botocore).
     pub(crate) fn proxy_for(&self, url: &str) -> Option<String> {
         let var = |name: &str| {
             self.get(name)
@@ -70,13 +72,19 @@ impl Env {
             .trim_start_matches('[')
             .trim_end_matches(']')
             .to_ascii_lowercase();
+        // `host:port` as the URL wrote it, for entries that name a port.
+        let host_port = uri.port_u16().map(|port| format!("{host}:{port}"));
+        let matches =
+            |name: &str, entry: &str| name == entry || name.ends_with(&format!(".{entry}"));
         let bypassed = var("NO_PROXY").is_some_and(|list| {
             list.split(',')
                 .map(str::trim)
                 .filter(|e| !e.is_empty())
                 .any(|entry| {
                     let entry = entry.trim_start_matches('.').to_ascii_lowercase();
-                    entry == "*" || host == entry || host.ends_with(&format!(".{entry}"))
+                    entry == "*"
+                        || matches(&host, &entry)
+                        || host_port.as_deref().is_some_and(|hp| matches(hp, &entry))
                 })
         });
         (!bypassed).then_some(proxy)
@@ -158,6 +166,33 @@ mod tests {
             None
         );
         assert_eq!(Env::from_vars::<&str, &str>([]).proxy_for(https), None);
+    }
+
+    #[test]
+    fn no_proxy_entries_with_a_port_match_that_port_only() {
+        let env = Env::from_vars([
+            ("HTTP_PROXY", "http://proxy:3128"),
+            ("HTTPS_PROXY", "http://proxy:3128"),
+            (
+                "NO_PROXY",
+                "127.0.0.1:8080,sts.local:8443,.corp.example:9000",
+            ),
+        ]);
+        for bypassed in [
+            "http://127.0.0.1:8080/x",
+            "https://sts.local:8443",
+            "https://a.corp.example:9000/",
+        ] {
+            assert_eq!(env.proxy_for(bypassed), None, "{bypassed}");
+        }
+        for proxied in [
+            "http://127.0.0.1:8081/x",
+            "http://127.0.0.1/x",
+            "https://sts.local",
+            "https://a.corp.example:9001/",
+        ] {
+            assert!(env.proxy_for(proxied).is_some(), "{proxied}");
+        }
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod endpoint;
 mod env;
+pub(crate) mod file;
 pub(crate) mod profile;
 
 pub use env::Env;

@@ -76,7 +76,7 @@ impl ProfileFiles {
             let Some(path) = env.path(var, default) else {
                 continue;
             };
-            match std::fs::read_to_string(&path) {
+            match super::file::read_regular_to_string(&path) {
                 Ok(text) => files.add(&text, kind, &path)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
                 Err(e) => return Err(format!("cannot read {}: {e}", path.display())),

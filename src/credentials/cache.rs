@@ -93,6 +93,25 @@ impl SharedError {
     }
 }
 
+/// Ends a load whose source panicked, so the cache is not left `loading`
+/// forever: the threads waiting on it get an error, and the next call
+/// loads again. Forgotten when the load returns.
+struct PanicGuard<'a> {
+    cache: &'a CredentialsCache,
+}
+
+impl Drop for PanicGuard<'_> {
+    fn drop(&mut self) {
+        let mut state = self.cache.lock();
+        state.loading = false;
+        state.loads += 1;
+        let failure = SharedError::Missing("the credential source panicked".into());
+        state.failure = Some((state.loads, failure));
+        drop(state);
+        self.cache.loaded.notify_all();
+    }
+}
+
 impl CredentialsCache {
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
@@ -131,7 +150,9 @@ impl CredentialsCache {
         }
         state.loading = true;
         drop(state);
+        let unwinding = PanicGuard { cache: self };
         let result = load();
+        std::mem::forget(unwinding);
         let mut state = self.lock();
         state.loading = false;
         state.loads += 1;
@@ -273,6 +294,42 @@ mod tests {
             assert!(err.to_string().contains("the source is down"), "{err}");
         }
         assert_eq!(loads.load(Ordering::SeqCst), 1, "one load for all");
+    }
+
+    #[test]
+    fn a_panicking_load_neither_wedges_the_cache_nor_its_waiters() {
+        let cache = Arc::new(CredentialsCache::default());
+        let (loading, release) = (std::sync::mpsc::channel(), std::sync::mpsc::channel::<()>());
+        let panicking = {
+            let cache = cache.clone();
+            std::thread::spawn(move || {
+                cache.get_or_load(SystemTime::now(), || {
+                    loading.0.send(()).unwrap();
+                    release.1.recv().unwrap();
+                    panic!("a source that panics");
+                })
+            })
+        };
+        loading.1.recv().unwrap();
+        let waiter = {
+            let cache = cache.clone();
+            std::thread::spawn(move || {
+                cache.get_or_load(SystemTime::now(), || panic!("the waiter must not load"))
+            })
+        };
+        wait_for_waiters(&cache, 1);
+        release.0.send(()).unwrap();
+        assert!(
+            panicking.join().is_err(),
+            "the panic reaches its own caller"
+        );
+        let err = waiter.join().unwrap().unwrap_err();
+        assert!(err.to_string().contains("panicked"), "{err}");
+        // The next call loads again instead of waiting forever.
+        let creds = cache
+            .get_or_load(SystemTime::now(), || Ok(Credentials::new("AKID", "s")))
+            .unwrap();
+        assert_eq!(creds.access_key_id(), "AKID");
     }
 
     #[test]

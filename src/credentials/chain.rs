@@ -13,6 +13,8 @@ use super::{Credentials, ProvideCredentials, container, from_env, process};
 use crate::config::Env;
 use crate::config::profile::{ProfileFiles, Section};
 use crate::error::Error;
+use crate::retry::RetryConfig;
+use crate::transport::CallSettings;
 
 /// Finds credentials where every AWS tool looks, and caches them
 /// (temporary ones are refreshed a few minutes before they expire).
@@ -25,6 +27,8 @@ pub struct DefaultChain {
     region: Option<String>,
     files: OnceLock<Result<ProfileFiles, String>>,
     cache: CredentialsCache,
+    /// Proxy, CA bundle and retries for the STS and SSO calls.
+    calls: CallSettings,
 }
 
 impl DefaultChain {
@@ -36,7 +40,28 @@ impl DefaultChain {
             region: None,
             files: OnceLock::new(),
             cache: CredentialsCache::default(),
+            calls: CallSettings::default(),
         }
+    }
+
+    /// Sends the STS and SSO calls through this proxy, or with `None`
+    /// straight to the endpoint, whatever `HTTPS_PROXY` says.
+    pub fn proxy(mut self, url: Option<&str>) -> Self {
+        self.calls.proxy = Some(url.map(str::to_owned));
+        self
+    }
+
+    /// Trusts only the certificates in this PEM file for the STS and SSO
+    /// calls, over `AWS_CA_BUNDLE` and the profile's `ca_bundle`.
+    pub fn ca_bundle(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.calls.ca_bundle = Some(path.into());
+        self
+    }
+
+    /// How the STS and SSO calls are retried (standard mode by default).
+    pub fn retry_config(mut self, retry: RetryConfig) -> Self {
+        self.calls.retry = retry;
+        self
     }
 
     /// The chain with the shared files already read.
@@ -45,9 +70,11 @@ impl DefaultChain {
         profile: Option<String>,
         files: ProfileFiles,
         region: String,
+        calls: CallSettings,
     ) -> DefaultChain {
         let mut chain = DefaultChain::new(env, profile);
         chain.region = Some(region);
+        chain.calls = calls;
         let _ = chain.files.set(Ok(files));
         chain
     }
@@ -86,6 +113,7 @@ impl DefaultChain {
             files,
             region: self.region.as_deref(),
             process_timeout: process_timeout(&self.env)?,
+            calls: &self.calls,
         };
         let profile = files.profile(&name);
         if profile.is_none() && explicit {
@@ -141,12 +169,19 @@ impl ProvideCredentials for DefaultChain {
     }
 }
 
+/// The most roles one `source_profile` chain may assume in turn. Real
+/// chains are a few roles long; each hop is a call to STS and a frame of
+/// recursion, so an endless (generated, hostile) chain ends here with a
+/// clear error before any call is made.
+const MAX_ROLE_CHAIN: usize = 64;
+
 /// Credentials from the shared files' profiles, role chains included.
 struct Profiles<'a> {
     env: &'a Env,
     files: &'a ProfileFiles,
     region: Option<&'a str>,
     process_timeout: std::time::Duration,
+    calls: &'a CallSettings,
 }
 
 impl Profiles<'_> {
@@ -178,8 +213,15 @@ impl Profiles<'_> {
             return self.assume_role(name, profile, chain).map(Some);
         }
         if profile.get("sso_session").is_some() || profile.get("sso_start_url").is_some() {
-            return super::sso::credentials(self.env, self.files, name, profile, SystemTime::now())
-                .map(Some);
+            return super::sso::credentials(
+                self.env,
+                self.files,
+                name,
+                profile,
+                self.calls,
+                SystemTime::now(),
+            )
+            .map(Some);
         }
         static_or_process(profile, self.process_timeout)
     }
@@ -200,6 +242,12 @@ impl Profiles<'_> {
             ));
         }
         chain.push(name.to_owned());
+        if chain.len() > MAX_ROLE_CHAIN {
+            return Err(Error::InvalidConfig(format!(
+                "the source_profile chain from {:?} is longer than {MAX_ROLE_CHAIN} profiles",
+                chain[0]
+            )));
+        }
         let source = match (
             profile.get("source_profile"),
             profile.get("credential_source"),
@@ -233,7 +281,8 @@ impl Profiles<'_> {
         };
         let now = SystemTime::now();
         let role = Role::from_profile(profile, now).map_err(config)?;
-        let sts = Sts::new(self.env, self.files, Some(profile), self.region).map_err(config)?;
+        let sts = Sts::new(self.env, self.files, Some(profile), self.region, self.calls)
+            .map_err(config)?;
         sts.assume_role(&source, &role, now)
             .map_err(|e| Error::MissingCredentials(format!("profile {name:?}: {e}")))
     }
@@ -289,11 +338,12 @@ impl Profiles<'_> {
         file: Option<&str>,
     ) -> Result<Credentials, Error> {
         let file = file.unwrap_or_default();
-        let token = std::fs::read_to_string(file).map_err(|e| {
-            Error::MissingCredentials(format!(
-                "cannot read the web identity token file {file}: {e}"
-            ))
-        })?;
+        let token = crate::config::file::read_regular_to_string(std::path::Path::new(file))
+            .map_err(|e| {
+                Error::MissingCredentials(format!(
+                    "cannot read the web identity token file {file}: {e}"
+                ))
+            })?;
         let now = SystemTime::now();
         let role = match profile {
             Some(profile) => Role::from_profile(profile, now).map_err(Error::InvalidConfig)?,
@@ -307,8 +357,8 @@ impl Profiles<'_> {
                 duration_seconds: None,
             },
         };
-        let sts =
-            Sts::new(self.env, self.files, profile, self.region).map_err(Error::InvalidConfig)?;
+        let sts = Sts::new(self.env, self.files, profile, self.region, self.calls)
+            .map_err(Error::InvalidConfig)?;
         sts.assume_role_with_web_identity(&role, token.trim())
             .map_err(Error::MissingCredentials)
     }

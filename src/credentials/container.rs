@@ -36,7 +36,7 @@ fn fetch(env: &Env, url: &str) -> Result<Credentials, String> {
     check_url(url)?;
     let token = match env.get("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE") {
         Some(path) => Some(
-            std::fs::read_to_string(&path)
+            crate::config::file::read_regular_to_string(std::path::Path::new(&path))
                 .map_err(|e| {
                     format!("cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE {path}: {e}")
                 })?

@@ -33,8 +33,9 @@ impl Imds {
         })
     }
 
-    pub fn endpoint(&self) -> &str {
-        &self.endpoint
+    /// The endpoint for messages, without user information (a password).
+    pub fn endpoint(&self) -> String {
+        crate::config::redact_url(&self.endpoint)
     }
 
     /// The instance role's temporary credentials.

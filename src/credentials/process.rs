@@ -2,7 +2,9 @@
 //!
 //! The command is bounded: it gets [`DEFAULT_TIMEOUT`] (or
 //! `APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT` seconds) before it is killed,
-//! and at most 64 KiB of output is read, as in AWS's Java SDK. Its stderr
+//! and at most 64 KiB of output is read, as in AWS's Java SDK; more ends it
+//! at once. On Unix it runs in a process group of its own, and the whole
+//! group is killed, so a helper's own children do not outlive it. Its stderr
 //! is passed through to ours as it arrives, so a helper's prompt or message
 //! reaches the user; the end of it is also kept for the error.
 
@@ -32,6 +34,13 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Strin
     shell
         .arg(if cfg!(windows) { "/C" } else { "-c" })
         .arg(command);
+    #[cfg(unix)]
+    {
+        // A group of its own, led by the shell, so a kill reaches the
+        // helper's children too.
+        use std::os::unix::process::CommandExt;
+        shell.process_group(0);
+    }
     let mut child = shell
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -39,10 +48,10 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Strin
         .spawn()
         .map_err(|e| format!("credential_process could not start: {e}"))?;
     let deadline = Instant::now() + timeout;
-    let stdout = read_in_background(child.stdout.take(), |mut pipe, kept: &mut Vec<u8>| {
-        let _ = pipe.by_ref().take(MAX_OUTPUT as u64 + 1).read_to_end(kept);
-        // Drain the rest, so a chatty helper can still finish.
-        let _ = std::io::copy(&mut pipe, &mut std::io::sink());
+    // Stops at one byte past the cap: the pipe is then closed and the
+    // helper is ended below, not waited for.
+    let stdout = read_in_background(child.stdout.take(), |pipe, kept: &mut Vec<u8>| {
+        let _ = pipe.take(MAX_OUTPUT as u64 + 1).read_to_end(kept);
     });
     let stderr = read_in_background(child.stderr.take(), |mut pipe, tail: &mut Vec<u8>| {
         let mut chunk = [0u8; 4096];
@@ -54,17 +63,54 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Strin
         }
     });
 
-    let status = wait(&mut child, deadline).ok_or_else(|| {
+    let timed_out = || {
         format!(
             "credential_process did not finish within {} s and was stopped \
              (set APPFLOW_LITE_CREDENTIAL_PROCESS_TIMEOUT to allow longer)",
             timeout.as_secs_f64()
         )
-    })?;
+    };
+    let too_much = || {
+        format!(
+            "credential_process printed more than {} KiB",
+            MAX_OUTPUT / 1024
+        )
+    };
+    let mut output = None;
+    let status = loop {
+        if output.is_none() {
+            if let Ok(out) = stdout.try_recv() {
+                if out.len() > MAX_OUTPUT {
+                    stop(&mut child);
+                    return Err(too_much());
+                }
+                output = Some(out);
+            }
+        }
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
+            _ => {
+                stop(&mut child);
+                return Err(timed_out());
+            }
+        }
+    };
     // A helper's own children may hold the pipes open: wait no longer than
-    // the deadline for what it printed.
+    // the deadline for what it printed, then end them.
     let left = || deadline.saturating_duration_since(Instant::now());
-    let output = stdout.recv_timeout(left()).unwrap_or_default();
+    let output = match output {
+        Some(output) => output,
+        None => stdout.recv_timeout(left()).unwrap_or_else(|_| {
+            stop(&mut child);
+            Vec::new()
+        }),
+    };
+    // Before the status: a helper cut off at the cap dies of SIGPIPE.
+    if output.len() > MAX_OUTPUT {
+        stop(&mut child);
+        return Err(too_much());
+    }
     if !status.success() {
         // Stderr is the helper's own message; stdout may hold secrets.
         let tail = stderr.recv_timeout(left()).unwrap_or_default();
@@ -72,12 +118,6 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Strin
         return Err(format!(
             "credential_process failed ({status}): {}",
             tail.trim()
-        ));
-    }
-    if output.len() > MAX_OUTPUT {
-        return Err(format!(
-            "credential_process printed more than {} KiB",
-            MAX_OUTPUT / 1024
         ));
     }
     let stdout = String::from_utf8(output)
@@ -101,19 +141,22 @@ fn read_in_background<R: Read + Send + 'static>(
     receiver
 }
 
-/// The child's exit status, or `None` (after killing it) at the deadline.
-fn wait(child: &mut Child, deadline: Instant) -> Option<std::process::ExitStatus> {
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) if Instant::now() < deadline => thread::sleep(Duration::from_millis(10)),
-            _ => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return None;
-            }
-        }
+/// Kills the helper and, on Unix, every process left in its group.
+fn stop(child: &mut Child) {
+    #[cfg(unix)]
+    {
+        // The group's id is the shell's pid (`process_group(0)`). Without
+        // `unsafe` or a libc crate, std cannot signal a group, so `kill(1)`
+        // does. SIGKILL cannot be caught.
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &format!("-{}", child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
     }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(all(test, unix))]
@@ -137,6 +180,52 @@ mod tests {
     fn output_beyond_64_kib_is_refused() {
         let err = run("head -c 100000 /dev/zero | tr '\\0' a", DEFAULT_TIMEOUT).unwrap_err();
         assert_eq!(err, "credential_process printed more than 64 KiB");
+    }
+
+    #[test]
+    fn endless_output_ends_the_helper_at_once_not_at_the_timeout() {
+        // `yes` never stops by itself: only the cap can end this run before
+        // the (long) timeout, and the error says which ended it.
+        let err = run("yes", Duration::from_secs(600)).unwrap_err();
+        assert_eq!(err, "credential_process printed more than 64 KiB");
+    }
+
+    /// Whether process `pid` is gone (or a zombie waiting for its reaper).
+    fn is_gone(pid: &str) -> bool {
+        match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+            Err(_) => true,
+            Ok(stat) => stat
+                .rsplit(')')
+                .next()
+                .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+        }
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_timeout_kills_the_helpers_own_children_too() {
+        let dir = std::env::temp_dir().join(format!("appflow-process-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let pid_file = dir.join("child.pid");
+        let command = format!("sleep 1000 & echo $! > '{}'; wait", pid_file.display());
+        // Long enough that the shell has surely started `sleep` and written
+        // its pid before it is stopped.
+        let err = run(&command, Duration::from_secs(5)).unwrap_err();
+        assert!(err.contains("did not finish"), "{err}");
+        let pid = std::fs::read_to_string(&pid_file).unwrap();
+        let pid = pid.trim();
+        // SIGKILL is delivered at once; its reaper may take a moment. The
+        // bound only ends a broken run (the assertion then fails).
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !is_gone(pid) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(20));
+        }
+        let gone = is_gone(pid);
+        if !gone {
+            let _ = Command::new("kill").args(["-KILL", pid]).status();
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(gone, "the helper's child {pid} outlived the timeout");
     }
 
     #[test]

@@ -13,7 +13,7 @@ use crate::config::Env;
 use crate::config::profile::{ProfileFiles, Section};
 use crate::error::Error;
 use crate::protocol::{HttpResponse, SignedRequest};
-use crate::transport::Transport;
+use crate::transport::{CallSettings, Transport};
 
 /// Refresh a token this long before it expires (the AWS CLI's window).
 const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -37,10 +37,18 @@ pub(crate) fn credentials(
     files: &ProfileFiles,
     name: &str,
     profile: &Section,
+    calls: &CallSettings,
     now: SystemTime,
 ) -> Result<Credentials, Error> {
     let config = |message: String| Error::InvalidConfig(format!("profile {name:?}: {message}"));
     let mut session = session(files, name, profile).map_err(config)?;
+    // The region becomes part of the host name the bearer token is sent to.
+    if !crate::config::is_valid_region(&session.region) {
+        return Err(config(format!(
+            "sso_region {:?} is not a valid region name",
+            session.region
+        )));
+    }
     session.ca_bundle = env.ca_bundle(profile.get("ca_bundle"));
     let account = profile
         .get("sso_account_id")
@@ -48,8 +56,8 @@ pub(crate) fn credentials(
     let role = profile
         .get("sso_role_name")
         .ok_or_else(|| config("sso_role_name is missing".into()))?;
-    let token = token(env, &session, now)?;
-    role_credentials(env, &session, &token, account, role)
+    let token = token(env, &session, calls, now)?;
+    role_credentials(env, &session, calls, &token, account, role)
 }
 
 fn session(files: &ProfileFiles, name: &str, profile: &Section) -> Result<Session, String> {
@@ -107,12 +115,17 @@ fn parse_expiry(text: &str) -> Option<SystemTime> {
 
 /// A valid access token: the cached one, refreshed first when it is about
 /// to expire and can be.
-fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error> {
+fn token(
+    env: &Env,
+    session: &Session,
+    calls: &CallSettings,
+    now: SystemTime,
+) -> Result<String, Error> {
     let login = || format!("run `{}` to sign in again", session.login);
     let path = cache_path(env, session).ok_or_else(|| {
         Error::MissingCredentials("no home directory for the SSO token cache".into())
     })?;
-    let text = std::fs::read_to_string(&path).map_err(|_| {
+    let text = crate::config::file::read_regular_to_string(&path).map_err(|_| {
         Error::MissingCredentials(format!(
             "no SSO token cached in {}: {}",
             path.display(),
@@ -138,7 +151,10 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
             login()
         )));
     };
-    if now + REFRESH_WINDOW < expires_at {
+    if now
+        .checked_add(REFRESH_WINDOW)
+        .is_some_and(|t| t < expires_at)
+    {
         return Ok(access_token);
     }
     let still_valid = now < expires_at;
@@ -152,13 +168,22 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
         field(&cached, "clientSecret"),
     ) {
         (true, Some(refresh_token), Some(client_id), Some(client_secret)) => {
-            create_token(env, session, &client_id, &client_secret, &refresh_token)
+            let client = OidcClient {
+                id: &client_id,
+                secret: &client_secret,
+            };
+            create_token(env, session, calls, &client, &refresh_token).and_then(|fresh| {
+                // `expiresIn` comes from the server: any number may arrive.
+                let expiry = now
+                    .checked_add(Duration::from_secs(fresh.expires_in))
+                    .ok_or("SSO-OIDC answered an expiresIn out of range")?;
+                Ok((fresh, expiry))
+            })
         }
         _ => Err("the cached token cannot be refreshed".to_owned()),
     };
     match refresh {
-        Ok(fresh) => {
-            let new_expiry = now + Duration::from_secs(fresh.expires_in);
+        Ok((fresh, new_expiry)) => {
             cached.insert(
                 "accessToken".into(),
                 Value::String(fresh.access_token.clone()),
@@ -171,7 +196,7 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
                 cached.insert("refreshToken".into(), Value::String(refresh_token));
             }
             // The refreshed token is used even if the cache cannot be written.
-            let _ = write_atomically(&path, &Value::Object(cached).to_string());
+            let _ = crate::config::file::write_private(&path, &Value::Object(cached).to_string());
             Ok(fresh.access_token)
         }
         Err(_) if still_valid => Ok(access_token),
@@ -183,14 +208,10 @@ fn token(env: &Env, session: &Session, now: SystemTime) -> Result<String, Error>
     }
 }
 
-/// Writes `text` to a temporary file beside `path`, then renames it over
-/// `path`: a reader (the AWS CLI, say) sees the old file or the new one.
-fn write_atomically(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    let temp = path.with_extension(format!("json.tmp-{}", std::process::id()));
-    std::fs::write(&temp, text)?;
-    std::fs::rename(&temp, path).inspect_err(|_| {
-        let _ = std::fs::remove_file(&temp);
-    })
+/// The OIDC client `aws sso login` registered, from the cache.
+struct OidcClient<'a> {
+    id: &'a str,
+    secret: &'a str,
 }
 
 struct FreshToken {
@@ -203,26 +224,35 @@ struct FreshToken {
 fn create_token(
     env: &Env,
     session: &Session,
-    client_id: &str,
-    client_secret: &str,
+    calls: &CallSettings,
+    client: &OidcClient,
     refresh_token: &str,
 ) -> Result<FreshToken, String> {
     let endpoint = env
         .get("AWS_ENDPOINT_URL_SSO_OIDC")
         .unwrap_or_else(|| regional("oidc", &session.region));
     let body = serde_json::json!({
-        "clientId": client_id,
-        "clientSecret": client_secret,
+        "clientId": client.id,
+        "clientSecret": client.secret,
         "grantType": "refresh_token",
         "refreshToken": refresh_token,
     });
     let url = format!("{}/token", endpoint.trim_end_matches('/'));
-    let answer = send(env, session, "POST", &url, None, Some(body.to_string()))?;
+    let answer = send(
+        env,
+        session,
+        calls,
+        "POST",
+        &url,
+        None,
+        Some(body.to_string()),
+    )?;
+    if !answer.is_success() {
+        let secrets = [client.secret, refresh_token];
+        return Err(service_error("SSO-OIDC CreateToken", &answer, &secrets));
+    }
     let json: Map<String, Value> = serde_json::from_slice(&answer.body)
         .map_err(|_| format!("SSO-OIDC answered HTTP {} without JSON", answer.status))?;
-    if !answer.is_success() {
-        return Err(service_error("SSO-OIDC CreateToken", &answer, &json));
-    }
     Ok(FreshToken {
         access_token: json
             .get("accessToken")
@@ -244,6 +274,7 @@ fn create_token(
 fn role_credentials(
     env: &Env,
     session: &Session,
+    calls: &CallSettings,
     token: &str,
     account: &str,
     role: &str,
@@ -259,15 +290,15 @@ fn role_credentials(
         endpoint.trim_end_matches('/')
     );
     let missing = Error::MissingCredentials;
-    let answer = send(env, session, "GET", &url, Some(token), None).map_err(missing)?;
-    let json: Map<String, Value> = serde_json::from_slice(&answer.body).unwrap_or_default();
+    let answer = send(env, session, calls, "GET", &url, Some(token), None).map_err(missing)?;
     if !answer.is_success() {
-        let mut message = service_error("SSO GetRoleCredentials", &answer, &json);
+        let mut message = service_error("SSO GetRoleCredentials", &answer, &[token]);
         if matches!(answer.status, 401 | 403) {
             message.push_str(&format!("; run `{}` to sign in again", session.login));
         }
         return Err(Error::MissingCredentials(message));
     }
+    let json: Map<String, Value> = serde_json::from_slice(&answer.body).unwrap_or_default();
     let role = json.get("roleCredentials").and_then(Value::as_object);
     let text = |key: &str| {
         role.and_then(|r| r.get(key))
@@ -303,7 +334,11 @@ fn regional(prefix: &str, region: &str) -> String {
     format!("https://{prefix}.{region}.{}", partition.dns_suffix)
 }
 
-fn service_error(what: &str, answer: &HttpResponse, json: &Map<String, Value>) -> String {
+/// An error answer in one line, with the call's `secrets` masked wherever
+/// the server quotes them.
+fn service_error(what: &str, answer: &HttpResponse, secrets: &[&str]) -> String {
+    let body = crate::protocol::mask_secrets(&answer.body, secrets);
+    let json: Map<String, Value> = serde_json::from_slice(&body).unwrap_or_default();
     let text = |key: &str| {
         json.get(key)
             .and_then(Value::as_str)
@@ -326,10 +361,20 @@ fn service_error(what: &str, answer: &HttpResponse, json: &Map<String, Value>) -
     )
 }
 
-/// One unsigned request to an SSO endpoint (proxies apply, as to AppFlow).
+/// The error code of an SSO or SSO-OIDC answer, for the retry decision.
+fn error_code(answer: &HttpResponse) -> Option<String> {
+    let json: Map<String, Value> = serde_json::from_slice(&answer.body).ok()?;
+    ["__type", "error"]
+        .iter()
+        .find_map(|key| json.get(*key)?.as_str().map(str::to_owned))
+}
+
+/// One unsigned request to an SSO endpoint (proxies apply, as to AppFlow),
+/// retried in the standard mode.
 fn send(
     env: &Env,
     session: &Session,
+    calls: &CallSettings,
     method: &'static str,
     url: &str,
     bearer: Option<&str>,
@@ -337,7 +382,7 @@ fn send(
 ) -> Result<HttpResponse, String> {
     let shown = crate::config::redact_url(url);
     crate::config::check_endpoint_url(url.split('?').next().unwrap_or(url))?;
-    let transport = Transport::for_credentials(env, url, session.ca_bundle.as_deref())?;
+    let transport = Transport::for_credentials(env, url, session.ca_bundle.as_deref(), calls)?;
     let mut headers = Vec::new();
     if let Some(token) = bearer {
         headers.push(("x-amz-sso_bearer_token", token.to_owned()));
@@ -352,6 +397,6 @@ fn send(
         body: body.unwrap_or_default().into_bytes(),
     };
     transport
-        .send(&request)
+        .send_retrying(&request, &calls.retry, error_code)
         .map_err(|e| format!("{shown}: {e}"))
 }

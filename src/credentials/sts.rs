@@ -8,8 +8,9 @@ use super::xml;
 use crate::config::Env;
 use crate::config::profile::{ProfileFiles, Section};
 use crate::protocol::SignedRequest;
+use crate::retry::RetryConfig;
 use crate::sigv4::{Payload, SignableRequest, Signer, SigningParams};
-use crate::transport::Transport;
+use crate::transport::{CallSettings, Transport};
 
 const VERSION: &str = "2011-06-15";
 const FORM: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -63,6 +64,7 @@ pub(crate) struct Sts {
     endpoint: String,
     region: String,
     transport: Transport,
+    retry: RetryConfig,
 }
 
 impl Sts {
@@ -76,6 +78,7 @@ impl Sts {
         files: &ProfileFiles,
         profile: Option<&Section>,
         region: Option<&str>,
+        calls: &CallSettings,
     ) -> Result<Sts, String> {
         let text = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_owned);
         let region = region
@@ -113,11 +116,12 @@ impl Sts {
             }
         };
         let ca_bundle = env.ca_bundle(profile.and_then(|p| p.get("ca_bundle")));
-        let transport = Transport::for_credentials(env, &endpoint, ca_bundle.as_deref())?;
+        let transport = Transport::for_credentials(env, &endpoint, ca_bundle.as_deref(), calls)?;
         Ok(Sts {
             endpoint,
             region,
             transport,
+            retry: calls.retry,
         })
     }
 
@@ -145,7 +149,7 @@ impl Sts {
         if let Some(secs) = role.duration_seconds {
             form.push(("DurationSeconds", secs.to_string()));
         }
-        self.call("AssumeRole", &form, Some((source, now)))
+        self.call("AssumeRole", &form, Some((source, now)), &[])
     }
 
     /// `AssumeRoleWithWebIdentity`: unsigned, the token proves who asks.
@@ -164,7 +168,7 @@ impl Sts {
         if let Some(secs) = role.duration_seconds {
             form.push(("DurationSeconds", secs.to_string()));
         }
-        self.call("AssumeRoleWithWebIdentity", &form, None)
+        self.call("AssumeRoleWithWebIdentity", &form, None, &[token])
     }
 
     fn call(
@@ -172,6 +176,7 @@ impl Sts {
         action: &str,
         form: &[(&str, String)],
         signer: Option<(&Credentials, SystemTime)>,
+        secrets: &[&str],
     ) -> Result<Credentials, String> {
         let mut body = String::new();
         for (name, value) in form {
@@ -201,10 +206,19 @@ impl Sts {
         };
         let answer = self
             .transport
-            .send(&request)
+            .send_retrying(&request, &self.retry, |answer| {
+                xml::element(&String::from_utf8_lossy(&answer.body), "Code")
+            })
             .map_err(|e| format!("STS {action} at {}: {e}", self.endpoint()))?;
-        let text = String::from_utf8_lossy(&answer.body);
         if !answer.is_success() {
+            // STS may quote what it was sent: hide every secret of the call.
+            let mut known = secrets.to_vec();
+            if let Some((source, _)) = signer {
+                known.push(source.secret_access_key());
+                known.extend(source.session_token());
+            }
+            let masked = crate::protocol::mask_secrets(&answer.body, &known);
+            let text = String::from_utf8_lossy(&masked);
             let code = xml::element(&text, "Code").unwrap_or_else(|| answer.status.to_string());
             let message = xml::element(&text, "Message").unwrap_or_default();
             return Err(format!(
@@ -214,6 +228,7 @@ impl Sts {
                 crate::error::Escaped(&message)
             ));
         }
+        let text = String::from_utf8_lossy(&answer.body);
         let field = |name: &str| {
             xml::element(&text, name)
                 .filter(|v| !v.is_empty())
@@ -237,9 +252,15 @@ mod tests {
 
     fn endpoint(vars: &[(&str, &str)], config: Option<&Section>) -> String {
         let env = Env::from_vars(vars.iter().copied());
-        Sts::new(&env, &ProfileFiles::default(), config, None)
-            .unwrap()
-            .endpoint()
+        Sts::new(
+            &env,
+            &ProfileFiles::default(),
+            config,
+            None,
+            &CallSettings::default(),
+        )
+        .unwrap()
+        .endpoint()
     }
 
     #[test]

@@ -392,6 +392,29 @@ pub fn example(name: &str) -> std::path::PathBuf {
             name,
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"));
+    // What cargo set for this test process describes the test, not the
+    // build: passed on, it changes build scripts' inputs (ring's reruns, and
+    // ring, rustls, ureq and this crate are rebuilt on every test run).
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_EXE_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_MANIFEST_LINKS",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref())
+        {
+            build.env_remove(name.as_ref());
+        }
+    }
     if dir.ends_with("release") {
         build.arg("--release");
     }

@@ -142,12 +142,12 @@ impl InforNexusConnectorProfileCredentials {
         self.user_id.as_deref()
     }
 
-    /// The secret access key. At most 512 characters. Matches `\S+`. Required.
+    /// The secret access key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn secret_access_key(&self) -> Option<&str> {
         self.secret_access_key.as_deref()
     }
 
-    /// The datakey. At most 512 characters. Matches `\S+`. Required.
+    /// The datakey. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn datakey(&self) -> Option<&str> {
         self.datakey.as_deref()
     }
@@ -184,7 +184,7 @@ impl InforNexusConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The secret access key. At most 512 characters. Matches `\S+`. Required.
+    /// The secret access key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn secret_access_key(mut self, value: impl Into<String>) -> Self {
         self.inner.secret_access_key = Some(value.into());
         self
@@ -196,7 +196,7 @@ impl InforNexusConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The datakey. At most 512 characters. Matches `\S+`. Required.
+    /// The datakey. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
     pub fn datakey(mut self, value: impl Into<String>) -> Self {
         self.inner.datakey = Some(value.into());
         self
@@ -220,8 +220,8 @@ impl std::fmt::Debug for InforNexusConnectorProfileCredentials {
         f.debug_struct("InforNexusConnectorProfileCredentials")
             .field("access_key_id", &crate::json::REDACTED)
             .field("user_id", &self.user_id)
-            .field("secret_access_key", &self.secret_access_key)
-            .field("datakey", &self.datakey)
+            .field("secret_access_key", &crate::json::REDACTED)
+            .field("datakey", &crate::json::REDACTED)
             .finish()
     }
 }
