@@ -267,6 +267,24 @@ mod tests {
     }
 
     #[test]
+    fn x_amz_retry_after_is_read_as_milliseconds() {
+        let response = HttpResponse {
+            status: 429,
+            headers: vec![("x-amz-retry-after".into(), "1500".into())],
+            body: b"{}".to_vec(),
+            truncated: false,
+        };
+        let error = parse_error(&response);
+        assert_eq!(error.retry_after, Some(Duration::from_millis(1500)));
+        // And the retry waits exactly that (under the cap), whatever the draw.
+        let retry = crate::RetryConfig::STANDARD;
+        assert_eq!(
+            retry.backoff(1, 0.5, error.retry_after),
+            Duration::from_millis(1500)
+        );
+    }
+
+    #[test]
     fn secrets_quoted_by_a_signature_error_are_masked() {
         // AWS quotes the canonical request it expected, token included.
         let body = concat!(

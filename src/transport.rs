@@ -250,3 +250,25 @@ fn timeout_name(which: ureq::Timeout) -> &'static str {
         _ => "attempt timeout",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_ca_bundle_replaces_the_bundled_roots_rather_than_adding_to_them() {
+        let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
+        let transport =
+            Transport::new(None, None, USER_AGENT, None, Some(bundle.as_ref())).unwrap();
+        match transport.agent.config().tls_config().root_certs() {
+            // Exactly the bundle's one certificate: no Mozilla roots beside it.
+            ureq::tls::RootCerts::Specific(certs) => assert_eq!(certs.len(), 1),
+            other => panic!("{other:?}"),
+        }
+        let default = Transport::new(None, None, USER_AGENT, None, None).unwrap();
+        assert!(matches!(
+            default.agent.config().tls_config().root_certs(),
+            ureq::tls::RootCerts::WebPki
+        ));
+    }
+}

@@ -443,3 +443,321 @@ fn sts_is_called_in_the_clients_region() {
             .starts_with("AWS4-HMAC-SHA256 Credential=ASIAAPP/")
     );
 }
+
+fn fast_retries() -> appflow_lite::RetryConfig {
+    appflow_lite::RetryConfig::STANDARD
+        .with_backoff(Duration::from_millis(1), Duration::from_millis(1))
+}
+
+#[test]
+fn an_endless_source_profile_chain_is_a_clear_error_not_a_stack_overflow() {
+    let dir = TempDir::new("deep");
+    // 10,000 roles, each the source of the one before; the last has keys.
+    let mut config = String::with_capacity(10_000 * 80);
+    for i in 0..10_000 {
+        config.push_str(&format!(
+            "[profile p{i}]\nrole_arn = arn:aws:iam::1:role/r{i}\nsource_profile = p{}\n",
+            i + 1
+        ));
+    }
+    config.push_str("[profile p10000]\naws_access_key_id = AKIDEND\naws_secret_access_key = s\n");
+    dir.write("config", &config);
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "X",
+        Duration::from_secs(3600),
+    )]);
+    let err = DefaultChain::new(env(&dir, &sts, &[]), Some("p0".into()))
+        .provide_credentials()
+        .unwrap_err();
+    assert!(
+        matches!(err, appflow_lite::Error::InvalidConfig(_)),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .contains("source_profile chain from \"p0\" is longer than 64 profiles"),
+        "{err}"
+    );
+    assert!(sts.requests().is_empty(), "refused before any call");
+}
+
+#[test]
+fn a_chain_of_sixty_four_roles_still_works() {
+    let dir = TempDir::new("long");
+    let mut config = String::from(BASE);
+    for i in 0..64 {
+        let source = if i == 63 {
+            "base".to_owned()
+        } else {
+            format!("r{}", i + 1)
+        };
+        config.push_str(&format!(
+            "[profile r{i}]\nrole_arn = arn:aws:iam::1:role/r{i}\nsource_profile = {source}\n"
+        ));
+    }
+    dir.write("config", &config);
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIACHAIN",
+        Duration::from_secs(3600),
+    )]);
+    let creds = DefaultChain::new(env(&dir, &sts, &[]), Some("r0".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIACHAIN");
+    assert_eq!(sts.requests().len(), 64);
+}
+
+#[test]
+fn sts_errors_that_quote_a_secret_are_masked() {
+    let dir = TempDir::new("masked");
+    let token_file = dir.write("token", "WEB-IDENTITY-TOKEN-VALUE");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n\
+             [profile web]\nrole_arn = arn:aws:iam::1:role/web\nweb_identity_token_file = {token_file}\n"
+        ),
+    );
+    let echo = |what: &str| {
+        Reply::Respond {
+        status: 400,
+        headers: vec![],
+        body: format!(
+            "<ErrorResponse><Error><Code>InvalidParameter</Code><Message>bad: {what}</Message></Error></ErrorResponse>"
+        )
+        .into_bytes(),
+    }
+    };
+    let sts = RecordingServer::start(vec![echo("signed with base-secret-value-long")]);
+    dir.write(
+        "credentials",
+        "[base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = base-secret-value-long\n",
+    );
+    let err = DefaultChain::new(env(&dir, &sts, &[]), Some("app".into()))
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("InvalidParameter"), "{err}");
+    assert!(!err.contains("base-secret-value-long"), "{err}");
+
+    let sts = RecordingServer::start(vec![echo("token WEB-IDENTITY-TOKEN-VALUE expired")]);
+    let err = DefaultChain::new(env(&dir, &sts, &[]), Some("web".into()))
+        .provide_credentials()
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("InvalidParameter"), "{err}");
+    assert!(!err.contains("WEB-IDENTITY-TOKEN-VALUE"), "{err}");
+}
+
+#[test]
+fn sts_calls_are_retried_on_throttling_and_server_errors_only() {
+    let dir = TempDir::new("retries");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n"
+        ),
+    );
+    let throttled = Reply::Respond {
+        status: 400,
+        headers: vec![],
+        body: b"<ErrorResponse><Error><Code>Throttling</Code><Message>Rate exceeded</Message></Error></ErrorResponse>".to_vec(),
+    };
+    let sts = RecordingServer::start(vec![
+        Reply::json(503, ""),
+        throttled,
+        credentials_answer("AssumeRole", "ASIARETRIED", Duration::from_secs(3600)),
+    ]);
+    let creds = DefaultChain::new(env(&dir, &sts, &[]), Some("app".into()))
+        .retry_config(fast_retries())
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(creds.access_key_id(), "ASIARETRIED");
+    assert_eq!(sts.requests().len(), 3);
+
+    // Three attempts in all by default, then the last answer is the error.
+    let sts = RecordingServer::start(vec![Reply::json(500, "")]);
+    let err = DefaultChain::new(env(&dir, &sts, &[]), Some("app".into()))
+        .retry_config(fast_retries())
+        .provide_credentials()
+        .unwrap_err();
+    assert!(err.to_string().contains("(500)"), "{err}");
+    assert_eq!(sts.requests().len(), 3);
+
+    // A refusal is final.
+    let denied = Reply::Respond {
+        status: 403,
+        headers: vec![],
+        body: b"<ErrorResponse><Error><Code>AccessDenied</Code><Message>no</Message></Error></ErrorResponse>".to_vec(),
+    };
+    let sts = RecordingServer::start(vec![denied]);
+    let _ = DefaultChain::new(env(&dir, &sts, &[]), Some("app".into()))
+        .retry_config(fast_retries())
+        .provide_credentials();
+    assert_eq!(sts.requests().len(), 1);
+}
+
+#[test]
+fn the_builders_proxy_setting_reaches_sts() {
+    let dir = TempDir::new("proxy");
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n"
+        ),
+    );
+    // Refuses whatever it is asked: only its log matters.
+    let proxy = RecordingServer::start(vec![Reply::json(502, "{}")]);
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIADIRECT",
+        Duration::from_secs(3600),
+    )]);
+    let appflow = RecordingServer::start(vec![Reply::json(
+        200,
+        r#"{"connectorArn":"arn:aws:appflow:us-east-1:1:connector/c"}"#,
+    )]);
+    let vars = [
+        ("HTTP_PROXY", proxy.url()),
+        ("AWS_REGION", "us-east-1".to_owned()),
+        ("AWS_PROFILE", "app".to_owned()),
+        ("AWS_ENDPOINT_URL_APPFLOW", appflow.url()),
+    ];
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let client = appflow_lite::ClientBuilder::from_environment(env(&dir, &sts, &vars))
+        .proxy(None)
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    client
+        .register_connector()
+        .connector_label("direct")
+        .send()
+        .unwrap();
+    assert!(proxy.requests().is_empty(), "{:?}", proxy.requests());
+    assert_eq!(sts.requests().len(), 1);
+    assert_eq!(appflow.requests().len(), 1);
+
+    // And an explicit proxy carries STS too.
+    let client = appflow_lite::ClientBuilder::from_environment(env(&dir, &sts, &vars[1..]))
+        .proxy(Some(&proxy.url()))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let result = client
+        .register_connector()
+        .connector_label("via-proxy")
+        .send();
+    assert!(
+        matches!(result, Err(appflow_lite::Error::MissingCredentials(_))),
+        "{result:?}"
+    );
+    assert!(
+        proxy.requests().iter().any(|r| r.path == sts.host()),
+        "{:?}",
+        proxy.requests()
+    );
+}
+
+#[test]
+fn precedence_inside_and_between_sources() {
+    let dir = TempDir::new("precedence");
+    // One profile with static keys and a role: the role wins, signed with
+    // its source's keys, as in the AWS CLI.
+    dir.write(
+        "config",
+        &format!(
+            "{BASE}[profile both]\naws_access_key_id = AKIDSTATIC\naws_secret_access_key = static\n\
+             role_arn = arn:aws:iam::1:role/both\nsource_profile = base\n\
+             [profile split]\naws_access_key_id = AKIDCONFIG\naws_secret_access_key = from-config\n"
+        ),
+    );
+    // The credentials file wins over the config file for the same profile.
+    dir.write(
+        "credentials",
+        "[split]\naws_access_key_id = AKIDCREDENTIALS\naws_secret_access_key = from-credentials\n",
+    );
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRole",
+        "ASIAROLE",
+        Duration::from_secs(3600),
+    )]);
+    let both = DefaultChain::new(env(&dir, &sts, &[]), Some("both".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(both.access_key_id(), "ASIAROLE");
+    assert_eq!(
+        sigv4_check::verify(&sts.requests()[0], "base-secret", "sts"),
+        Ok("AKIDBASE".into())
+    );
+    let split = DefaultChain::new(env(&dir, &sts, &[]), Some("split".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(
+        (split.access_key_id(), split.secret_access_key()),
+        ("AKIDCREDENTIALS", "from-credentials")
+    );
+
+    // Keys in the environment win over web identity in the environment;
+    // without them, web identity is used.
+    let token_file = dir.write("token", "jwt");
+    let web = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.as_str()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::1:role/web"),
+    ];
+    let with_keys: Vec<_> = web
+        .iter()
+        .copied()
+        .chain([
+            ("AWS_ACCESS_KEY_ID", "AKIDENV"),
+            ("AWS_SECRET_ACCESS_KEY", "env-secret"),
+        ])
+        .collect();
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRoleWithWebIdentity",
+        "ASIAWEB",
+        Duration::from_secs(3600),
+    )]);
+    let keys = DefaultChain::new(env(&dir, &sts, &with_keys), None)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(keys.access_key_id(), "AKIDENV");
+    assert!(sts.requests().is_empty());
+    let web_only = DefaultChain::new(env(&dir, &sts, &web), None)
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(web_only.access_key_id(), "ASIAWEB");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_web_identity_token_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = TempDir::new("fifo");
+    dir.write("config", "");
+    let fifo = dir.0.join("token");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let fifo = fifo.to_string_lossy().into_owned();
+    let sts = RecordingServer::start(vec![credentials_answer(
+        "AssumeRoleWithWebIdentity",
+        "ASIAWEB",
+        Duration::from_secs(3600),
+    )]);
+    let vars = [
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", fifo.as_str()),
+        ("AWS_ROLE_ARN", "arn:aws:iam::1:role/web"),
+    ];
+    // Without the check this blocks forever: no writer ever opens the FIFO.
+    let err = DefaultChain::new(env(&dir, &sts, &vars), None)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+    assert!(sts.requests().is_empty());
+}

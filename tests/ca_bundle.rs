@@ -16,6 +16,15 @@ const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls"
 /// An HTTPS server on 127.0.0.1 answering each connection's one request
 /// with a RegisterConnector answer; its URL.
 fn https_server() -> String {
+    https_server_answering(
+        "application/json",
+        r#"{"connectorArn":"arn:aws:appflow:us-east-1:1:connector/tls"}"#,
+    )
+}
+
+/// An HTTPS server on 127.0.0.1 answering each connection's one request
+/// with `answer`; its URL.
+fn https_server_answering(content_type: &'static str, answer: &'static str) -> String {
     let pem = |name: &str| std::fs::read(format!("{FIXTURES}/{name}")).unwrap();
     let certs: Vec<_> = ureq::tls::parse_pem(&pem("server.pem"))
         .filter_map(|item| match item {
@@ -68,10 +77,9 @@ fn https_server() -> String {
                 }
                 let mut body = vec![0; length];
                 let _ = reader.read_exact(&mut body);
-                let answer = r#"{"connectorArn":"arn:aws:appflow:us-east-1:1:connector/tls"}"#;
                 let _ = write!(
                     tls,
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
+                    "HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{answer}",
                     answer.len()
                 );
                 let _ = tls.flush();
@@ -170,4 +178,56 @@ fn aws_ca_bundle_and_the_profile_setting_are_read_by_from_env() {
         "{missing}"
     );
     std::fs::remove_dir_all(dir).unwrap();
+}
+
+/// An HTTPS server answering every request with an STS `AssumeRole` result.
+fn https_sts() -> String {
+    https_server_answering(
+        "text/xml",
+        r#"<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIATLS</AccessKeyId><SecretAccessKey>s</SecretAccessKey><SessionToken>t</SessionToken><Expiration>2999-01-01T00:00:00Z</Expiration></Credentials></AssumeRoleResult></AssumeRoleResponse>"#,
+    )
+}
+
+#[test]
+fn the_builders_bundle_reaches_sts_too() {
+    let (appflow, sts) = (https_server(), https_sts());
+    let dir = std::env::temp_dir().join(format!("appflow-ca-sts-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        "[profile base]\naws_access_key_id = AKID\naws_secret_access_key = SECRET\n\
+         [profile app]\nrole_arn = arn:aws:iam::1:role/app\nsource_profile = base\n",
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("AWS_REGION", "us-east-1".to_owned()),
+        (
+            "AWS_CONFIG_FILE",
+            dir.join("config").to_string_lossy().into_owned(),
+        ),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/k".to_owned()),
+        ("AWS_EC2_METADATA_DISABLED", "true".to_owned()),
+        ("AWS_ENDPOINT_URL_STS", sts),
+        ("AWS_PROFILE", "app".to_owned()),
+    ]);
+    let client = |bundle: Option<&str>| {
+        let mut builder = ClientBuilder::from_environment(env.clone())
+            .endpoint_url(&appflow)
+            .max_attempts(1);
+        if let Some(bundle) = bundle {
+            builder = builder.ca_bundle(bundle);
+        }
+        builder.build().unwrap()
+    };
+    let trusted = register(&client(Some(&format!("{FIXTURES}/ca.pem"))));
+    let untrusted = register(&client(None));
+    std::fs::remove_dir_all(&dir).unwrap();
+    assert_eq!(
+        trusted.unwrap(),
+        "arn:aws:appflow:us-east-1:1:connector/tls"
+    );
+    // Without the bundle the STS call is refused, before AppFlow is called.
+    let err = untrusted.unwrap_err();
+    assert!(matches!(err, Error::MissingCredentials(_)), "{err:?}");
+    assert!(err.to_string().contains("STS AssumeRole"), "{err}");
 }

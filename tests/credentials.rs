@@ -631,3 +631,47 @@ fn metadata_endpoints_never_go_through_a_proxy() {
     );
     assert_eq!(proxy.connections(), 0, "the proxy saw nothing");
 }
+
+#[test]
+fn a_password_in_the_metadata_endpoint_never_shows_in_errors() {
+    let dir = TempDir::new();
+    // Nothing listens on port 0: the connection is refused at once.
+    let chain = DefaultChain::new(
+        env(
+            &dir,
+            &[
+                ("AWS_EC2_METADATA_DISABLED", "false"),
+                (
+                    "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+                    "http://metadata-user:HUNTER2-PASSWORD@127.0.0.1:0",
+                ),
+            ],
+        ),
+        None,
+    );
+    let err = chain.provide_credentials().unwrap_err();
+    let shown = format!("{err} {err:?}");
+    assert!(shown.contains("EC2 instance metadata at"), "{shown}");
+    assert!(!shown.contains("HUNTER2-PASSWORD"), "{shown}");
+    assert!(!shown.contains("metadata-user"), "{shown}");
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_shared_config_file_that_is_a_fifo_is_refused_not_waited_on() {
+    let dir = TempDir::new();
+    let fifo = dir.0.join("config");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    // Without the check this blocks forever: no writer ever opens the FIFO.
+    let err = DefaultChain::new(env(&dir, &[]), None)
+        .provide_credentials()
+        .unwrap_err();
+    assert!(matches!(err, Error::InvalidConfig(_)), "{err:?}");
+    assert!(err.to_string().contains("not a regular file"), "{err}");
+}
