@@ -207,6 +207,28 @@ impl fmt::Display for Escaped<'_> {
 
 impl std::error::Error for ServiceError {}
 
+/// A value an enum's `try_parse` does not know.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariantError {
+    value: String,
+}
+
+impl UnknownVariantError {
+    pub(crate) fn new(value: &str) -> UnknownVariantError {
+        UnknownVariantError {
+            value: value.to_owned(),
+        }
+    }
+}
+
+impl fmt::Display for UnknownVariantError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown enum value \"{}\"", Escaped(&self.value))
+    }
+}
+
+impl std::error::Error for UnknownVariantError {}
+
 macro_rules! error_codes {
     ($($(#[$doc:meta])* $variant:ident,)*) => {
         /// AppFlow's error codes. Codes this version does not know stay

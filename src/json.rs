@@ -7,15 +7,16 @@
 //! non-generic function per shape keeps a binary that links all 200 shapes
 //! small, and errors can name the member.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::fmt;
-use std::time::{Duration, SystemTime};
+use std::hash::Hash;
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
 use crate::path::At;
+use crate::primitives::DateTime;
 
 /// A JSON value whose objects keep their members in the order written.
 #[derive(Debug, Clone, PartialEq)]
@@ -124,20 +125,13 @@ impl ToJson for f64 {
 }
 
 /// Epoch seconds: a whole number, or with its milliseconds as a fraction.
-impl ToJson for SystemTime {
+impl ToJson for DateTime {
     fn to_json(&self) -> Json {
-        let (secs, millis) = match self.duration_since(SystemTime::UNIX_EPOCH) {
-            Ok(after) => (after.as_secs() as i64, after.subsec_millis()),
-            Err(before) => {
-                let d = before.duration();
-                let whole = d.as_secs() as i64 + i64::from(d.subsec_nanos() > 0);
-                (-whole, (1000 - d.subsec_millis()) % 1000)
-            }
-        };
+        let millis = self.subsec_nanos() / 1_000_000;
         if millis == 0 {
-            Json::Int(secs)
+            Json::Int(self.secs())
         } else {
-            Json::Float(secs as f64 + f64::from(millis) / 1000.0)
+            Json::Float(self.secs() as f64 + f64::from(millis) / 1000.0)
         }
     }
 }
@@ -148,18 +142,27 @@ impl<T: ToJson> ToJson for Vec<T> {
     }
 }
 
-impl<K: MapKey, V: ToJson> ToJson for BTreeMap<K, V> {
+/// Written sorted by key, so the same map is always the same bytes.
+impl<K: MapKey, V: ToJson> ToJson for HashMap<K, V> {
     fn to_json(&self) -> Json {
         Json::Object(
-            self.iter()
+            sorted(self)
+                .into_iter()
                 .map(|(k, v)| (k.as_key().to_owned(), v.to_json()))
                 .collect(),
         )
     }
 }
 
+/// A map's entries sorted by key, for deterministic bytes and errors.
+pub(crate) fn sorted<K: MapKey, V>(map: &HashMap<K, V>) -> Vec<(&K, &V)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_unstable_by(|a, b| a.0.as_key().cmp(b.0.as_key()));
+    entries
+}
+
 /// A map key: a string, or an enum keyed by its wire value.
-pub(crate) trait MapKey: Ord {
+pub(crate) trait MapKey: Eq + Hash {
     fn as_key(&self) -> &str;
     fn from_key(key: &str) -> Self;
 }
@@ -313,28 +316,23 @@ impl FromJson for f64 {
 
 /// Epoch seconds, possibly fractional; user input may also give an RFC 3339
 /// date-time, as the AWS CLI accepts.
-impl FromJson for SystemTime {
+impl FromJson for DateTime {
     fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
         let time = match value {
             Value::Number(n) => n.as_f64().and_then(from_epoch_seconds),
-            Value::String(text) if at.strict => crate::time::parse_rfc3339(text),
+            Value::String(text) if at.strict => crate::time::parse_rfc3339_nanos(text),
             _ => None,
         };
         time.ok_or_else(|| wrong(value, "a timestamp (epoch seconds)", at))
     }
 }
 
-fn from_epoch_seconds(secs: f64) -> Option<SystemTime> {
-    // Beyond ±10^11 s (year ~5000) is garbage, and would overflow SystemTime.
+fn from_epoch_seconds(secs: f64) -> Option<DateTime> {
+    // Beyond ±10^11 s (year ~5000) is garbage.
     if !secs.is_finite() || secs.abs() > 1e11 {
         return None;
     }
-    let offset = Duration::try_from_secs_f64(secs.abs()).ok()?;
-    if secs >= 0.0 {
-        SystemTime::UNIX_EPOCH.checked_add(offset)
-    } else {
-        SystemTime::UNIX_EPOCH.checked_sub(offset)
-    }
+    Some(DateTime::from_secs_f64(secs))
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
@@ -350,7 +348,7 @@ impl<T: FromJson> FromJson for Vec<T> {
     }
 }
 
-impl<K: MapKey, V: FromJson> FromJson for BTreeMap<K, V> {
+impl<K: MapKey, V: FromJson> FromJson for HashMap<K, V> {
     fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError> {
         members(value, at)?
             .iter()
@@ -406,17 +404,29 @@ macro_rules! model_enum {
             }
         }
 
-        /// Ordered by wire value, so maps keyed by it are written sorted,
-        /// like maps keyed by strings.
-        impl Ord for $name {
-            fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.as_str().cmp(other.as_str())
+        /// Never fails: a value this crate does not know is kept in
+        /// `Unknown`.
+        impl std::str::FromStr for $name {
+            type Err = std::convert::Infallible;
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                Ok(Self::from(value))
             }
         }
 
-        impl PartialOrd for $name {
-            fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-                Some(self.cmp(other))
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl $name {
+            /// `value` as one of the values the model lists, or an error
+            /// naming it.
+            pub fn try_parse(value: &str) -> Result<Self, crate::error::UnknownVariantError> {
+                match Self::from(value) {
+                    Self::Unknown(_) => Err(crate::error::UnknownVariantError::new(value)),
+                    known => Ok(known),
+                }
             }
         }
 
@@ -430,7 +440,7 @@ macro_rules! model_enum {
         }
 
         impl crate::validate::ModelEnum for $name {
-            const VALUES: &'static [&'static str] = $name::VALUES;
+            const VALUES: &'static [&'static str] = $name::values();
             fn is_unknown(&self) -> bool {
                 matches!(self, Self::Unknown(_))
             }
@@ -457,23 +467,33 @@ mod tests {
 
     #[test]
     fn timestamps_are_epoch_seconds_with_optional_fraction() {
-        let at = |secs: u64, millis: u64| {
-            SystemTime::UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis)
-        };
+        let at = |secs: i64, millis: i64| DateTime::from_millis(secs * 1000 + millis);
         assert_eq!(at(1_700_000_000, 0).to_json(), Json::Int(1_700_000_000));
         assert_eq!(
             at(1_700_000_000, 500).to_json(),
             Json::Float(1_700_000_000.5)
         );
-        let before = SystemTime::UNIX_EPOCH - Duration::from_millis(1500);
+        let before = DateTime::from_millis(-1500);
         assert_eq!(before.to_json(), Json::Float(-1.5));
-        let read = |v: Value| SystemTime::from_json(&v, At::OUTPUT);
+        let read = |v: Value| DateTime::from_json(&v, At::OUTPUT);
         assert_eq!(read(serde_json::json!(1.25)).unwrap(), at(1, 250));
         assert_eq!(read(serde_json::json!(-1.5)).unwrap(), before);
         assert!(read(serde_json::json!(1e300)).is_err());
         assert!(read(serde_json::json!("2020-01-01T00:00:00Z")).is_err());
-        let strict = SystemTime::from_json(&serde_json::json!("1970-01-01T00:00:02Z"), At::INPUT);
+        let strict = DateTime::from_json(&serde_json::json!("1970-01-01T00:00:02Z"), At::INPUT);
         assert_eq!(strict.unwrap(), at(2, 0));
+    }
+
+    #[test]
+    fn maps_are_written_sorted_by_key() {
+        let map: HashMap<String, i32> = (0..50).map(|i| (format!("k{i:02}"), i)).collect();
+        let Json::Object(members) = map.to_json() else {
+            panic!("an object")
+        };
+        let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_str()).collect();
+        let mut expected = keys.clone();
+        expected.sort_unstable();
+        assert_eq!(keys, expected);
     }
 
     #[test]

@@ -63,6 +63,7 @@ pub mod operation;
 pub mod paginator;
 mod path;
 pub mod pattern;
+pub mod primitives;
 mod protocol;
 mod retry;
 pub mod sigv4;

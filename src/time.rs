@@ -18,7 +18,16 @@ struct Civil {
 
 impl Civil {
     fn to_system_time(self) -> Option<SystemTime> {
-        let valid = (1970..=9999).contains(&self.year)
+        if self.year < 1970 {
+            return None;
+        }
+        let secs = self.to_epoch_seconds()?;
+        Some(UNIX_EPOCH + Duration::from_secs(secs as u64))
+    }
+
+    /// Seconds since the epoch (negative before it), for years 1 to 9999.
+    fn to_epoch_seconds(self) -> Option<i64> {
+        let valid = (1..=9999).contains(&self.year)
             && (1..=12).contains(&self.month)
             && (1..=days_in_month(self.year, self.month)).contains(&self.day)
             && self.hour < 24
@@ -28,8 +37,122 @@ impl Civil {
             return None;
         }
         let days = days_from_civil(self.year, self.month, self.day);
-        let secs = days * 86_400 + i64::from(self.hour * 3600 + self.minute * 60 + self.second);
-        Some(UNIX_EPOCH + Duration::from_secs(secs as u64))
+        Some(days * 86_400 + i64::from(self.hour * 3600 + self.minute * 60 + self.second))
+    }
+
+    /// The calendar time of `secs` since the epoch, for years 1 to 9999.
+    fn from_epoch_seconds(secs: i64) -> Option<Civil> {
+        let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400) as u32);
+        let (year, month, day) = civil_from_days(days);
+        (1..=9999).contains(&year).then_some(Civil {
+            year,
+            month,
+            day,
+            hour: rem / 3600,
+            minute: rem / 60 % 60,
+            second: rem % 60,
+        })
+    }
+}
+
+/// Hinnant's `civil_from_days` for any day number (day 0 = 1970-01-01).
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// RFC 3339 in UTC with the fraction of a second to the microsecond, as the
+/// SDK writes it (`2026-11-28T20:15:45.5Z`); `None` outside years 1 to 9999.
+pub(crate) fn format_rfc3339_nanos(time: crate::primitives::DateTime) -> Option<String> {
+    let c = Civil::from_epoch_seconds(time.secs())?;
+    let mut out = format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        c.year, c.month, c.day, c.hour, c.minute, c.second
+    );
+    let micros = time.subsec_nanos() / 1000;
+    if micros > 0 {
+        let fraction = format!("{micros:06}");
+        out.push('.');
+        out.push_str(fraction.trim_end_matches('0'));
+    }
+    out.push('Z');
+    Some(out)
+}
+
+/// The HTTP date (IMF-fixdate) of `secs`; `None` outside years 1 to 9999.
+pub(crate) fn format_http_date(secs: i64) -> Option<String> {
+    const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let c = Civil::from_epoch_seconds(secs)?;
+    let weekday = DAYS[secs.div_euclid(86_400).rem_euclid(7) as usize];
+    Some(format!(
+        "{weekday}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+        c.day,
+        MONTHS[c.month as usize - 1],
+        c.year,
+        c.hour,
+        c.minute,
+        c.second
+    ))
+}
+
+/// RFC 3339 (`2026-11-28T20:15:45.123456789Z`, `+hh:mm` offsets too) to the
+/// nanosecond, years 1 to 9999.
+pub(crate) fn parse_rfc3339_nanos(text: &str) -> Option<crate::primitives::DateTime> {
+    let b = text.as_bytes();
+    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !matches!(b[10], b'T' | b't' | b' ') {
+        return None;
+    }
+    if b[13] != b':' || b[16] != b':' {
+        return None;
+    }
+    let mut rest = &b[19..];
+    let mut nanos = 0u32;
+    if let [b'.', tail @ ..] = rest {
+        let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 || digits > 9 {
+            return None;
+        }
+        nanos = read_digits(&tail[..digits])? * 10u32.pow(9 - digits as u32);
+        rest = &tail[digits..];
+    }
+    let offset = offset_seconds(rest)?;
+    let local = Civil {
+        year: i64::from(read_digits(&b[0..4])?),
+        month: read_digits(&b[5..7])?,
+        day: read_digits(&b[8..10])?,
+        hour: read_digits(&b[11..13])?,
+        minute: read_digits(&b[14..16])?,
+        second: read_digits(&b[17..19])?,
+    }
+    .to_epoch_seconds()?;
+    Some(crate::primitives::DateTime::from_secs_and_nanos(
+        local - offset,
+        nanos,
+    ))
+}
+
+/// `Z` or `+hh:mm`/`-hh:mm` as seconds east of UTC.
+fn offset_seconds(rest: &[u8]) -> Option<i64> {
+    match rest {
+        b"Z" | b"z" => Some(0),
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let h = i64::from(read_digits(&[*h1, *h2])?);
+            let m = i64::from(read_digits(&[*m1, *m2])?);
+            let secs = h * 3600 + m * 60;
+            Some(if *sign == b'+' { secs } else { -secs })
+        }
+        _ => None,
     }
 }
 
@@ -126,16 +249,7 @@ pub(crate) fn parse_rfc3339(text: &str) -> Option<SystemTime> {
         let digits = tail.iter().take_while(|c| c.is_ascii_digit()).count();
         rest = &tail[digits..];
     }
-    let offset_secs: i64 = match rest {
-        b"Z" | b"z" => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let h = i64::from(read_digits(&[*h1, *h2])?);
-            let m = i64::from(read_digits(&[*m1, *m2])?);
-            let secs = h * 3600 + m * 60;
-            if *sign == b'+' { secs } else { -secs }
-        }
-        _ => return None,
-    };
+    let offset_secs = offset_seconds(rest)?;
     let local = Civil {
         year: i64::from(read_digits(&b[0..4])?),
         month: read_digits(&b[5..7])?,

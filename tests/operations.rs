@@ -142,7 +142,7 @@ fn a_connector_lives_registers_describes_updates_tags_and_unregisters() {
         .to_owned();
     let described = client
         .describe_connector()
-        .connector_type(ConnectorType::CustomConnector)
+        .connector_type(ConnectorType::Customconnector)
         .connector_label("life")
         .send()
         .unwrap();
@@ -257,10 +257,10 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
 fn a_flow_is_created_described_run_and_deleted() {
     let fake = FakeAppFlow::start().unwrap();
     let client = client(&fake.endpoint_url());
-    let arn = s3_flow(&client, "nightly", TriggerType::OnDemand).unwrap();
+    let arn = s3_flow(&client, "nightly", TriggerType::Ondemand).unwrap();
     assert_eq!(arn, "arn:aws:appflow:us-east-1:123456789012:flow/nightly");
     assert_eq!(
-        code(s3_flow(&client, "nightly", TriggerType::OnDemand)),
+        code(s3_flow(&client, "nightly", TriggerType::Ondemand)),
         ErrorCode::ConflictException
     );
     let described = client.describe_flow().flow_name("nightly").send().unwrap();

@@ -233,10 +233,11 @@ fn json_uses_the_models_names_and_order_and_rejects_unknown_members() {
 #[test]
 fn unknown_enum_values_survive_a_round_trip() {
     let parsed: ConnectorProvisioningType = serde_json::from_str("\"CONTAINER\"").unwrap();
-    assert_eq!(
-        parsed,
-        ConnectorProvisioningType::Unknown("CONTAINER".into())
+    assert!(
+        matches!(parsed, ConnectorProvisioningType::Unknown(_)),
+        "{parsed:?}"
     );
+    assert_eq!(parsed.as_str(), "CONTAINER");
     assert_eq!(serde_json::to_string(&parsed).unwrap(), "\"CONTAINER\"");
     let known: ConnectorProvisioningType = serde_json::from_str("\"LAMBDA\"").unwrap();
     assert_eq!(known, ConnectorProvisioningType::Lambda);
@@ -295,5 +296,51 @@ fn infor_nexus_keys_are_secrets_but_a_parameter_key_is_not() {
     assert!(
         format!("{parameter:?}").contains("api_version"),
         "{parameter:?}"
+    );
+}
+
+#[test]
+fn enums_parse_compare_and_list_as_the_sdks_do() {
+    use appflow_lite::types::{AggregationType, ConnectorType, ExecutionStatus, TriggerType};
+    use std::cmp::Ordering;
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    // The SDK's variant names, derived from the values.
+    assert_eq!(
+        "OnDemand".parse::<TriggerType>().unwrap(),
+        TriggerType::Ondemand
+    );
+    assert_eq!(
+        ExecutionStatus::from("InProgress"),
+        ExecutionStatus::Inprogress
+    );
+    assert_eq!(ConnectorType::from("SAPOData"), ConnectorType::Sapodata);
+    assert_eq!(
+        AggregationType::from("SingleFile"),
+        AggregationType::SingleFile
+    );
+    assert_eq!(ConnectorType::Sapodata.as_str(), "SAPOData");
+    assert!(ConnectorType::values().contains(&"Salesforce"));
+    assert_eq!(ConnectorType::values().len(), 24);
+    // A known value never parses to the unknown case, so ==, Ord and Hash
+    // agree whichever way a value was made.
+    let hash = |v: &AggregationType| {
+        let mut h = DefaultHasher::new();
+        v.hash(&mut h);
+        h.finish()
+    };
+    let parsed: AggregationType = serde_json::from_str("\"None\"").unwrap();
+    assert_eq!(parsed, AggregationType::None);
+    assert_eq!(parsed.cmp(&AggregationType::None), Ordering::Equal);
+    assert_eq!(hash(&parsed), hash(&AggregationType::None));
+    let new = AggregationType::from("Hourly");
+    assert_ne!(new, AggregationType::None);
+    assert_ne!(new.cmp(&AggregationType::None), Ordering::Equal);
+    assert_eq!(new, AggregationType::from("Hourly"));
+    assert_eq!(new.to_string(), "Hourly");
+    assert!(AggregationType::try_parse("Hourly").is_err());
+    assert_eq!(
+        AggregationType::try_parse("None"),
+        Ok(AggregationType::None)
     );
 }

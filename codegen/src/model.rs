@@ -148,10 +148,10 @@ impl Model {
             "integer" => "i32".into(),
             "long" => "i64".into(),
             "double" => "f64".into(),
-            "timestamp" => "SystemTime".into(),
+            "timestamp" => "DateTime".into(),
             "list" => format!("Vec<{}>", self.rust_type(self.list_member(name))),
             "map" => format!(
-                "BTreeMap<{}, {}>",
+                "HashMap<{}, {}>",
                 self.rust_type(self.map_key(name)),
                 self.rust_type(self.map_value(name))
             ),
@@ -326,6 +326,20 @@ pub fn binding_pattern(shape: &Value) -> Option<&str> {
 /// `connectorLabel` -> `connector_label`, `oAuth2Defaults` -> `o_auth2_defaults`,
 /// `type` -> `r#type`.
 pub fn field_name(name: &str) -> String {
+    let out = snake_case(name);
+    match out.as_str() {
+        "type" | "match" | "ref" | "self" | "mod" | "use" | "fn" | "struct" | "enum" | "impl" => {
+            format!("r#{out}")
+        }
+        _ => out,
+    }
+}
+
+/// `SAPODataSourceProperties` -> `sapo_data_source_properties`: a word ends
+/// where a lowercase letter or digit meets an uppercase one, and before the
+/// last capital of an acronym that starts a word (Smithy's `toSnakeCase`,
+/// which the SDK's names come from).
+fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {
@@ -341,41 +355,57 @@ pub fn field_name(name: &str) -> String {
         }
         out.push(c.to_ascii_lowercase());
     }
-    match out.as_str() {
-        "type" | "match" | "ref" | "self" | "mod" | "use" | "fn" | "struct" | "enum" | "impl" => {
-            format!("r#{out}")
-        }
-        _ => out,
-    }
-}
-
-/// A shape's Rust type name: the model's, which is already UpperCamelCase.
-pub fn type_name(name: &str) -> String {
-    name.to_owned()
-}
-
-/// An enum value's variant name: `EQUAL_TO` -> `EqualTo`, `Map_all` ->
-/// `MapAll`; words already in mixed case are kept (`SAPOData`).
-pub fn variant_name(value: &str) -> String {
-    let mut out = String::new();
-    for word in value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-    {
-        let all_upper = word.chars().all(|c| !c.is_ascii_lowercase());
-        let mut chars = word.chars();
-        let first = chars.next().expect("non-empty word").to_ascii_uppercase();
-        out.push(first);
-        if all_upper {
-            out.extend(chars.map(|c| c.to_ascii_lowercase()));
-        } else {
-            out.extend(chars);
-        }
-    }
-    if out.starts_with(|c: char| c.is_ascii_digit()) {
-        out.insert(0, 'V');
-    }
     out
+}
+
+/// `sapo_data` -> `SapoData`.
+fn pascal_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .filter(|w| !w.is_empty())
+        .map(|word| {
+            let mut chars = word.chars();
+            let first = chars.next().expect("non-empty word").to_ascii_uppercase();
+            std::iter::once(first).chain(chars).collect::<String>()
+        })
+        .collect()
+}
+
+/// A shape's Rust type name, as the SDK writes it: the shape name through
+/// snake case and back (`SAPODataMetadata` -> `SapoDataMetadata`).
+pub fn type_name(name: &str) -> String {
+    pascal_case(&snake_case(name))
+}
+
+/// Names the full Smithy model gives enum values and the JSON model this
+/// generator reads has lost; every other value is named after itself.
+const ENUM_VALUE_NAMES: &[(&str, &str, &str)] = &[("AggregationType", "SingleFile", "SINGLE_FILE")];
+
+/// An enum value's variant name, as the SDK writes it. Smithy names a value
+/// without a name of its own by upper-casing it (non-alphanumerics become
+/// `_`), and the SDK Pascal-cases that name: `EQUAL_TO` -> `EqualTo`,
+/// `Map_all` -> `MapAll`, `InProgress` -> `Inprogress`, `SAPOData` ->
+/// `Sapodata`.
+pub fn variant_name(shape: &str, value: &str) -> String {
+    let name = ENUM_VALUE_NAMES
+        .iter()
+        .find(|(s, v, _)| *s == shape && *v == value)
+        .map_or_else(
+            || {
+                value
+                    .chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect::<String>()
+                    .to_ascii_uppercase()
+            },
+            |(_, _, name)| (*name).to_owned(),
+        );
+    let out = pascal_case(&name.to_ascii_lowercase());
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("V{out}")
+    } else {
+        out
+    }
 }
 
 /// `DescribeConnectorProfiles` -> `describe-connector-profiles`.
@@ -394,10 +424,21 @@ mod tests {
         assert_eq!(field_name("type"), "r#type");
         assert_eq!(field_name("SAPOData"), "sapo_data");
         assert_eq!(field_name("S3"), "s3");
-        assert_eq!(variant_name("EQUAL_TO"), "EqualTo");
-        assert_eq!(variant_name("Map_all"), "MapAll");
-        assert_eq!(variant_name("SAPOData"), "SAPOData");
-        assert_eq!(variant_name("LAMBDA"), "Lambda");
+        assert_eq!(
+            type_name("SAPODataSourceProperties"),
+            "SapoDataSourceProperties"
+        );
+        assert_eq!(type_name("ConnectorOAuthRequest"), "ConnectorOAuthRequest");
+        assert_eq!(type_name("S3SourceProperties"), "S3SourceProperties");
+        assert_eq!(variant_name("Operator", "EQUAL_TO"), "EqualTo");
+        assert_eq!(variant_name("TaskType", "Map_all"), "MapAll");
+        assert_eq!(variant_name("ConnectorType", "SAPOData"), "Sapodata");
+        assert_eq!(variant_name("ExecutionStatus", "InProgress"), "Inprogress");
+        assert_eq!(variant_name("AggregationType", "SingleFile"), "SingleFile");
+        assert_eq!(
+            variant_name("ConnectorProvisioningType", "LAMBDA"),
+            "Lambda"
+        );
         assert_eq!(kebab_name("ListTagsForResource"), "list-tags-for-resource");
     }
 

@@ -213,19 +213,22 @@ fn lowercase_first(text: &str) -> String {
 /// The `use` lines an operation file needs.
 fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     let mut types = std::collections::BTreeSet::new();
-    let mut needs_map = false;
+    let mut needs = Needs::default();
     // Only the input is validated.
     let needs_validate = model.has_checks(shapes[0]);
     for shape in shapes {
         for m in model.members(shape) {
-            collect_types(model, m.target, &mut types, &mut needs_map);
+            collect_types(model, m.target, &mut types, &mut needs);
         }
     }
     let mut out = String::new();
-    if needs_map {
-        out.push_str("use std::collections::BTreeMap;\n");
+    if needs.map {
+        out.push_str("use std::collections::HashMap;\n");
     }
     out.push_str("use std::time::SystemTime;\n\n");
+    if needs.time {
+        out.push_str("use crate::primitives::DateTime;\n");
+    }
     out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::path::At;\nuse crate::protocol::SignedRequest;\n");
     if needs_validate {
         out.push_str("use crate::validate::{self, InvalidInput, Validate};\n");
@@ -247,11 +250,18 @@ fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     out
 }
 
+/// Standard types an operation file mentions besides its shapes.
+#[derive(Default)]
+struct Needs {
+    map: bool,
+    time: bool,
+}
+
 fn collect_types(
     model: &Model,
     shape: &str,
     types: &mut std::collections::BTreeSet<String>,
-    map: &mut bool,
+    needs: &mut Needs,
 ) {
     match model.kind(shape) {
         "structure" => {
@@ -260,11 +270,12 @@ fn collect_types(
         "string" if model.is_enum(shape) => {
             types.insert(type_name(shape));
         }
-        "list" => collect_types(model, model.list_member(shape), types, map),
+        "timestamp" => needs.time = true,
+        "list" => collect_types(model, model.list_member(shape), types, needs),
         "map" => {
-            *map = true;
-            collect_types(model, model.map_key(shape), types, map);
-            collect_types(model, model.map_value(shape), types, map);
+            needs.map = true;
+            collect_types(model, model.map_key(shape), types, needs);
+            collect_types(model, model.map_value(shape), types, needs);
         }
         _ => {}
     }

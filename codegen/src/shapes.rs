@@ -24,7 +24,7 @@ pub fn write_enum(model: &Model, name: &str) -> String {
     let mut as_str = String::new();
     let mut from = String::new();
     for value in &values {
-        let variant = variant_name(value);
+        let variant = variant_name(name, value);
         writeln!(variants, "/// `{value}`\n{variant},").unwrap();
         writeln!(as_str, "{ty}::{variant} => {value:?},").unwrap();
         writeln!(from, "Some({}) => {ty}::{variant},", from.lines().count()).unwrap();
@@ -37,32 +37,37 @@ pub fn write_enum(model: &Model, name: &str) -> String {
     format!(
         r#"
 /// {human}: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`{ty}::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum {ty} {{
 {variants}
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`{ty}::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }}
 
 impl {ty} {{
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[{list}];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {{
         match self {{
 {as_str}
-            {ty}::Unknown(value) => value,
+            {ty}::Unknown(value) => value.as_str(),
         }}
+    }}
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {{
+        &[{list}]
     }}
 }}
 
 impl From<&str> for {ty} {{
     fn from(value: &str) -> Self {{
-        match crate::json::position({ty}::VALUES, value) {{
+        match crate::json::position({ty}::values(), value) {{
 {from}
-            _ => {ty}::Unknown(value.to_owned()),
+            _ => {ty}::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }}
     }}
 }}
@@ -288,7 +293,7 @@ pub fn setters(model: &Model, m: &Member, target: &str) -> String {
             let key = model.rust_type(model.map_key(m.target));
             let (value_arg, value_conv) = into(&model.rust_type(model.map_value(m.target)));
             format!(
-                "/// Adds one entry to `{}`. {doc}\npub fn {f}(mut self, key: impl Into<{key}>, value: {value_arg}) -> Self {{ self.{target}.{f}.get_or_insert_with(BTreeMap::new).insert(key.into(), value{value_conv}); self }}\n",
+                "/// Adds one entry to `{}`. {doc}\npub fn {f}(mut self, key: impl Into<{key}>, value: {value_arg}) -> Self {{ self.{target}.{f}.get_or_insert_with(HashMap::new).insert(key.into(), value{value_conv}); self }}\n",
                 m.name
             )
         }
@@ -486,7 +491,7 @@ fn value_checks(
                     key.clone()
                 };
                 checks.push(format!(
-                    "for ({key}, {value}) in {expr} {{\nlet at = at.key({key_text});\n{}\n{}\n}}",
+                    "for ({key}, {value}) in crate::json::sorted({expr}) {{\nlet at = at.key({key_text});\n{}\n{}\n}}",
                     key_checks.join("\n"),
                     value_checks.join("\n")
                 ));

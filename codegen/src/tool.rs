@@ -69,7 +69,10 @@ pub fn write_table(model: &Model) -> String {
 fn kind(model: &Model, shape: &str) -> String {
     match model.kind(shape) {
         "string" if model.is_enum(shape) => {
-            format!("Kind::Enum(appflow_lite::types::{shape}::VALUES)")
+            format!(
+                "Kind::Enum(appflow_lite::types::{}::values())",
+                crate::model::type_name(shape)
+            )
         }
         "string" => "Kind::String".into(),
         "integer" | "long" => "Kind::Integer".into(),

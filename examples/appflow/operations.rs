@@ -53,7 +53,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: true,
             },
             Member {
@@ -65,7 +65,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectionMode",
                 option: "connection-mode",
-                kind: Kind::Enum(appflow_lite::types::ConnectionMode::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectionMode::values()),
                 required: true,
             },
             Member {
@@ -219,7 +219,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: true,
             },
             Member {
@@ -251,7 +251,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
             },
             Member {
@@ -289,7 +289,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
             },
             Member {
@@ -418,7 +418,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
             },
             Member {
@@ -542,7 +542,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorProvisioningType",
                 option: "connector-provisioning-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorProvisioningType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorProvisioningType::values()),
                 required: false,
             },
             Member {
@@ -580,7 +580,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectorType",
                 option: "connector-type",
-                kind: Kind::Enum(appflow_lite::types::ConnectorType::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
             },
             Member {
@@ -743,7 +743,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             Member {
                 name: "connectionMode",
                 option: "connection-mode",
-                kind: Kind::Enum(appflow_lite::types::ConnectionMode::VALUES),
+                kind: Kind::Enum(appflow_lite::types::ConnectionMode::values()),
                 required: true,
             },
             Member {

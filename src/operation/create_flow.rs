@@ -6,7 +6,7 @@
 //! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ConflictException`](crate::ErrorCode::ConflictException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`AccessDeniedException`](crate::ErrorCode::AccessDeniedException).
 //! See [`CreateFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CreateFlow.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
@@ -39,7 +39,7 @@ pub struct CreateFlowInput {
     /// The tasks. Required.
     pub tasks: Option<Vec<Task>>,
     /// The tags. 0 to 50 items.
-    pub tags: Option<BTreeMap<String, String>>,
+    pub tags: Option<HashMap<String, String>>,
     /// The metadata catalog config.
     pub metadata_catalog_config: Option<MetadataCatalogConfig>,
     /// The client token. 1 to 256 characters. Matches `[ -~]+`. An idempotency token: one is made when none is given, and every retry of the call reuses it.
@@ -157,7 +157,7 @@ impl Validate for CreateFlowInput {
         if let Some(value) = &self.tags {
             let at = at.member("tags");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"^(?!aws:)[a-zA-Z+-=._:/]+$", at)?;
@@ -392,13 +392,13 @@ impl<'a> CreateFlowFluentBuilder<'a> {
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.input
             .tags
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `tags` as a whole.
-    pub fn set_tags(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_tags(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.tags = value;
         self
     }

@@ -6,7 +6,7 @@
 //! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
 //! See [`DescribeConnectors`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectors.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
@@ -129,7 +129,7 @@ impl DescribeConnectorsInput {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeConnectorsOutput {
-    pub(crate) connector_configurations: Option<BTreeMap<ConnectorType, ConnectorConfiguration>>,
+    pub(crate) connector_configurations: Option<HashMap<ConnectorType, ConnectorConfiguration>>,
     pub(crate) connectors: Option<Vec<ConnectorDetail>>,
     pub(crate) next_token: Option<String>,
 }
@@ -138,7 +138,7 @@ impl DescribeConnectorsOutput {
     /// The connector configurations.
     pub fn connector_configurations(
         &self,
-    ) -> Option<&BTreeMap<ConnectorType, ConnectorConfiguration>> {
+    ) -> Option<&HashMap<ConnectorType, ConnectorConfiguration>> {
         self.connector_configurations.as_ref()
     }
 

@@ -6,12 +6,13 @@
 //! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
 //! See [`DescribeFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeFlow.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::path::At;
+use crate::primitives::DateTime;
 use crate::protocol::SignedRequest;
 use crate::types::{
     DestinationFlowConfig, ExecutionDetails, FlowStatus, MetadataCatalogConfig,
@@ -113,11 +114,11 @@ pub struct DescribeFlowOutput {
     pub(crate) last_run_execution_details: Option<ExecutionDetails>,
     pub(crate) trigger_config: Option<TriggerConfig>,
     pub(crate) tasks: Option<Vec<Task>>,
-    pub(crate) created_at: Option<SystemTime>,
-    pub(crate) last_updated_at: Option<SystemTime>,
+    pub(crate) created_at: Option<DateTime>,
+    pub(crate) last_updated_at: Option<DateTime>,
     pub(crate) created_by: Option<String>,
     pub(crate) last_updated_by: Option<String>,
-    pub(crate) tags: Option<BTreeMap<String, String>>,
+    pub(crate) tags: Option<HashMap<String, String>>,
     pub(crate) metadata_catalog_config: Option<MetadataCatalogConfig>,
     pub(crate) last_run_metadata_catalog_details: Option<Vec<MetadataCatalogDetail>>,
     pub(crate) schema_version: Option<i64>,
@@ -182,12 +183,12 @@ impl DescribeFlowOutput {
     }
 
     /// The created at.
-    pub fn created_at(&self) -> Option<SystemTime> {
+    pub fn created_at(&self) -> Option<DateTime> {
         self.created_at
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<SystemTime> {
+    pub fn last_updated_at(&self) -> Option<DateTime> {
         self.last_updated_at
     }
 
@@ -202,7 +203,7 @@ impl DescribeFlowOutput {
     }
 
     /// The tags. 0 to 50 items.
-    pub fn tags(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn tags(&self) -> Option<&HashMap<String, String>> {
         self.tags.as_ref()
     }
 

@@ -6,7 +6,7 @@
 //! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
 //! See [`ListConnectorEntities`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListConnectorEntities.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
@@ -161,13 +161,13 @@ impl ListConnectorEntitiesInput {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListConnectorEntitiesOutput {
-    pub(crate) connector_entity_map: Option<BTreeMap<String, Vec<ConnectorEntity>>>,
+    pub(crate) connector_entity_map: Option<HashMap<String, Vec<ConnectorEntity>>>,
     pub(crate) next_token: Option<String>,
 }
 
 impl ListConnectorEntitiesOutput {
     /// The connector entity map. Required.
-    pub fn connector_entity_map(&self) -> Option<&BTreeMap<String, Vec<ConnectorEntity>>> {
+    pub fn connector_entity_map(&self) -> Option<&HashMap<String, Vec<ConnectorEntity>>> {
         self.connector_entity_map.as_ref()
     }
 

@@ -6,7 +6,7 @@
 //! AppFlow answers its errors with [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
 //! See [`ListTagsForResource`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListTagsForResource.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
@@ -92,12 +92,12 @@ impl ListTagsForResourceInput {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
-    pub(crate) tags: Option<BTreeMap<String, String>>,
+    pub(crate) tags: Option<HashMap<String, String>>,
 }
 
 impl ListTagsForResourceOutput {
     /// The tags. 0 to 50 items.
-    pub fn tags(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn tags(&self) -> Option<&HashMap<String, String>> {
         self.tags.as_ref()
     }
 }

@@ -6,7 +6,7 @@
 //! AppFlow answers its errors with [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
 //! See [`TagResource`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_TagResource.html) in AWS's API reference.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 use std::time::SystemTime;
 
 use crate::client::{Call, Client};
@@ -24,7 +24,7 @@ pub struct TagResourceInput {
     /// The resource ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`. Required.
     pub resource_arn: Option<String>,
     /// The tags. 0 to 50 items. Required.
-    pub tags: Option<BTreeMap<String, String>>,
+    pub tags: Option<HashMap<String, String>>,
 }
 
 impl crate::json::ToJson for TagResourceInput {
@@ -71,7 +71,7 @@ impl Validate for TagResourceInput {
         if let Some(value) = &self.tags {
             let at = at.member("tags");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"^(?!aws:)[a-zA-Z+-=._:/]+$", at)?;
@@ -175,13 +175,13 @@ impl<'a> TagResourceFluentBuilder<'a> {
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.input
             .tags
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `tags` as a whole.
-    pub fn set_tags(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_tags(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.tags = value;
         self
     }

@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ConnectorType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ConnectorType {
     /// `Salesforce`
@@ -43,55 +46,27 @@ pub enum ConnectorType {
     /// `Veeva`
     Veeva,
     /// `EventBridge`
-    EventBridge,
+    Eventbridge,
     /// `LookoutMetrics`
-    LookoutMetrics,
+    Lookoutmetrics,
     /// `Upsolver`
     Upsolver,
     /// `Honeycode`
     Honeycode,
     /// `CustomerProfiles`
-    CustomerProfiles,
+    Customerprofiles,
     /// `SAPOData`
-    SAPOData,
+    Sapodata,
     /// `CustomConnector`
-    CustomConnector,
+    Customconnector,
     /// `Pardot`
     Pardot,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ConnectorType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ConnectorType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Salesforce",
-        "Singular",
-        "Slack",
-        "Redshift",
-        "S3",
-        "Marketo",
-        "Googleanalytics",
-        "Zendesk",
-        "Servicenow",
-        "Datadog",
-        "Trendmicro",
-        "Snowflake",
-        "Dynatrace",
-        "Infornexus",
-        "Amplitude",
-        "Veeva",
-        "EventBridge",
-        "LookoutMetrics",
-        "Upsolver",
-        "Honeycode",
-        "CustomerProfiles",
-        "SAPOData",
-        "CustomConnector",
-        "Pardot",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -111,23 +86,53 @@ impl ConnectorType {
             ConnectorType::Infornexus => "Infornexus",
             ConnectorType::Amplitude => "Amplitude",
             ConnectorType::Veeva => "Veeva",
-            ConnectorType::EventBridge => "EventBridge",
-            ConnectorType::LookoutMetrics => "LookoutMetrics",
+            ConnectorType::Eventbridge => "EventBridge",
+            ConnectorType::Lookoutmetrics => "LookoutMetrics",
             ConnectorType::Upsolver => "Upsolver",
             ConnectorType::Honeycode => "Honeycode",
-            ConnectorType::CustomerProfiles => "CustomerProfiles",
-            ConnectorType::SAPOData => "SAPOData",
-            ConnectorType::CustomConnector => "CustomConnector",
+            ConnectorType::Customerprofiles => "CustomerProfiles",
+            ConnectorType::Sapodata => "SAPOData",
+            ConnectorType::Customconnector => "CustomConnector",
             ConnectorType::Pardot => "Pardot",
 
-            ConnectorType::Unknown(value) => value,
+            ConnectorType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "Salesforce",
+            "Singular",
+            "Slack",
+            "Redshift",
+            "S3",
+            "Marketo",
+            "Googleanalytics",
+            "Zendesk",
+            "Servicenow",
+            "Datadog",
+            "Trendmicro",
+            "Snowflake",
+            "Dynatrace",
+            "Infornexus",
+            "Amplitude",
+            "Veeva",
+            "EventBridge",
+            "LookoutMetrics",
+            "Upsolver",
+            "Honeycode",
+            "CustomerProfiles",
+            "SAPOData",
+            "CustomConnector",
+            "Pardot",
+        ]
     }
 }
 
 impl From<&str> for ConnectorType {
     fn from(value: &str) -> Self {
-        match crate::json::position(ConnectorType::VALUES, value) {
+        match crate::json::position(ConnectorType::values(), value) {
             Some(0) => ConnectorType::Salesforce,
             Some(1) => ConnectorType::Singular,
             Some(2) => ConnectorType::Slack,
@@ -144,16 +149,16 @@ impl From<&str> for ConnectorType {
             Some(13) => ConnectorType::Infornexus,
             Some(14) => ConnectorType::Amplitude,
             Some(15) => ConnectorType::Veeva,
-            Some(16) => ConnectorType::EventBridge,
-            Some(17) => ConnectorType::LookoutMetrics,
+            Some(16) => ConnectorType::Eventbridge,
+            Some(17) => ConnectorType::Lookoutmetrics,
             Some(18) => ConnectorType::Upsolver,
             Some(19) => ConnectorType::Honeycode,
-            Some(20) => ConnectorType::CustomerProfiles,
-            Some(21) => ConnectorType::SAPOData,
-            Some(22) => ConnectorType::CustomConnector,
+            Some(20) => ConnectorType::Customerprofiles,
+            Some(21) => ConnectorType::Sapodata,
+            Some(22) => ConnectorType::Customconnector,
             Some(23) => ConnectorType::Pardot,
 
-            _ => ConnectorType::Unknown(value.to_owned()),
+            _ => ConnectorType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -268,7 +273,10 @@ impl Validate for DataTransferApi {
 crate::json::serde_via_json!(DataTransferApi);
 
 /// Data transfer API type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`DataTransferApiType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum DataTransferApiType {
     /// `SYNC`
@@ -278,14 +286,11 @@ pub enum DataTransferApiType {
     /// `AUTOMATIC`
     Automatic,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`DataTransferApiType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl DataTransferApiType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "AUTOMATIC"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -293,19 +298,24 @@ impl DataTransferApiType {
             DataTransferApiType::Async => "ASYNC",
             DataTransferApiType::Automatic => "AUTOMATIC",
 
-            DataTransferApiType::Unknown(value) => value,
+            DataTransferApiType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["SYNC", "ASYNC", "AUTOMATIC"]
     }
 }
 
 impl From<&str> for DataTransferApiType {
     fn from(value: &str) -> Self {
-        match crate::json::position(DataTransferApiType::VALUES, value) {
+        match crate::json::position(DataTransferApiType::values(), value) {
             Some(0) => DataTransferApiType::Sync,
             Some(1) => DataTransferApiType::Async,
             Some(2) => DataTransferApiType::Automatic,
 
-            _ => DataTransferApiType::Unknown(value.to_owned()),
+            _ => DataTransferApiType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -313,7 +323,10 @@ impl From<&str> for DataTransferApiType {
 crate::json::model_enum!(DataTransferApiType);
 
 /// O auth2 grant type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`OAuth2GrantType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum OAuth2GrantType {
     /// `CLIENT_CREDENTIALS`
@@ -323,15 +336,11 @@ pub enum OAuth2GrantType {
     /// `JWT_BEARER`
     JwtBearer,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`OAuth2GrantType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl OAuth2GrantType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "JWT_BEARER"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -339,19 +348,24 @@ impl OAuth2GrantType {
             OAuth2GrantType::AuthorizationCode => "AUTHORIZATION_CODE",
             OAuth2GrantType::JwtBearer => "JWT_BEARER",
 
-            OAuth2GrantType::Unknown(value) => value,
+            OAuth2GrantType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["CLIENT_CREDENTIALS", "AUTHORIZATION_CODE", "JWT_BEARER"]
     }
 }
 
 impl From<&str> for OAuth2GrantType {
     fn from(value: &str) -> Self {
-        match crate::json::position(OAuth2GrantType::VALUES, value) {
+        match crate::json::position(OAuth2GrantType::values(), value) {
             Some(0) => OAuth2GrantType::ClientCredentials,
             Some(1) => OAuth2GrantType::AuthorizationCode,
             Some(2) => OAuth2GrantType::JwtBearer,
 
-            _ => OAuth2GrantType::Unknown(value.to_owned()),
+            _ => OAuth2GrantType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -359,7 +373,10 @@ impl From<&str> for OAuth2GrantType {
 crate::json::model_enum!(OAuth2GrantType);
 
 /// Operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`Operator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Operator {
     /// `PROJECTION`
@@ -405,36 +422,11 @@ pub enum Operator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`Operator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl Operator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -460,14 +452,41 @@ impl Operator {
             Operator::ValidateNumeric => "VALIDATE_NUMERIC",
             Operator::NoOp => "NO_OP",
 
-            Operator::Unknown(value) => value,
+            Operator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for Operator {
     fn from(value: &str) -> Self {
-        match crate::json::position(Operator::VALUES, value) {
+        match crate::json::position(Operator::values(), value) {
             Some(0) => Operator::Projection,
             Some(1) => Operator::LessThan,
             Some(2) => Operator::GreaterThan,
@@ -490,7 +509,7 @@ impl From<&str> for Operator {
             Some(19) => Operator::ValidateNumeric,
             Some(20) => Operator::NoOp,
 
-            _ => Operator::Unknown(value.to_owned()),
+            _ => Operator::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -498,7 +517,10 @@ impl From<&str> for Operator {
 crate::json::model_enum!(Operator);
 
 /// Trigger type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`TriggerType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum TriggerType {
     /// `Scheduled`
@@ -506,36 +528,38 @@ pub enum TriggerType {
     /// `Event`
     Event,
     /// `OnDemand`
-    OnDemand,
+    Ondemand,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`TriggerType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl TriggerType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["Scheduled", "Event", "OnDemand"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             TriggerType::Scheduled => "Scheduled",
             TriggerType::Event => "Event",
-            TriggerType::OnDemand => "OnDemand",
+            TriggerType::Ondemand => "OnDemand",
 
-            TriggerType::Unknown(value) => value,
+            TriggerType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["Scheduled", "Event", "OnDemand"]
     }
 }
 
 impl From<&str> for TriggerType {
     fn from(value: &str) -> Self {
-        match crate::json::position(TriggerType::VALUES, value) {
+        match crate::json::position(TriggerType::values(), value) {
             Some(0) => TriggerType::Scheduled,
             Some(1) => TriggerType::Event,
-            Some(2) => TriggerType::OnDemand,
+            Some(2) => TriggerType::Ondemand,
 
-            _ => TriggerType::Unknown(value.to_owned()),
+            _ => TriggerType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -543,7 +567,10 @@ impl From<&str> for TriggerType {
 crate::json::model_enum!(TriggerType);
 
 /// Write operation type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`WriteOperationType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum WriteOperationType {
     /// `INSERT`
@@ -555,14 +582,11 @@ pub enum WriteOperationType {
     /// `DELETE`
     Delete,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`WriteOperationType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl WriteOperationType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["INSERT", "UPSERT", "UPDATE", "DELETE"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -571,20 +595,25 @@ impl WriteOperationType {
             WriteOperationType::Update => "UPDATE",
             WriteOperationType::Delete => "DELETE",
 
-            WriteOperationType::Unknown(value) => value,
+            WriteOperationType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["INSERT", "UPSERT", "UPDATE", "DELETE"]
     }
 }
 
 impl From<&str> for WriteOperationType {
     fn from(value: &str) -> Self {
-        match crate::json::position(WriteOperationType::VALUES, value) {
+        match crate::json::position(WriteOperationType::values(), value) {
             Some(0) => WriteOperationType::Insert,
             Some(1) => WriteOperationType::Upsert,
             Some(2) => WriteOperationType::Update,
             Some(3) => WriteOperationType::Delete,
 
-            _ => WriteOperationType::Unknown(value.to_owned()),
+            _ => WriteOperationType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }

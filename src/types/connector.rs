@@ -3,15 +3,15 @@
 
 //! Shapes of connectors: their descriptions and registrations.
 
-use std::collections::BTreeMap;
-use std::time::SystemTime;
+use crate::primitives::DateTime;
+use std::collections::HashMap;
 
 use crate::path::At;
 use crate::types::{
     AmplitudeMetadata, ConnectorType, CustomerProfilesMetadata, DataTransferApi, DatadogMetadata,
     DynatraceMetadata, EventBridgeMetadata, GoogleAnalyticsMetadata, HoneycodeMetadata,
     InforNexusMetadata, MarketoMetadata, OAuth2GrantType, Operator, PardotMetadata,
-    RedshiftMetadata, S3Metadata, SAPODataMetadata, SalesforceMetadata, ServiceNowMetadata,
+    RedshiftMetadata, S3Metadata, SalesforceMetadata, SapoDataMetadata, ServiceNowMetadata,
     SingularMetadata, SlackMetadata, SnowflakeMetadata, TrendmicroMetadata, TriggerType,
     UpsolverMetadata, VeevaMetadata, WriteOperationType, ZendeskMetadata,
 };
@@ -469,7 +469,7 @@ pub struct ConnectorConfiguration {
     pub(crate) connector_provisioning_type: Option<ConnectorProvisioningType>,
     pub(crate) connector_provisioning_config: Option<ConnectorProvisioningConfig>,
     pub(crate) logo_url: Option<String>,
-    pub(crate) registered_at: Option<SystemTime>,
+    pub(crate) registered_at: Option<DateTime>,
     pub(crate) registered_by: Option<String>,
     pub(crate) supported_data_transfer_types: Option<Vec<SupportedDataTransferType>>,
     pub(crate) supported_data_transfer_apis: Option<Vec<DataTransferApi>>,
@@ -610,7 +610,7 @@ impl ConnectorConfiguration {
     }
 
     /// The registered at.
-    pub fn registered_at(&self) -> Option<SystemTime> {
+    pub fn registered_at(&self) -> Option<DateTime> {
         self.registered_at
     }
 
@@ -972,13 +972,13 @@ impl ConnectorConfigurationBuilder {
     }
 
     /// The registered at.
-    pub fn registered_at(mut self, value: SystemTime) -> Self {
+    pub fn registered_at(mut self, value: DateTime) -> Self {
         self.inner.registered_at = Some(value);
         self
     }
 
     /// Sets or clears `registeredAt` as a whole.
-    pub fn set_registered_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_registered_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.registered_at = value;
         self
     }
@@ -1323,7 +1323,7 @@ pub struct ConnectorDetail {
     pub(crate) application_type: Option<String>,
     pub(crate) connector_type: Option<ConnectorType>,
     pub(crate) connector_label: Option<String>,
-    pub(crate) registered_at: Option<SystemTime>,
+    pub(crate) registered_at: Option<DateTime>,
     pub(crate) registered_by: Option<String>,
     pub(crate) connector_provisioning_type: Option<ConnectorProvisioningType>,
     pub(crate) connector_modes: Option<Vec<String>>,
@@ -1372,7 +1372,7 @@ impl ConnectorDetail {
     }
 
     /// The registered at.
-    pub fn registered_at(&self) -> Option<SystemTime> {
+    pub fn registered_at(&self) -> Option<DateTime> {
         self.registered_at
     }
 
@@ -1491,13 +1491,13 @@ impl ConnectorDetailBuilder {
     }
 
     /// The registered at.
-    pub fn registered_at(mut self, value: SystemTime) -> Self {
+    pub fn registered_at(mut self, value: DateTime) -> Self {
         self.inner.registered_at = Some(value);
         self
     }
 
     /// Sets or clears `registeredAt` as a whole.
-    pub fn set_registered_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_registered_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.registered_at = value;
         self
     }
@@ -1852,7 +1852,7 @@ pub struct ConnectorEntityField {
     pub(crate) description: Option<String>,
     pub(crate) source_properties: Option<SourceFieldProperties>,
     pub(crate) destination_properties: Option<DestinationFieldProperties>,
-    pub(crate) custom_properties: Option<BTreeMap<String, String>>,
+    pub(crate) custom_properties: Option<HashMap<String, String>>,
 }
 
 impl ConnectorEntityField {
@@ -1912,7 +1912,7 @@ impl ConnectorEntityField {
     }
 
     /// The custom properties. 0 to 50 items.
-    pub fn custom_properties(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn custom_properties(&self) -> Option<&HashMap<String, String>> {
         self.custom_properties.as_ref()
     }
 }
@@ -2051,13 +2051,13 @@ impl ConnectorEntityFieldBuilder {
     pub fn custom_properties(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .custom_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `customProperties` as a whole.
-    pub fn set_custom_properties(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_custom_properties(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.custom_properties = value;
         self
     }
@@ -2169,7 +2169,7 @@ impl Validate for ConnectorEntityField {
         if let Some(value) = &self.custom_properties {
             let at = at.member("customProperties");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;
@@ -2209,7 +2209,7 @@ pub struct ConnectorMetadata {
     pub(crate) upsolver: Option<UpsolverMetadata>,
     pub(crate) customer_profiles: Option<CustomerProfilesMetadata>,
     pub(crate) honeycode: Option<HoneycodeMetadata>,
-    pub(crate) sapo_data: Option<SAPODataMetadata>,
+    pub(crate) sapo_data: Option<SapoDataMetadata>,
     pub(crate) pardot: Option<PardotMetadata>,
 }
 
@@ -2320,7 +2320,7 @@ impl ConnectorMetadata {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataMetadata> {
+    pub fn sapo_data(&self) -> Option<&SapoDataMetadata> {
         self.sapo_data.as_ref()
     }
 
@@ -2578,13 +2578,13 @@ impl ConnectorMetadataBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataMetadata) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataMetadata) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataMetadata>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataMetadata>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -2815,36 +2815,43 @@ impl Validate for ConnectorProvisioningConfig {
 crate::json::serde_via_json!(ConnectorProvisioningConfig);
 
 /// Connector provisioning type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ConnectorProvisioningType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ConnectorProvisioningType {
     /// `LAMBDA`
     Lambda,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ConnectorProvisioningType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ConnectorProvisioningType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["LAMBDA"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             ConnectorProvisioningType::Lambda => "LAMBDA",
 
-            ConnectorProvisioningType::Unknown(value) => value,
+            ConnectorProvisioningType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["LAMBDA"]
     }
 }
 
 impl From<&str> for ConnectorProvisioningType {
     fn from(value: &str) -> Self {
-        match crate::json::position(ConnectorProvisioningType::VALUES, value) {
+        match crate::json::position(ConnectorProvisioningType::values(), value) {
             Some(0) => ConnectorProvisioningType::Lambda,
 
-            _ => ConnectorProvisioningType::Unknown(value.to_owned()),
+            _ => ConnectorProvisioningType::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }
@@ -3994,7 +4001,10 @@ impl Validate for OAuth2CustomParameter {
 crate::json::serde_via_json!(OAuth2CustomParameter);
 
 /// O auth2 custom prop type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`OAuth2CustomPropType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum OAuth2CustomPropType {
     /// `TOKEN_URL`
@@ -4002,32 +4012,34 @@ pub enum OAuth2CustomPropType {
     /// `AUTH_URL`
     AuthUrl,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`OAuth2CustomPropType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl OAuth2CustomPropType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["TOKEN_URL", "AUTH_URL"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             OAuth2CustomPropType::TokenUrl => "TOKEN_URL",
             OAuth2CustomPropType::AuthUrl => "AUTH_URL",
 
-            OAuth2CustomPropType::Unknown(value) => value,
+            OAuth2CustomPropType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["TOKEN_URL", "AUTH_URL"]
     }
 }
 
 impl From<&str> for OAuth2CustomPropType {
     fn from(value: &str) -> Self {
-        match crate::json::position(OAuth2CustomPropType::VALUES, value) {
+        match crate::json::position(OAuth2CustomPropType::values(), value) {
             Some(0) => OAuth2CustomPropType::TokenUrl,
             Some(1) => OAuth2CustomPropType::AuthUrl,
 
-            _ => OAuth2CustomPropType::Unknown(value.to_owned()),
+            _ => OAuth2CustomPropType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -4273,7 +4285,10 @@ impl Validate for OAuth2Defaults {
 crate::json::serde_via_json!(OAuth2Defaults);
 
 /// Operators: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`Operators::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Operators {
     /// `PROJECTION`
@@ -4319,36 +4334,11 @@ pub enum Operators {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`Operators::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl Operators {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4374,14 +4364,41 @@ impl Operators {
             Operators::ValidateNumeric => "VALIDATE_NUMERIC",
             Operators::NoOp => "NO_OP",
 
-            Operators::Unknown(value) => value,
+            Operators::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for Operators {
     fn from(value: &str) -> Self {
-        match crate::json::position(Operators::VALUES, value) {
+        match crate::json::position(Operators::values(), value) {
             Some(0) => Operators::Projection,
             Some(1) => Operators::LessThan,
             Some(2) => Operators::GreaterThan,
@@ -4404,7 +4421,7 @@ impl From<&str> for Operators {
             Some(19) => Operators::ValidateNumeric,
             Some(20) => Operators::NoOp,
 
-            _ => Operators::Unknown(value.to_owned()),
+            _ => Operators::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -4508,7 +4525,10 @@ impl crate::json::FromJson for Range {
 crate::json::serde_via_json!(Range);
 
 /// Schedule frequency type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ScheduleFrequencyType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ScheduleFrequencyType {
     /// `BYMINUTE`
@@ -4524,15 +4544,11 @@ pub enum ScheduleFrequencyType {
     /// `ONCE`
     Once,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ScheduleFrequencyType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ScheduleFrequencyType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] =
-        &["BYMINUTE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "ONCE"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -4543,14 +4559,19 @@ impl ScheduleFrequencyType {
             ScheduleFrequencyType::Monthly => "MONTHLY",
             ScheduleFrequencyType::Once => "ONCE",
 
-            ScheduleFrequencyType::Unknown(value) => value,
+            ScheduleFrequencyType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["BYMINUTE", "HOURLY", "DAILY", "WEEKLY", "MONTHLY", "ONCE"]
     }
 }
 
 impl From<&str> for ScheduleFrequencyType {
     fn from(value: &str) -> Self {
-        match crate::json::position(ScheduleFrequencyType::VALUES, value) {
+        match crate::json::position(ScheduleFrequencyType::values(), value) {
             Some(0) => ScheduleFrequencyType::Byminute,
             Some(1) => ScheduleFrequencyType::Hourly,
             Some(2) => ScheduleFrequencyType::Daily,
@@ -4558,7 +4579,7 @@ impl From<&str> for ScheduleFrequencyType {
             Some(4) => ScheduleFrequencyType::Monthly,
             Some(5) => ScheduleFrequencyType::Once,
 
-            _ => ScheduleFrequencyType::Unknown(value.to_owned()),
+            _ => ScheduleFrequencyType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -4692,7 +4713,10 @@ impl crate::json::FromJson for SourceFieldProperties {
 crate::json::serde_via_json!(SourceFieldProperties);
 
 /// Supported data transfer type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SupportedDataTransferType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum SupportedDataTransferType {
     /// `RECORD`
@@ -4700,32 +4724,36 @@ pub enum SupportedDataTransferType {
     /// `FILE`
     File,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SupportedDataTransferType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl SupportedDataTransferType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["RECORD", "FILE"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             SupportedDataTransferType::Record => "RECORD",
             SupportedDataTransferType::File => "FILE",
 
-            SupportedDataTransferType::Unknown(value) => value,
+            SupportedDataTransferType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["RECORD", "FILE"]
     }
 }
 
 impl From<&str> for SupportedDataTransferType {
     fn from(value: &str) -> Self {
-        match crate::json::position(SupportedDataTransferType::VALUES, value) {
+        match crate::json::position(SupportedDataTransferType::values(), value) {
             Some(0) => SupportedDataTransferType::Record,
             Some(1) => SupportedDataTransferType::File,
 
-            _ => SupportedDataTransferType::Unknown(value.to_owned()),
+            _ => SupportedDataTransferType::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -3,8 +3,8 @@
 
 //! Shapes of connector profiles: connection settings and credentials.
 
-use std::collections::BTreeMap;
-use std::time::SystemTime;
+use crate::primitives::DateTime;
+use std::collections::HashMap;
 
 use crate::path::At;
 use crate::types::{
@@ -18,8 +18,8 @@ use crate::types::{
     MarketoConnectorProfileCredentials, MarketoConnectorProfileProperties, OAuth2GrantType,
     PardotConnectorProfileCredentials, PardotConnectorProfileProperties,
     RedshiftConnectorProfileCredentials, RedshiftConnectorProfileProperties,
-    SAPODataConnectorProfileCredentials, SAPODataConnectorProfileProperties,
     SalesforceConnectorProfileCredentials, SalesforceConnectorProfileProperties,
+    SapoDataConnectorProfileCredentials, SapoDataConnectorProfileProperties,
     ServiceNowConnectorProfileCredentials, ServiceNowConnectorProfileProperties,
     SingularConnectorProfileCredentials, SingularConnectorProfileProperties,
     SlackConnectorProfileCredentials, SlackConnectorProfileProperties,
@@ -156,7 +156,10 @@ impl Validate for ApiKeyCredentials {
 crate::json::serde_via_json!(ApiKeyCredentials);
 
 /// Authentication type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`AuthenticationType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum AuthenticationType {
     /// `OAUTH2`
@@ -168,14 +171,11 @@ pub enum AuthenticationType {
     /// `CUSTOM`
     Custom,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`AuthenticationType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl AuthenticationType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["OAUTH2", "APIKEY", "BASIC", "CUSTOM"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -184,20 +184,25 @@ impl AuthenticationType {
             AuthenticationType::Basic => "BASIC",
             AuthenticationType::Custom => "CUSTOM",
 
-            AuthenticationType::Unknown(value) => value,
+            AuthenticationType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["OAUTH2", "APIKEY", "BASIC", "CUSTOM"]
     }
 }
 
 impl From<&str> for AuthenticationType {
     fn from(value: &str) -> Self {
-        match crate::json::position(AuthenticationType::VALUES, value) {
+        match crate::json::position(AuthenticationType::values(), value) {
             Some(0) => AuthenticationType::Oauth2,
             Some(1) => AuthenticationType::Apikey,
             Some(2) => AuthenticationType::Basic,
             Some(3) => AuthenticationType::Custom,
 
-            _ => AuthenticationType::Unknown(value.to_owned()),
+            _ => AuthenticationType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -329,7 +334,10 @@ impl Validate for BasicAuthCredentials {
 crate::json::serde_via_json!(BasicAuthCredentials);
 
 /// Connection mode: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ConnectionMode::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ConnectionMode {
     /// `Public`
@@ -337,32 +345,34 @@ pub enum ConnectionMode {
     /// `Private`
     Private,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ConnectionMode::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ConnectionMode {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["Public", "Private"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             ConnectionMode::Public => "Public",
             ConnectionMode::Private => "Private",
 
-            ConnectionMode::Unknown(value) => value,
+            ConnectionMode::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["Public", "Private"]
     }
 }
 
 impl From<&str> for ConnectionMode {
     fn from(value: &str) -> Self {
-        match crate::json::position(ConnectionMode::VALUES, value) {
+        match crate::json::position(ConnectionMode::values(), value) {
             Some(0) => ConnectionMode::Public,
             Some(1) => ConnectionMode::Private,
 
-            _ => ConnectionMode::Unknown(value.to_owned()),
+            _ => ConnectionMode::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -531,8 +541,8 @@ pub struct ConnectorProfile {
     pub(crate) connection_mode: Option<ConnectionMode>,
     pub(crate) credentials_arn: Option<String>,
     pub(crate) connector_profile_properties: Option<ConnectorProfileProperties>,
-    pub(crate) created_at: Option<SystemTime>,
-    pub(crate) last_updated_at: Option<SystemTime>,
+    pub(crate) created_at: Option<DateTime>,
+    pub(crate) last_updated_at: Option<DateTime>,
     pub(crate) private_connection_provisioning_state: Option<PrivateConnectionProvisioningState>,
 }
 
@@ -578,12 +588,12 @@ impl ConnectorProfile {
     }
 
     /// The created at.
-    pub fn created_at(&self) -> Option<SystemTime> {
+    pub fn created_at(&self) -> Option<DateTime> {
         self.created_at
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<SystemTime> {
+    pub fn last_updated_at(&self) -> Option<DateTime> {
         self.last_updated_at
     }
 
@@ -690,25 +700,25 @@ impl ConnectorProfileBuilder {
     }
 
     /// The created at.
-    pub fn created_at(mut self, value: SystemTime) -> Self {
+    pub fn created_at(mut self, value: DateTime) -> Self {
         self.inner.created_at = Some(value);
         self
     }
 
     /// Sets or clears `createdAt` as a whole.
-    pub fn set_created_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_created_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.created_at = value;
         self
     }
 
     /// The last updated at.
-    pub fn last_updated_at(mut self, value: SystemTime) -> Self {
+    pub fn last_updated_at(mut self, value: DateTime) -> Self {
         self.inner.last_updated_at = Some(value);
         self
     }
 
     /// Sets or clears `lastUpdatedAt` as a whole.
-    pub fn set_last_updated_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_last_updated_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.last_updated_at = value;
         self
     }
@@ -996,7 +1006,7 @@ pub struct ConnectorProfileCredentials {
     pub(crate) trendmicro: Option<TrendmicroConnectorProfileCredentials>,
     pub(crate) veeva: Option<VeevaConnectorProfileCredentials>,
     pub(crate) zendesk: Option<ZendeskConnectorProfileCredentials>,
-    pub(crate) sapo_data: Option<SAPODataConnectorProfileCredentials>,
+    pub(crate) sapo_data: Option<SapoDataConnectorProfileCredentials>,
     pub(crate) custom_connector: Option<CustomConnectorProfileCredentials>,
     pub(crate) pardot: Option<PardotConnectorProfileCredentials>,
 }
@@ -1088,7 +1098,7 @@ impl ConnectorProfileCredentials {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataConnectorProfileCredentials> {
+    pub fn sapo_data(&self) -> Option<&SapoDataConnectorProfileCredentials> {
         self.sapo_data.as_ref()
     }
 
@@ -1306,13 +1316,13 @@ impl ConnectorProfileCredentialsBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataConnectorProfileCredentials) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataConnectorProfileCredentials) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataConnectorProfileCredentials>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataConnectorProfileCredentials>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -1542,7 +1552,7 @@ pub struct ConnectorProfileProperties {
     pub(crate) trendmicro: Option<TrendmicroConnectorProfileProperties>,
     pub(crate) veeva: Option<VeevaConnectorProfileProperties>,
     pub(crate) zendesk: Option<ZendeskConnectorProfileProperties>,
-    pub(crate) sapo_data: Option<SAPODataConnectorProfileProperties>,
+    pub(crate) sapo_data: Option<SapoDataConnectorProfileProperties>,
     pub(crate) custom_connector: Option<CustomConnectorProfileProperties>,
     pub(crate) pardot: Option<PardotConnectorProfileProperties>,
 }
@@ -1634,7 +1644,7 @@ impl ConnectorProfileProperties {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataConnectorProfileProperties> {
+    pub fn sapo_data(&self) -> Option<&SapoDataConnectorProfileProperties> {
         self.sapo_data.as_ref()
     }
 
@@ -1852,13 +1862,13 @@ impl ConnectorProfilePropertiesBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataConnectorProfileProperties) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataConnectorProfileProperties) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataConnectorProfileProperties>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataConnectorProfileProperties>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -2050,7 +2060,7 @@ crate::json::serde_via_json!(ConnectorProfileProperties);
 #[non_exhaustive]
 pub struct CustomAuthCredentials {
     pub(crate) custom_authentication_type: Option<String>,
-    pub(crate) credentials_map: Option<BTreeMap<String, String>>,
+    pub(crate) credentials_map: Option<HashMap<String, String>>,
 }
 
 impl CustomAuthCredentials {
@@ -2065,7 +2075,7 @@ impl CustomAuthCredentials {
     }
 
     /// The credentials map. 0 to 50 items. A secret: `Debug` hides it.
-    pub fn credentials_map(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn credentials_map(&self) -> Option<&HashMap<String, String>> {
         self.credentials_map.as_ref()
     }
 }
@@ -2093,13 +2103,13 @@ impl CustomAuthCredentialsBuilder {
     pub fn credentials_map(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .credentials_map
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `credentialsMap` as a whole.
-    pub fn set_credentials_map(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_credentials_map(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.credentials_map = value;
         self
     }
@@ -2169,7 +2179,7 @@ impl Validate for CustomAuthCredentials {
         if let Some(value) = &self.credentials_map {
             let at = at.member("credentialsMap");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;
@@ -2398,7 +2408,7 @@ crate::json::serde_via_json!(OAuth2Credentials);
 pub struct OAuth2Properties {
     pub(crate) token_url: Option<String>,
     pub(crate) o_auth2_grant_type: Option<OAuth2GrantType>,
-    pub(crate) token_url_custom_properties: Option<BTreeMap<String, String>>,
+    pub(crate) token_url_custom_properties: Option<HashMap<String, String>>,
 }
 
 impl OAuth2Properties {
@@ -2418,7 +2428,7 @@ impl OAuth2Properties {
     }
 
     /// The token URL custom properties. 0 to 50 items.
-    pub fn token_url_custom_properties(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn token_url_custom_properties(&self) -> Option<&HashMap<String, String>> {
         self.token_url_custom_properties.as_ref()
     }
 }
@@ -2462,7 +2472,7 @@ impl OAuth2PropertiesBuilder {
     ) -> Self {
         self.inner
             .token_url_custom_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
@@ -2470,7 +2480,7 @@ impl OAuth2PropertiesBuilder {
     /// Sets or clears `tokenUrlCustomProperties` as a whole.
     pub fn set_token_url_custom_properties(
         mut self,
-        value: Option<BTreeMap<String, String>>,
+        value: Option<HashMap<String, String>>,
     ) -> Self {
         self.inner.token_url_custom_properties = value;
         self
@@ -2539,7 +2549,7 @@ impl Validate for OAuth2Properties {
         if let Some(value) = &self.token_url_custom_properties {
             let at = at.member("tokenUrlCustomProperties");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;
@@ -2919,7 +2929,10 @@ impl Validate for OAuthProperties {
 crate::json::serde_via_json!(OAuthProperties);
 
 /// Private connection provisioning failure cause: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PrivateConnectionProvisioningFailureCause::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PrivateConnectionProvisioningFailureCause {
     /// `CONNECTOR_AUTHENTICATION`
@@ -2933,20 +2946,11 @@ pub enum PrivateConnectionProvisioningFailureCause {
     /// `VALIDATION`
     Validation,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PrivateConnectionProvisioningFailureCause::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PrivateConnectionProvisioningFailureCause {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CONNECTOR_AUTHENTICATION",
-        "CONNECTOR_SERVER",
-        "INTERNAL_SERVER",
-        "ACCESS_DENIED",
-        "VALIDATION",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2958,21 +2962,34 @@ impl PrivateConnectionProvisioningFailureCause {
             PrivateConnectionProvisioningFailureCause::AccessDenied => "ACCESS_DENIED",
             PrivateConnectionProvisioningFailureCause::Validation => "VALIDATION",
 
-            PrivateConnectionProvisioningFailureCause::Unknown(value) => value,
+            PrivateConnectionProvisioningFailureCause::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "CONNECTOR_AUTHENTICATION",
+            "CONNECTOR_SERVER",
+            "INTERNAL_SERVER",
+            "ACCESS_DENIED",
+            "VALIDATION",
+        ]
     }
 }
 
 impl From<&str> for PrivateConnectionProvisioningFailureCause {
     fn from(value: &str) -> Self {
-        match crate::json::position(PrivateConnectionProvisioningFailureCause::VALUES, value) {
+        match crate::json::position(PrivateConnectionProvisioningFailureCause::values(), value) {
             Some(0) => PrivateConnectionProvisioningFailureCause::ConnectorAuthentication,
             Some(1) => PrivateConnectionProvisioningFailureCause::ConnectorServer,
             Some(2) => PrivateConnectionProvisioningFailureCause::InternalServer,
             Some(3) => PrivateConnectionProvisioningFailureCause::AccessDenied,
             Some(4) => PrivateConnectionProvisioningFailureCause::Validation,
 
-            _ => PrivateConnectionProvisioningFailureCause::Unknown(value.to_owned()),
+            _ => PrivateConnectionProvisioningFailureCause::Unknown(
+                crate::primitives::UnknownVariantValue::new(value),
+            ),
         }
     }
 }
@@ -3118,7 +3135,10 @@ impl Validate for PrivateConnectionProvisioningState {
 crate::json::serde_via_json!(PrivateConnectionProvisioningState);
 
 /// Private connection provisioning status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PrivateConnectionProvisioningStatus::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PrivateConnectionProvisioningStatus {
     /// `FAILED`
@@ -3128,14 +3148,11 @@ pub enum PrivateConnectionProvisioningStatus {
     /// `CREATED`
     Created,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PrivateConnectionProvisioningStatus::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PrivateConnectionProvisioningStatus {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "PENDING", "CREATED"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3143,19 +3160,26 @@ impl PrivateConnectionProvisioningStatus {
             PrivateConnectionProvisioningStatus::Pending => "PENDING",
             PrivateConnectionProvisioningStatus::Created => "CREATED",
 
-            PrivateConnectionProvisioningStatus::Unknown(value) => value,
+            PrivateConnectionProvisioningStatus::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["FAILED", "PENDING", "CREATED"]
     }
 }
 
 impl From<&str> for PrivateConnectionProvisioningStatus {
     fn from(value: &str) -> Self {
-        match crate::json::position(PrivateConnectionProvisioningStatus::VALUES, value) {
+        match crate::json::position(PrivateConnectionProvisioningStatus::values(), value) {
             Some(0) => PrivateConnectionProvisioningStatus::Failed,
             Some(1) => PrivateConnectionProvisioningStatus::Pending,
             Some(2) => PrivateConnectionProvisioningStatus::Created,
 
-            _ => PrivateConnectionProvisioningStatus::Unknown(value.to_owned()),
+            _ => PrivateConnectionProvisioningStatus::Unknown(
+                crate::primitives::UnknownVariantValue::new(value),
+            ),
         }
     }
 }

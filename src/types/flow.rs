@@ -3,8 +3,8 @@
 
 //! Shapes of flows: sources, destinations, tasks, triggers and runs.
 
-use std::collections::BTreeMap;
-use std::time::SystemTime;
+use crate::primitives::DateTime;
+use std::collections::HashMap;
 
 use crate::path::At;
 use crate::types::{
@@ -17,9 +17,9 @@ use crate::types::{
     LookoutMetricsDestinationProperties, MarketoConnectorOperator, MarketoDestinationProperties,
     MarketoSourceProperties, Operator, PardotConnectorOperator, PardotSourceProperties,
     RedshiftDestinationProperties, S3ConnectorOperator, S3DestinationProperties,
-    S3SourceProperties, SAPODataConnectorOperator, SAPODataDestinationProperties,
-    SAPODataSourceProperties, SalesforceConnectorOperator, SalesforceDestinationProperties,
-    SalesforceSourceProperties, ServiceNowConnectorOperator, ServiceNowSourceProperties,
+    S3SourceProperties, SalesforceConnectorOperator, SalesforceDestinationProperties,
+    SalesforceSourceProperties, SapoDataConnectorOperator, SapoDataDestinationProperties,
+    SapoDataSourceProperties, ServiceNowConnectorOperator, ServiceNowSourceProperties,
     SingularConnectorOperator, SingularSourceProperties, SlackConnectorOperator,
     SlackSourceProperties, SnowflakeDestinationProperties, TrendmicroConnectorOperator,
     TrendmicroSourceProperties, TriggerType, UpsolverDestinationProperties, VeevaConnectorOperator,
@@ -137,7 +137,10 @@ impl Validate for AggregationConfig {
 crate::json::serde_via_json!(AggregationConfig);
 
 /// Aggregation type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`AggregationType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum AggregationType {
     /// `None`
@@ -145,32 +148,34 @@ pub enum AggregationType {
     /// `SingleFile`
     SingleFile,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`AggregationType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl AggregationType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["None", "SingleFile"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             AggregationType::None => "None",
             AggregationType::SingleFile => "SingleFile",
 
-            AggregationType::Unknown(value) => value,
+            AggregationType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["None", "SingleFile"]
     }
 }
 
 impl From<&str> for AggregationType {
     fn from(value: &str) -> Self {
-        match crate::json::position(AggregationType::VALUES, value) {
+        match crate::json::position(AggregationType::values(), value) {
             Some(0) => AggregationType::None,
             Some(1) => AggregationType::SingleFile,
 
-            _ => AggregationType::Unknown(value.to_owned()),
+            _ => AggregationType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -178,36 +183,41 @@ impl From<&str> for AggregationType {
 crate::json::model_enum!(AggregationType);
 
 /// Catalog type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`CatalogType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum CatalogType {
     /// `GLUE`
     Glue,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`CatalogType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl CatalogType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["GLUE"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             CatalogType::Glue => "GLUE",
 
-            CatalogType::Unknown(value) => value,
+            CatalogType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["GLUE"]
     }
 }
 
 impl From<&str> for CatalogType {
     fn from(value: &str) -> Self {
-        match crate::json::position(CatalogType::VALUES, value) {
+        match crate::json::position(CatalogType::values(), value) {
             Some(0) => CatalogType::Glue,
 
-            _ => CatalogType::Unknown(value.to_owned()),
+            _ => CatalogType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -233,7 +243,7 @@ pub struct ConnectorOperator {
     pub(crate) trendmicro: Option<TrendmicroConnectorOperator>,
     pub(crate) veeva: Option<VeevaConnectorOperator>,
     pub(crate) zendesk: Option<ZendeskConnectorOperator>,
-    pub(crate) sapo_data: Option<SAPODataConnectorOperator>,
+    pub(crate) sapo_data: Option<SapoDataConnectorOperator>,
     pub(crate) custom_connector: Option<Operator>,
     pub(crate) pardot: Option<PardotConnectorOperator>,
 }
@@ -315,7 +325,7 @@ impl ConnectorOperator {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataConnectorOperator> {
+    pub fn sapo_data(&self) -> Option<&SapoDataConnectorOperator> {
         self.sapo_data.as_ref()
     }
 
@@ -506,13 +516,13 @@ impl ConnectorOperatorBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataConnectorOperator) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataConnectorOperator) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataConnectorOperator>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataConnectorOperator>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -704,7 +714,10 @@ impl Validate for ConnectorOperator {
 crate::json::serde_via_json!(ConnectorOperator);
 
 /// Data pull mode: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`DataPullMode::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum DataPullMode {
     /// `Incremental`
@@ -712,32 +725,34 @@ pub enum DataPullMode {
     /// `Complete`
     Complete,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`DataPullMode::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl DataPullMode {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["Incremental", "Complete"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             DataPullMode::Incremental => "Incremental",
             DataPullMode::Complete => "Complete",
 
-            DataPullMode::Unknown(value) => value,
+            DataPullMode::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["Incremental", "Complete"]
     }
 }
 
 impl From<&str> for DataPullMode {
     fn from(value: &str) -> Self {
-        match crate::json::position(DataPullMode::VALUES, value) {
+        match crate::json::position(DataPullMode::values(), value) {
             Some(0) => DataPullMode::Incremental,
             Some(1) => DataPullMode::Complete,
 
-            _ => DataPullMode::Unknown(value.to_owned()),
+            _ => DataPullMode::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -761,7 +776,7 @@ pub struct DestinationConnectorProperties {
     pub(crate) zendesk: Option<ZendeskDestinationProperties>,
     pub(crate) marketo: Option<MarketoDestinationProperties>,
     pub(crate) custom_connector: Option<CustomConnectorDestinationProperties>,
-    pub(crate) sapo_data: Option<SAPODataDestinationProperties>,
+    pub(crate) sapo_data: Option<SapoDataDestinationProperties>,
 }
 
 impl DestinationConnectorProperties {
@@ -831,7 +846,7 @@ impl DestinationConnectorProperties {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataDestinationProperties> {
+    pub fn sapo_data(&self) -> Option<&SapoDataDestinationProperties> {
         self.sapo_data.as_ref()
     }
 }
@@ -997,13 +1012,13 @@ impl DestinationConnectorPropertiesBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataDestinationProperties) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataDestinationProperties) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataDestinationProperties>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataDestinationProperties>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -1570,7 +1585,7 @@ crate::json::serde_via_json!(ErrorInfo);
 #[non_exhaustive]
 pub struct ExecutionDetails {
     pub(crate) most_recent_execution_message: Option<String>,
-    pub(crate) most_recent_execution_time: Option<SystemTime>,
+    pub(crate) most_recent_execution_time: Option<DateTime>,
     pub(crate) most_recent_execution_status: Option<ExecutionStatus>,
 }
 
@@ -1586,7 +1601,7 @@ impl ExecutionDetails {
     }
 
     /// The most recent execution time.
-    pub fn most_recent_execution_time(&self) -> Option<SystemTime> {
+    pub fn most_recent_execution_time(&self) -> Option<DateTime> {
         self.most_recent_execution_time
     }
 
@@ -1616,13 +1631,13 @@ impl ExecutionDetailsBuilder {
     }
 
     /// The most recent execution time.
-    pub fn most_recent_execution_time(mut self, value: SystemTime) -> Self {
+    pub fn most_recent_execution_time(mut self, value: DateTime) -> Self {
         self.inner.most_recent_execution_time = Some(value);
         self
     }
 
     /// Sets or clears `mostRecentExecutionTime` as a whole.
-    pub fn set_most_recent_execution_time(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_most_recent_execution_time(mut self, value: Option<DateTime>) -> Self {
         self.inner.most_recent_execution_time = value;
         self
     }
@@ -1714,10 +1729,10 @@ pub struct ExecutionRecord {
     pub(crate) execution_id: Option<String>,
     pub(crate) execution_status: Option<ExecutionStatus>,
     pub(crate) execution_result: Option<ExecutionResult>,
-    pub(crate) started_at: Option<SystemTime>,
-    pub(crate) last_updated_at: Option<SystemTime>,
-    pub(crate) data_pull_start_time: Option<SystemTime>,
-    pub(crate) data_pull_end_time: Option<SystemTime>,
+    pub(crate) started_at: Option<DateTime>,
+    pub(crate) last_updated_at: Option<DateTime>,
+    pub(crate) data_pull_start_time: Option<DateTime>,
+    pub(crate) data_pull_end_time: Option<DateTime>,
     pub(crate) metadata_catalog_details: Option<Vec<MetadataCatalogDetail>>,
 }
 
@@ -1743,22 +1758,22 @@ impl ExecutionRecord {
     }
 
     /// The started at.
-    pub fn started_at(&self) -> Option<SystemTime> {
+    pub fn started_at(&self) -> Option<DateTime> {
         self.started_at
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<SystemTime> {
+    pub fn last_updated_at(&self) -> Option<DateTime> {
         self.last_updated_at
     }
 
     /// The data pull start time.
-    pub fn data_pull_start_time(&self) -> Option<SystemTime> {
+    pub fn data_pull_start_time(&self) -> Option<DateTime> {
         self.data_pull_start_time
     }
 
     /// The data pull end time.
-    pub fn data_pull_end_time(&self) -> Option<SystemTime> {
+    pub fn data_pull_end_time(&self) -> Option<DateTime> {
         self.data_pull_end_time
     }
 
@@ -1812,49 +1827,49 @@ impl ExecutionRecordBuilder {
     }
 
     /// The started at.
-    pub fn started_at(mut self, value: SystemTime) -> Self {
+    pub fn started_at(mut self, value: DateTime) -> Self {
         self.inner.started_at = Some(value);
         self
     }
 
     /// Sets or clears `startedAt` as a whole.
-    pub fn set_started_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_started_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.started_at = value;
         self
     }
 
     /// The last updated at.
-    pub fn last_updated_at(mut self, value: SystemTime) -> Self {
+    pub fn last_updated_at(mut self, value: DateTime) -> Self {
         self.inner.last_updated_at = Some(value);
         self
     }
 
     /// Sets or clears `lastUpdatedAt` as a whole.
-    pub fn set_last_updated_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_last_updated_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.last_updated_at = value;
         self
     }
 
     /// The data pull start time.
-    pub fn data_pull_start_time(mut self, value: SystemTime) -> Self {
+    pub fn data_pull_start_time(mut self, value: DateTime) -> Self {
         self.inner.data_pull_start_time = Some(value);
         self
     }
 
     /// Sets or clears `dataPullStartTime` as a whole.
-    pub fn set_data_pull_start_time(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_data_pull_start_time(mut self, value: Option<DateTime>) -> Self {
         self.inner.data_pull_start_time = value;
         self
     }
 
     /// The data pull end time.
-    pub fn data_pull_end_time(mut self, value: SystemTime) -> Self {
+    pub fn data_pull_end_time(mut self, value: DateTime) -> Self {
         self.inner.data_pull_end_time = Some(value);
         self
     }
 
     /// Sets or clears `dataPullEndTime` as a whole.
-    pub fn set_data_pull_end_time(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_data_pull_end_time(mut self, value: Option<DateTime>) -> Self {
         self.inner.data_pull_end_time = value;
         self
     }
@@ -2160,58 +2175,63 @@ impl Validate for ExecutionResult {
 crate::json::serde_via_json!(ExecutionResult);
 
 /// Execution status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ExecutionStatus::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ExecutionStatus {
     /// `InProgress`
-    InProgress,
+    Inprogress,
     /// `Successful`
     Successful,
     /// `Error`
     Error,
     /// `CancelStarted`
-    CancelStarted,
+    Cancelstarted,
     /// `Canceled`
     Canceled,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ExecutionStatus::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ExecutionStatus {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InProgress",
-        "Successful",
-        "Error",
-        "CancelStarted",
-        "Canceled",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            ExecutionStatus::InProgress => "InProgress",
+            ExecutionStatus::Inprogress => "InProgress",
             ExecutionStatus::Successful => "Successful",
             ExecutionStatus::Error => "Error",
-            ExecutionStatus::CancelStarted => "CancelStarted",
+            ExecutionStatus::Cancelstarted => "CancelStarted",
             ExecutionStatus::Canceled => "Canceled",
 
-            ExecutionStatus::Unknown(value) => value,
+            ExecutionStatus::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "InProgress",
+            "Successful",
+            "Error",
+            "CancelStarted",
+            "Canceled",
+        ]
     }
 }
 
 impl From<&str> for ExecutionStatus {
     fn from(value: &str) -> Self {
-        match crate::json::position(ExecutionStatus::VALUES, value) {
-            Some(0) => ExecutionStatus::InProgress,
+        match crate::json::position(ExecutionStatus::values(), value) {
+            Some(0) => ExecutionStatus::Inprogress,
             Some(1) => ExecutionStatus::Successful,
             Some(2) => ExecutionStatus::Error,
-            Some(3) => ExecutionStatus::CancelStarted,
+            Some(3) => ExecutionStatus::Cancelstarted,
             Some(4) => ExecutionStatus::Canceled,
 
-            _ => ExecutionStatus::Unknown(value.to_owned()),
+            _ => ExecutionStatus::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -2219,7 +2239,10 @@ impl From<&str> for ExecutionStatus {
 crate::json::model_enum!(ExecutionStatus);
 
 /// File type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`FileType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum FileType {
     /// `CSV`
@@ -2229,14 +2252,11 @@ pub enum FileType {
     /// `PARQUET`
     Parquet,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`FileType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl FileType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON", "PARQUET"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2244,19 +2264,24 @@ impl FileType {
             FileType::Json => "JSON",
             FileType::Parquet => "PARQUET",
 
-            FileType::Unknown(value) => value,
+            FileType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["CSV", "JSON", "PARQUET"]
     }
 }
 
 impl From<&str> for FileType {
     fn from(value: &str) -> Self {
-        match crate::json::position(FileType::VALUES, value) {
+        match crate::json::position(FileType::values(), value) {
             Some(0) => FileType::Csv,
             Some(1) => FileType::Json,
             Some(2) => FileType::Parquet,
 
-            _ => FileType::Unknown(value.to_owned()),
+            _ => FileType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -2277,11 +2302,11 @@ pub struct FlowDefinition {
     pub(crate) destination_connector_type: Option<ConnectorType>,
     pub(crate) destination_connector_label: Option<String>,
     pub(crate) trigger_type: Option<TriggerType>,
-    pub(crate) created_at: Option<SystemTime>,
-    pub(crate) last_updated_at: Option<SystemTime>,
+    pub(crate) created_at: Option<DateTime>,
+    pub(crate) last_updated_at: Option<DateTime>,
     pub(crate) created_by: Option<String>,
     pub(crate) last_updated_by: Option<String>,
-    pub(crate) tags: Option<BTreeMap<String, String>>,
+    pub(crate) tags: Option<HashMap<String, String>>,
     pub(crate) last_run_execution_details: Option<ExecutionDetails>,
 }
 
@@ -2337,12 +2362,12 @@ impl FlowDefinition {
     }
 
     /// The created at.
-    pub fn created_at(&self) -> Option<SystemTime> {
+    pub fn created_at(&self) -> Option<DateTime> {
         self.created_at
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<SystemTime> {
+    pub fn last_updated_at(&self) -> Option<DateTime> {
         self.last_updated_at
     }
 
@@ -2357,7 +2382,7 @@ impl FlowDefinition {
     }
 
     /// The tags. 0 to 50 items.
-    pub fn tags(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn tags(&self) -> Option<&HashMap<String, String>> {
         self.tags.as_ref()
     }
 
@@ -2483,25 +2508,25 @@ impl FlowDefinitionBuilder {
     }
 
     /// The created at.
-    pub fn created_at(mut self, value: SystemTime) -> Self {
+    pub fn created_at(mut self, value: DateTime) -> Self {
         self.inner.created_at = Some(value);
         self
     }
 
     /// Sets or clears `createdAt` as a whole.
-    pub fn set_created_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_created_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.created_at = value;
         self
     }
 
     /// The last updated at.
-    pub fn last_updated_at(mut self, value: SystemTime) -> Self {
+    pub fn last_updated_at(mut self, value: DateTime) -> Self {
         self.inner.last_updated_at = Some(value);
         self
     }
 
     /// Sets or clears `lastUpdatedAt` as a whole.
-    pub fn set_last_updated_at(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_last_updated_at(mut self, value: Option<DateTime>) -> Self {
         self.inner.last_updated_at = value;
         self
     }
@@ -2534,13 +2559,13 @@ impl FlowDefinitionBuilder {
     pub fn tags(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .tags
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `tags` as a whole.
-    pub fn set_tags(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_tags(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.tags = value;
         self
     }
@@ -2695,7 +2720,7 @@ impl Validate for FlowDefinition {
         if let Some(value) = &self.tags {
             let at = at.member("tags");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"^(?!aws:)[a-zA-Z+-=._:/]+$", at)?;
@@ -2713,7 +2738,10 @@ impl Validate for FlowDefinition {
 crate::json::serde_via_json!(FlowDefinition);
 
 /// Flow status: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`FlowStatus::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum FlowStatus {
     /// `Active`
@@ -2729,21 +2757,11 @@ pub enum FlowStatus {
     /// `Suspended`
     Suspended,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`FlowStatus::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl FlowStatus {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Active",
-        "Deprecated",
-        "Deleted",
-        "Draft",
-        "Errored",
-        "Suspended",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -2754,14 +2772,26 @@ impl FlowStatus {
             FlowStatus::Errored => "Errored",
             FlowStatus::Suspended => "Suspended",
 
-            FlowStatus::Unknown(value) => value,
+            FlowStatus::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "Active",
+            "Deprecated",
+            "Deleted",
+            "Draft",
+            "Errored",
+            "Suspended",
+        ]
     }
 }
 
 impl From<&str> for FlowStatus {
     fn from(value: &str) -> Self {
-        match crate::json::position(FlowStatus::VALUES, value) {
+        match crate::json::position(FlowStatus::values(), value) {
             Some(0) => FlowStatus::Active,
             Some(1) => FlowStatus::Deprecated,
             Some(2) => FlowStatus::Deleted,
@@ -2769,7 +2799,7 @@ impl From<&str> for FlowStatus {
             Some(4) => FlowStatus::Errored,
             Some(5) => FlowStatus::Suspended,
 
-            _ => FlowStatus::Unknown(value.to_owned()),
+            _ => FlowStatus::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -3249,7 +3279,10 @@ impl Validate for MetadataCatalogDetail {
 crate::json::serde_via_json!(MetadataCatalogDetail);
 
 /// Operator properties keys: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`OperatorPropertiesKeys::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum OperatorPropertiesKeys {
     /// `VALUE`
@@ -3287,32 +3320,11 @@ pub enum OperatorPropertiesKeys {
     /// `ORDERED_PARTITION_KEYS_LIST`
     OrderedPartitionKeysList,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`OperatorPropertiesKeys::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl OperatorPropertiesKeys {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VALUE",
-        "VALUES",
-        "DATA_TYPE",
-        "UPPER_BOUND",
-        "LOWER_BOUND",
-        "SOURCE_DATA_TYPE",
-        "DESTINATION_DATA_TYPE",
-        "VALIDATION_ACTION",
-        "MASK_VALUE",
-        "MASK_LENGTH",
-        "TRUNCATE_LENGTH",
-        "MATH_OPERATION_FIELDS_ORDER",
-        "CONCAT_FORMAT",
-        "SUBFIELD_CATEGORY_MAP",
-        "EXCLUDE_SOURCE_FIELDS_LIST",
-        "INCLUDE_NEW_FIELDS",
-        "ORDERED_PARTITION_KEYS_LIST",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3334,14 +3346,37 @@ impl OperatorPropertiesKeys {
             OperatorPropertiesKeys::IncludeNewFields => "INCLUDE_NEW_FIELDS",
             OperatorPropertiesKeys::OrderedPartitionKeysList => "ORDERED_PARTITION_KEYS_LIST",
 
-            OperatorPropertiesKeys::Unknown(value) => value,
+            OperatorPropertiesKeys::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "VALUE",
+            "VALUES",
+            "DATA_TYPE",
+            "UPPER_BOUND",
+            "LOWER_BOUND",
+            "SOURCE_DATA_TYPE",
+            "DESTINATION_DATA_TYPE",
+            "VALIDATION_ACTION",
+            "MASK_VALUE",
+            "MASK_LENGTH",
+            "TRUNCATE_LENGTH",
+            "MATH_OPERATION_FIELDS_ORDER",
+            "CONCAT_FORMAT",
+            "SUBFIELD_CATEGORY_MAP",
+            "EXCLUDE_SOURCE_FIELDS_LIST",
+            "INCLUDE_NEW_FIELDS",
+            "ORDERED_PARTITION_KEYS_LIST",
+        ]
     }
 }
 
 impl From<&str> for OperatorPropertiesKeys {
     fn from(value: &str) -> Self {
-        match crate::json::position(OperatorPropertiesKeys::VALUES, value) {
+        match crate::json::position(OperatorPropertiesKeys::values(), value) {
             Some(0) => OperatorPropertiesKeys::Value,
             Some(1) => OperatorPropertiesKeys::Values,
             Some(2) => OperatorPropertiesKeys::DataType,
@@ -3360,7 +3395,9 @@ impl From<&str> for OperatorPropertiesKeys {
             Some(15) => OperatorPropertiesKeys::IncludeNewFields,
             Some(16) => OperatorPropertiesKeys::OrderedPartitionKeysList,
 
-            _ => OperatorPropertiesKeys::Unknown(value.to_owned()),
+            _ => {
+                OperatorPropertiesKeys::Unknown(crate::primitives::UnknownVariantValue::new(value))
+            }
         }
     }
 }
@@ -3368,7 +3405,10 @@ impl From<&str> for OperatorPropertiesKeys {
 crate::json::model_enum!(OperatorPropertiesKeys);
 
 /// Path prefix: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PathPrefix::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PathPrefix {
     /// `EXECUTION_ID`
@@ -3376,32 +3416,34 @@ pub enum PathPrefix {
     /// `SCHEMA_VERSION`
     SchemaVersion,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PathPrefix::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PathPrefix {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["EXECUTION_ID", "SCHEMA_VERSION"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             PathPrefix::ExecutionId => "EXECUTION_ID",
             PathPrefix::SchemaVersion => "SCHEMA_VERSION",
 
-            PathPrefix::Unknown(value) => value,
+            PathPrefix::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["EXECUTION_ID", "SCHEMA_VERSION"]
     }
 }
 
 impl From<&str> for PathPrefix {
     fn from(value: &str) -> Self {
-        match crate::json::position(PathPrefix::VALUES, value) {
+        match crate::json::position(PathPrefix::values(), value) {
             Some(0) => PathPrefix::ExecutionId,
             Some(1) => PathPrefix::SchemaVersion,
 
-            _ => PathPrefix::Unknown(value.to_owned()),
+            _ => PathPrefix::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -3550,7 +3592,10 @@ impl Validate for PrefixConfig {
 crate::json::serde_via_json!(PrefixConfig);
 
 /// Prefix format: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PrefixFormat::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PrefixFormat {
     /// `YEAR`
@@ -3564,14 +3609,11 @@ pub enum PrefixFormat {
     /// `MINUTE`
     Minute,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PrefixFormat::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PrefixFormat {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3581,21 +3623,26 @@ impl PrefixFormat {
             PrefixFormat::Hour => "HOUR",
             PrefixFormat::Minute => "MINUTE",
 
-            PrefixFormat::Unknown(value) => value,
+            PrefixFormat::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["YEAR", "MONTH", "DAY", "HOUR", "MINUTE"]
     }
 }
 
 impl From<&str> for PrefixFormat {
     fn from(value: &str) -> Self {
-        match crate::json::position(PrefixFormat::VALUES, value) {
+        match crate::json::position(PrefixFormat::values(), value) {
             Some(0) => PrefixFormat::Year,
             Some(1) => PrefixFormat::Month,
             Some(2) => PrefixFormat::Day,
             Some(3) => PrefixFormat::Hour,
             Some(4) => PrefixFormat::Minute,
 
-            _ => PrefixFormat::Unknown(value.to_owned()),
+            _ => PrefixFormat::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -3603,7 +3650,10 @@ impl From<&str> for PrefixFormat {
 crate::json::model_enum!(PrefixFormat);
 
 /// Prefix type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PrefixType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PrefixType {
     /// `FILENAME`
@@ -3613,14 +3663,11 @@ pub enum PrefixType {
     /// `PATH_AND_FILENAME`
     PathAndFilename,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PrefixType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PrefixType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["FILENAME", "PATH", "PATH_AND_FILENAME"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -3628,19 +3675,24 @@ impl PrefixType {
             PrefixType::Path => "PATH",
             PrefixType::PathAndFilename => "PATH_AND_FILENAME",
 
-            PrefixType::Unknown(value) => value,
+            PrefixType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["FILENAME", "PATH", "PATH_AND_FILENAME"]
     }
 }
 
 impl From<&str> for PrefixType {
     fn from(value: &str) -> Self {
-        match crate::json::position(PrefixType::VALUES, value) {
+        match crate::json::position(PrefixType::values(), value) {
             Some(0) => PrefixType::Filename,
             Some(1) => PrefixType::Path,
             Some(2) => PrefixType::PathAndFilename,
 
-            _ => PrefixType::Unknown(value.to_owned()),
+            _ => PrefixType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -3790,11 +3842,11 @@ crate::json::serde_via_json!(RegistrationOutput);
 pub struct ScheduledTriggerProperties {
     pub(crate) schedule_expression: Option<String>,
     pub(crate) data_pull_mode: Option<DataPullMode>,
-    pub(crate) schedule_start_time: Option<SystemTime>,
-    pub(crate) schedule_end_time: Option<SystemTime>,
+    pub(crate) schedule_start_time: Option<DateTime>,
+    pub(crate) schedule_end_time: Option<DateTime>,
     pub(crate) timezone: Option<String>,
     pub(crate) schedule_offset: Option<i64>,
-    pub(crate) first_execution_from: Option<SystemTime>,
+    pub(crate) first_execution_from: Option<DateTime>,
     pub(crate) flow_error_deactivation_threshold: Option<i32>,
 }
 
@@ -3815,12 +3867,12 @@ impl ScheduledTriggerProperties {
     }
 
     /// The schedule start time.
-    pub fn schedule_start_time(&self) -> Option<SystemTime> {
+    pub fn schedule_start_time(&self) -> Option<DateTime> {
         self.schedule_start_time
     }
 
     /// The schedule end time.
-    pub fn schedule_end_time(&self) -> Option<SystemTime> {
+    pub fn schedule_end_time(&self) -> Option<DateTime> {
         self.schedule_end_time
     }
 
@@ -3835,7 +3887,7 @@ impl ScheduledTriggerProperties {
     }
 
     /// The first execution from.
-    pub fn first_execution_from(&self) -> Option<SystemTime> {
+    pub fn first_execution_from(&self) -> Option<DateTime> {
         self.first_execution_from
     }
 
@@ -3877,25 +3929,25 @@ impl ScheduledTriggerPropertiesBuilder {
     }
 
     /// The schedule start time.
-    pub fn schedule_start_time(mut self, value: SystemTime) -> Self {
+    pub fn schedule_start_time(mut self, value: DateTime) -> Self {
         self.inner.schedule_start_time = Some(value);
         self
     }
 
     /// Sets or clears `scheduleStartTime` as a whole.
-    pub fn set_schedule_start_time(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_schedule_start_time(mut self, value: Option<DateTime>) -> Self {
         self.inner.schedule_start_time = value;
         self
     }
 
     /// The schedule end time.
-    pub fn schedule_end_time(mut self, value: SystemTime) -> Self {
+    pub fn schedule_end_time(mut self, value: DateTime) -> Self {
         self.inner.schedule_end_time = Some(value);
         self
     }
 
     /// Sets or clears `scheduleEndTime` as a whole.
-    pub fn set_schedule_end_time(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_schedule_end_time(mut self, value: Option<DateTime>) -> Self {
         self.inner.schedule_end_time = value;
         self
     }
@@ -3925,13 +3977,13 @@ impl ScheduledTriggerPropertiesBuilder {
     }
 
     /// The first execution from.
-    pub fn first_execution_from(mut self, value: SystemTime) -> Self {
+    pub fn first_execution_from(mut self, value: DateTime) -> Self {
         self.inner.first_execution_from = Some(value);
         self
     }
 
     /// Sets or clears `firstExecutionFrom` as a whole.
-    pub fn set_first_execution_from(mut self, value: Option<SystemTime>) -> Self {
+    pub fn set_first_execution_from(mut self, value: Option<DateTime>) -> Self {
         self.inner.first_execution_from = value;
         self
     }
@@ -4059,7 +4111,7 @@ pub struct SourceConnectorProperties {
     pub(crate) trendmicro: Option<TrendmicroSourceProperties>,
     pub(crate) veeva: Option<VeevaSourceProperties>,
     pub(crate) zendesk: Option<ZendeskSourceProperties>,
-    pub(crate) sapo_data: Option<SAPODataSourceProperties>,
+    pub(crate) sapo_data: Option<SapoDataSourceProperties>,
     pub(crate) custom_connector: Option<CustomConnectorSourceProperties>,
     pub(crate) pardot: Option<PardotSourceProperties>,
 }
@@ -4141,7 +4193,7 @@ impl SourceConnectorProperties {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(&self) -> Option<&SAPODataSourceProperties> {
+    pub fn sapo_data(&self) -> Option<&SapoDataSourceProperties> {
         self.sapo_data.as_ref()
     }
 
@@ -4332,13 +4384,13 @@ impl SourceConnectorPropertiesBuilder {
     }
 
     /// The SAPO data.
-    pub fn sapo_data(mut self, value: SAPODataSourceProperties) -> Self {
+    pub fn sapo_data(mut self, value: SapoDataSourceProperties) -> Self {
         self.inner.sapo_data = Some(value);
         self
     }
 
     /// Sets or clears `SAPOData` as a whole.
-    pub fn set_sapo_data(mut self, value: Option<SAPODataSourceProperties>) -> Self {
+    pub fn set_sapo_data(mut self, value: Option<SapoDataSourceProperties>) -> Self {
         self.inner.sapo_data = value;
         self
     }
@@ -4855,7 +4907,7 @@ pub struct Task {
     pub(crate) connector_operator: Option<ConnectorOperator>,
     pub(crate) destination_field: Option<String>,
     pub(crate) task_type: Option<TaskType>,
-    pub(crate) task_properties: Option<BTreeMap<OperatorPropertiesKeys, String>>,
+    pub(crate) task_properties: Option<HashMap<OperatorPropertiesKeys, String>>,
 }
 
 impl Task {
@@ -4885,7 +4937,7 @@ impl Task {
     }
 
     /// The task properties.
-    pub fn task_properties(&self) -> Option<&BTreeMap<OperatorPropertiesKeys, String>> {
+    pub fn task_properties(&self) -> Option<&HashMap<OperatorPropertiesKeys, String>> {
         self.task_properties.as_ref()
     }
 }
@@ -4956,7 +5008,7 @@ impl TaskBuilder {
     ) -> Self {
         self.inner
             .task_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
@@ -4964,7 +5016,7 @@ impl TaskBuilder {
     /// Sets or clears `taskProperties` as a whole.
     pub fn set_task_properties(
         mut self,
-        value: Option<BTreeMap<OperatorPropertiesKeys, String>>,
+        value: Option<HashMap<OperatorPropertiesKeys, String>>,
     ) -> Self {
         self.inner.task_properties = value;
         self
@@ -5045,7 +5097,7 @@ impl Validate for Task {
         }
         if let Some(value) = &self.task_properties {
             let at = at.member("taskProperties");
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0.as_str());
                 validate::known(key0, at)?;
                 validate::length(value0, 0, 2048, at)?;
@@ -5059,7 +5111,10 @@ impl Validate for Task {
 crate::json::serde_via_json!(Task);
 
 /// Task type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`TaskType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum TaskType {
     /// `Arithmetic`
@@ -5083,25 +5138,11 @@ pub enum TaskType {
     /// `Partition`
     Partition,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`TaskType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl TaskType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Arithmetic",
-        "Filter",
-        "Map",
-        "Map_all",
-        "Mask",
-        "Merge",
-        "Passthrough",
-        "Truncate",
-        "Validate",
-        "Partition",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -5116,14 +5157,30 @@ impl TaskType {
             TaskType::Validate => "Validate",
             TaskType::Partition => "Partition",
 
-            TaskType::Unknown(value) => value,
+            TaskType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "Arithmetic",
+            "Filter",
+            "Map",
+            "Map_all",
+            "Mask",
+            "Merge",
+            "Passthrough",
+            "Truncate",
+            "Validate",
+            "Partition",
+        ]
     }
 }
 
 impl From<&str> for TaskType {
     fn from(value: &str) -> Self {
-        match crate::json::position(TaskType::VALUES, value) {
+        match crate::json::position(TaskType::values(), value) {
             Some(0) => TaskType::Arithmetic,
             Some(1) => TaskType::Filter,
             Some(2) => TaskType::Map,
@@ -5135,7 +5192,7 @@ impl From<&str> for TaskType {
             Some(8) => TaskType::Validate,
             Some(9) => TaskType::Partition,
 
-            _ => TaskType::Unknown(value.to_owned()),
+            _ => TaskType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }

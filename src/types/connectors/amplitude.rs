@@ -7,36 +7,43 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Amplitude connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`AmplitudeConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum AmplitudeConnectorOperator {
     /// `BETWEEN`
     Between,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`AmplitudeConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl AmplitudeConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["BETWEEN"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             AmplitudeConnectorOperator::Between => "BETWEEN",
 
-            AmplitudeConnectorOperator::Unknown(value) => value,
+            AmplitudeConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["BETWEEN"]
     }
 }
 
 impl From<&str> for AmplitudeConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(AmplitudeConnectorOperator::VALUES, value) {
+        match crate::json::position(AmplitudeConnectorOperator::values(), value) {
             Some(0) => AmplitudeConnectorOperator::Between,
 
-            _ => AmplitudeConnectorOperator::Unknown(value.to_owned()),
+            _ => AmplitudeConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 //! Shapes specific to the `custom_connector` connector.
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use crate::path::At;
 use crate::types::{
@@ -22,7 +22,7 @@ pub struct CustomConnectorDestinationProperties {
     pub(crate) error_handling_config: Option<ErrorHandlingConfig>,
     pub(crate) write_operation_type: Option<WriteOperationType>,
     pub(crate) id_field_names: Option<Vec<String>>,
-    pub(crate) custom_properties: Option<BTreeMap<String, String>>,
+    pub(crate) custom_properties: Option<HashMap<String, String>>,
 }
 
 impl CustomConnectorDestinationProperties {
@@ -52,7 +52,7 @@ impl CustomConnectorDestinationProperties {
     }
 
     /// The custom properties. 0 to 50 items.
-    pub fn custom_properties(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn custom_properties(&self) -> Option<&HashMap<String, String>> {
         self.custom_properties.as_ref()
     }
 }
@@ -119,13 +119,13 @@ impl CustomConnectorDestinationPropertiesBuilder {
     pub fn custom_properties(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .custom_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `customProperties` as a whole.
-    pub fn set_custom_properties(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_custom_properties(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.custom_properties = value;
         self
     }
@@ -208,7 +208,7 @@ impl Validate for CustomConnectorDestinationProperties {
         if let Some(value) = &self.custom_properties {
             let at = at.member("customProperties");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;
@@ -413,7 +413,7 @@ crate::json::serde_via_json!(CustomConnectorProfileCredentials);
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomConnectorProfileProperties {
-    pub(crate) profile_properties: Option<BTreeMap<String, String>>,
+    pub(crate) profile_properties: Option<HashMap<String, String>>,
     pub(crate) o_auth2_properties: Option<OAuth2Properties>,
 }
 
@@ -424,7 +424,7 @@ impl CustomConnectorProfileProperties {
     }
 
     /// The profile properties. 0 to 50 items.
-    pub fn profile_properties(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn profile_properties(&self) -> Option<&HashMap<String, String>> {
         self.profile_properties.as_ref()
     }
 
@@ -445,13 +445,13 @@ impl CustomConnectorProfilePropertiesBuilder {
     pub fn profile_properties(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .profile_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `profileProperties` as a whole.
-    pub fn set_profile_properties(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_profile_properties(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.profile_properties = value;
         self
     }
@@ -511,7 +511,7 @@ impl Validate for CustomConnectorProfileProperties {
         if let Some(value) = &self.profile_properties {
             let at = at.member("profileProperties");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;
@@ -536,7 +536,7 @@ crate::json::serde_via_json!(CustomConnectorProfileProperties);
 #[non_exhaustive]
 pub struct CustomConnectorSourceProperties {
     pub(crate) entity_name: Option<String>,
-    pub(crate) custom_properties: Option<BTreeMap<String, String>>,
+    pub(crate) custom_properties: Option<HashMap<String, String>>,
     pub(crate) data_transfer_api: Option<DataTransferApi>,
 }
 
@@ -552,7 +552,7 @@ impl CustomConnectorSourceProperties {
     }
 
     /// The custom properties. 0 to 50 items.
-    pub fn custom_properties(&self) -> Option<&BTreeMap<String, String>> {
+    pub fn custom_properties(&self) -> Option<&HashMap<String, String>> {
         self.custom_properties.as_ref()
     }
 
@@ -585,13 +585,13 @@ impl CustomConnectorSourcePropertiesBuilder {
     pub fn custom_properties(mut self, key: impl Into<String>, value: impl Into<String>) -> Self {
         self.inner
             .custom_properties
-            .get_or_insert_with(BTreeMap::new)
+            .get_or_insert_with(HashMap::new)
             .insert(key.into(), value.into());
         self
     }
 
     /// Sets or clears `customProperties` as a whole.
-    pub fn set_custom_properties(mut self, value: Option<BTreeMap<String, String>>) -> Self {
+    pub fn set_custom_properties(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.inner.custom_properties = value;
         self
     }
@@ -659,7 +659,7 @@ impl Validate for CustomConnectorSourceProperties {
         if let Some(value) = &self.custom_properties {
             let at = at.member("customProperties");
             validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in value {
+            for (key0, value0) in crate::json::sorted(value) {
                 let at = at.key(key0);
                 validate::length(key0, 1, 128, at)?;
                 validate::pattern(key0, r"[\w]+", at)?;

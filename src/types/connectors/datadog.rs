@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Datadog connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`DatadogConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum DatadogConnectorOperator {
     /// `PROJECTION`
@@ -41,30 +44,11 @@ pub enum DatadogConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`DatadogConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl DatadogConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -84,14 +68,35 @@ impl DatadogConnectorOperator {
             DatadogConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             DatadogConnectorOperator::NoOp => "NO_OP",
 
-            DatadogConnectorOperator::Unknown(value) => value,
+            DatadogConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for DatadogConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(DatadogConnectorOperator::VALUES, value) {
+        match crate::json::position(DatadogConnectorOperator::values(), value) {
             Some(0) => DatadogConnectorOperator::Projection,
             Some(1) => DatadogConnectorOperator::Between,
             Some(2) => DatadogConnectorOperator::EqualTo,
@@ -108,7 +113,9 @@ impl From<&str> for DatadogConnectorOperator {
             Some(13) => DatadogConnectorOperator::ValidateNumeric,
             Some(14) => DatadogConnectorOperator::NoOp,
 
-            _ => DatadogConnectorOperator::Unknown(value.to_owned()),
+            _ => DatadogConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

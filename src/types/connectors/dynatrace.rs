@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Dynatrace connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`DynatraceConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum DynatraceConnectorOperator {
     /// `PROJECTION`
@@ -41,30 +44,11 @@ pub enum DynatraceConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`DynatraceConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl DynatraceConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -84,14 +68,35 @@ impl DynatraceConnectorOperator {
             DynatraceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             DynatraceConnectorOperator::NoOp => "NO_OP",
 
-            DynatraceConnectorOperator::Unknown(value) => value,
+            DynatraceConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for DynatraceConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(DynatraceConnectorOperator::VALUES, value) {
+        match crate::json::position(DynatraceConnectorOperator::values(), value) {
             Some(0) => DynatraceConnectorOperator::Projection,
             Some(1) => DynatraceConnectorOperator::Between,
             Some(2) => DynatraceConnectorOperator::EqualTo,
@@ -108,7 +113,9 @@ impl From<&str> for DynatraceConnectorOperator {
             Some(13) => DynatraceConnectorOperator::ValidateNumeric,
             Some(14) => DynatraceConnectorOperator::NoOp,
 
-            _ => DynatraceConnectorOperator::Unknown(value.to_owned()),
+            _ => DynatraceConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::types::ConnectorOAuthRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Google analytics connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`GoogleAnalyticsConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum GoogleAnalyticsConnectorOperator {
     /// `PROJECTION`
@@ -16,32 +19,36 @@ pub enum GoogleAnalyticsConnectorOperator {
     /// `BETWEEN`
     Between,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`GoogleAnalyticsConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl GoogleAnalyticsConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["PROJECTION", "BETWEEN"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             GoogleAnalyticsConnectorOperator::Projection => "PROJECTION",
             GoogleAnalyticsConnectorOperator::Between => "BETWEEN",
 
-            GoogleAnalyticsConnectorOperator::Unknown(value) => value,
+            GoogleAnalyticsConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["PROJECTION", "BETWEEN"]
     }
 }
 
 impl From<&str> for GoogleAnalyticsConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(GoogleAnalyticsConnectorOperator::VALUES, value) {
+        match crate::json::position(GoogleAnalyticsConnectorOperator::values(), value) {
             Some(0) => GoogleAnalyticsConnectorOperator::Projection,
             Some(1) => GoogleAnalyticsConnectorOperator::Between,
 
-            _ => GoogleAnalyticsConnectorOperator::Unknown(value.to_owned()),
+            _ => GoogleAnalyticsConnectorOperator::Unknown(
+                crate::primitives::UnknownVariantValue::new(value),
+            ),
         }
     }
 }

@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Infor nexus connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`InforNexusConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum InforNexusConnectorOperator {
     /// `PROJECTION`
@@ -41,30 +44,11 @@ pub enum InforNexusConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`InforNexusConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl InforNexusConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "BETWEEN",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -84,14 +68,35 @@ impl InforNexusConnectorOperator {
             InforNexusConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             InforNexusConnectorOperator::NoOp => "NO_OP",
 
-            InforNexusConnectorOperator::Unknown(value) => value,
+            InforNexusConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "BETWEEN",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for InforNexusConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(InforNexusConnectorOperator::VALUES, value) {
+        match crate::json::position(InforNexusConnectorOperator::values(), value) {
             Some(0) => InforNexusConnectorOperator::Projection,
             Some(1) => InforNexusConnectorOperator::Between,
             Some(2) => InforNexusConnectorOperator::EqualTo,
@@ -108,7 +113,9 @@ impl From<&str> for InforNexusConnectorOperator {
             Some(13) => InforNexusConnectorOperator::ValidateNumeric,
             Some(14) => InforNexusConnectorOperator::NoOp,
 
-            _ => InforNexusConnectorOperator::Unknown(value.to_owned()),
+            _ => InforNexusConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig};
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Marketo connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`MarketoConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum MarketoConnectorOperator {
     /// `PROJECTION`
@@ -44,31 +47,11 @@ pub enum MarketoConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`MarketoConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl MarketoConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -89,14 +72,36 @@ impl MarketoConnectorOperator {
             MarketoConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             MarketoConnectorOperator::NoOp => "NO_OP",
 
-            MarketoConnectorOperator::Unknown(value) => value,
+            MarketoConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for MarketoConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(MarketoConnectorOperator::VALUES, value) {
+        match crate::json::position(MarketoConnectorOperator::values(), value) {
             Some(0) => MarketoConnectorOperator::Projection,
             Some(1) => MarketoConnectorOperator::LessThan,
             Some(2) => MarketoConnectorOperator::GreaterThan,
@@ -114,7 +119,9 @@ impl From<&str> for MarketoConnectorOperator {
             Some(14) => MarketoConnectorOperator::ValidateNumeric,
             Some(15) => MarketoConnectorOperator::NoOp,
 
-            _ => MarketoConnectorOperator::Unknown(value.to_owned()),
+            _ => MarketoConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::types::ConnectorOAuthRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Pardot connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`PardotConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum PardotConnectorOperator {
     /// `PROJECTION`
@@ -40,29 +43,11 @@ pub enum PardotConnectorOperator {
     /// `VALIDATE_NUMERIC`
     ValidateNumeric,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`PardotConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl PardotConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "EQUAL_TO",
-        "NO_OP",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -81,14 +66,34 @@ impl PardotConnectorOperator {
             PardotConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
             PardotConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
 
-            PardotConnectorOperator::Unknown(value) => value,
+            PardotConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "EQUAL_TO",
+            "NO_OP",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+        ]
     }
 }
 
 impl From<&str> for PardotConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(PardotConnectorOperator::VALUES, value) {
+        match crate::json::position(PardotConnectorOperator::values(), value) {
             Some(0) => PardotConnectorOperator::Projection,
             Some(1) => PardotConnectorOperator::EqualTo,
             Some(2) => PardotConnectorOperator::NoOp,
@@ -104,7 +109,9 @@ impl From<&str> for PardotConnectorOperator {
             Some(12) => PardotConnectorOperator::ValidateNonNegative,
             Some(13) => PardotConnectorOperator::ValidateNumeric,
 
-            _ => PardotConnectorOperator::Unknown(value.to_owned()),
+            _ => {
+                PardotConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(value))
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::types::{AggregationConfig, FileType, PrefixConfig};
 use crate::validate::{self, InvalidInput, Validate};
 
 /// S3 connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`S3ConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum S3ConnectorOperator {
     /// `PROJECTION`
@@ -52,35 +55,11 @@ pub enum S3ConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`S3ConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl S3ConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -105,14 +84,40 @@ impl S3ConnectorOperator {
             S3ConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             S3ConnectorOperator::NoOp => "NO_OP",
 
-            S3ConnectorOperator::Unknown(value) => value,
+            S3ConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for S3ConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(S3ConnectorOperator::VALUES, value) {
+        match crate::json::position(S3ConnectorOperator::values(), value) {
             Some(0) => S3ConnectorOperator::Projection,
             Some(1) => S3ConnectorOperator::LessThan,
             Some(2) => S3ConnectorOperator::GreaterThan,
@@ -134,7 +139,7 @@ impl From<&str> for S3ConnectorOperator {
             Some(18) => S3ConnectorOperator::ValidateNumeric,
             Some(19) => S3ConnectorOperator::NoOp,
 
-            _ => S3ConnectorOperator::Unknown(value.to_owned()),
+            _ => S3ConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }
@@ -279,7 +284,10 @@ impl Validate for S3DestinationProperties {
 crate::json::serde_via_json!(S3DestinationProperties);
 
 /// S3 input file type: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`S3InputFileType::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum S3InputFileType {
     /// `CSV`
@@ -287,32 +295,34 @@ pub enum S3InputFileType {
     /// `JSON`
     Json,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`S3InputFileType::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl S3InputFileType {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
             S3InputFileType::Csv => "CSV",
             S3InputFileType::Json => "JSON",
 
-            S3InputFileType::Unknown(value) => value,
+            S3InputFileType::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["CSV", "JSON"]
     }
 }
 
 impl From<&str> for S3InputFileType {
     fn from(value: &str) -> Self {
-        match crate::json::position(S3InputFileType::VALUES, value) {
+        match crate::json::position(S3InputFileType::values(), value) {
             Some(0) => S3InputFileType::Csv,
             Some(1) => S3InputFileType::Json,
 
-            _ => S3InputFileType::Unknown(value.to_owned()),
+            _ => S3InputFileType::Unknown(crate::primitives::UnknownVariantValue::new(value)),
         }
     }
 }

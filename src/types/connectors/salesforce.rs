@@ -10,7 +10,10 @@ use crate::types::{
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Salesforce connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SalesforceConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum SalesforceConnectorOperator {
     /// `PROJECTION`
@@ -56,36 +59,11 @@ pub enum SalesforceConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SalesforceConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl SalesforceConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "CONTAINS",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -111,14 +89,41 @@ impl SalesforceConnectorOperator {
             SalesforceConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             SalesforceConnectorOperator::NoOp => "NO_OP",
 
-            SalesforceConnectorOperator::Unknown(value) => value,
+            SalesforceConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for SalesforceConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(SalesforceConnectorOperator::VALUES, value) {
+        match crate::json::position(SalesforceConnectorOperator::values(), value) {
             Some(0) => SalesforceConnectorOperator::Projection,
             Some(1) => SalesforceConnectorOperator::LessThan,
             Some(2) => SalesforceConnectorOperator::Contains,
@@ -141,7 +146,9 @@ impl From<&str> for SalesforceConnectorOperator {
             Some(19) => SalesforceConnectorOperator::ValidateNumeric,
             Some(20) => SalesforceConnectorOperator::NoOp,
 
-            _ => SalesforceConnectorOperator::Unknown(value.to_owned()),
+            _ => SalesforceConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }
@@ -527,7 +534,10 @@ impl Validate for SalesforceConnectorProfileProperties {
 crate::json::serde_via_json!(SalesforceConnectorProfileProperties);
 
 /// Salesforce data transfer API: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SalesforceDataTransferApi::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum SalesforceDataTransferApi {
     /// `AUTOMATIC`
@@ -537,14 +547,11 @@ pub enum SalesforceDataTransferApi {
     /// `REST_SYNC`
     RestSync,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SalesforceDataTransferApi::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl SalesforceDataTransferApi {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "BULKV2", "REST_SYNC"];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -552,19 +559,26 @@ impl SalesforceDataTransferApi {
             SalesforceDataTransferApi::Bulkv2 => "BULKV2",
             SalesforceDataTransferApi::RestSync => "REST_SYNC",
 
-            SalesforceDataTransferApi::Unknown(value) => value,
+            SalesforceDataTransferApi::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &["AUTOMATIC", "BULKV2", "REST_SYNC"]
     }
 }
 
 impl From<&str> for SalesforceDataTransferApi {
     fn from(value: &str) -> Self {
-        match crate::json::position(SalesforceDataTransferApi::VALUES, value) {
+        match crate::json::position(SalesforceDataTransferApi::values(), value) {
             Some(0) => SalesforceDataTransferApi::Automatic,
             Some(1) => SalesforceDataTransferApi::Bulkv2,
             Some(2) => SalesforceDataTransferApi::RestSync,
 
-            _ => SalesforceDataTransferApi::Unknown(value.to_owned()),
+            _ => SalesforceDataTransferApi::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

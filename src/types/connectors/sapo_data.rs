@@ -11,9 +11,12 @@ use crate::types::{
 use crate::validate::{self, InvalidInput, Validate};
 
 /// SAPO data connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SapoDataConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
-pub enum SAPODataConnectorOperator {
+pub enum SapoDataConnectorOperator {
     /// `PROJECTION`
     Projection,
     /// `LESS_THAN`
@@ -57,111 +60,115 @@ pub enum SAPODataConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SapoDataConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
-impl SAPODataConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "CONTAINS",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
+impl SapoDataConnectorOperator {
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
-            SAPODataConnectorOperator::Projection => "PROJECTION",
-            SAPODataConnectorOperator::LessThan => "LESS_THAN",
-            SAPODataConnectorOperator::Contains => "CONTAINS",
-            SAPODataConnectorOperator::GreaterThan => "GREATER_THAN",
-            SAPODataConnectorOperator::Between => "BETWEEN",
-            SAPODataConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
-            SAPODataConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
-            SAPODataConnectorOperator::EqualTo => "EQUAL_TO",
-            SAPODataConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
-            SAPODataConnectorOperator::Addition => "ADDITION",
-            SAPODataConnectorOperator::Multiplication => "MULTIPLICATION",
-            SAPODataConnectorOperator::Division => "DIVISION",
-            SAPODataConnectorOperator::Subtraction => "SUBTRACTION",
-            SAPODataConnectorOperator::MaskAll => "MASK_ALL",
-            SAPODataConnectorOperator::MaskFirstN => "MASK_FIRST_N",
-            SAPODataConnectorOperator::MaskLastN => "MASK_LAST_N",
-            SAPODataConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
-            SAPODataConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
-            SAPODataConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
-            SAPODataConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
-            SAPODataConnectorOperator::NoOp => "NO_OP",
+            SapoDataConnectorOperator::Projection => "PROJECTION",
+            SapoDataConnectorOperator::LessThan => "LESS_THAN",
+            SapoDataConnectorOperator::Contains => "CONTAINS",
+            SapoDataConnectorOperator::GreaterThan => "GREATER_THAN",
+            SapoDataConnectorOperator::Between => "BETWEEN",
+            SapoDataConnectorOperator::LessThanOrEqualTo => "LESS_THAN_OR_EQUAL_TO",
+            SapoDataConnectorOperator::GreaterThanOrEqualTo => "GREATER_THAN_OR_EQUAL_TO",
+            SapoDataConnectorOperator::EqualTo => "EQUAL_TO",
+            SapoDataConnectorOperator::NotEqualTo => "NOT_EQUAL_TO",
+            SapoDataConnectorOperator::Addition => "ADDITION",
+            SapoDataConnectorOperator::Multiplication => "MULTIPLICATION",
+            SapoDataConnectorOperator::Division => "DIVISION",
+            SapoDataConnectorOperator::Subtraction => "SUBTRACTION",
+            SapoDataConnectorOperator::MaskAll => "MASK_ALL",
+            SapoDataConnectorOperator::MaskFirstN => "MASK_FIRST_N",
+            SapoDataConnectorOperator::MaskLastN => "MASK_LAST_N",
+            SapoDataConnectorOperator::ValidateNonNull => "VALIDATE_NON_NULL",
+            SapoDataConnectorOperator::ValidateNonZero => "VALIDATE_NON_ZERO",
+            SapoDataConnectorOperator::ValidateNonNegative => "VALIDATE_NON_NEGATIVE",
+            SapoDataConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
+            SapoDataConnectorOperator::NoOp => "NO_OP",
 
-            SAPODataConnectorOperator::Unknown(value) => value,
+            SapoDataConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "CONTAINS",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
-impl From<&str> for SAPODataConnectorOperator {
+impl From<&str> for SapoDataConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(SAPODataConnectorOperator::VALUES, value) {
-            Some(0) => SAPODataConnectorOperator::Projection,
-            Some(1) => SAPODataConnectorOperator::LessThan,
-            Some(2) => SAPODataConnectorOperator::Contains,
-            Some(3) => SAPODataConnectorOperator::GreaterThan,
-            Some(4) => SAPODataConnectorOperator::Between,
-            Some(5) => SAPODataConnectorOperator::LessThanOrEqualTo,
-            Some(6) => SAPODataConnectorOperator::GreaterThanOrEqualTo,
-            Some(7) => SAPODataConnectorOperator::EqualTo,
-            Some(8) => SAPODataConnectorOperator::NotEqualTo,
-            Some(9) => SAPODataConnectorOperator::Addition,
-            Some(10) => SAPODataConnectorOperator::Multiplication,
-            Some(11) => SAPODataConnectorOperator::Division,
-            Some(12) => SAPODataConnectorOperator::Subtraction,
-            Some(13) => SAPODataConnectorOperator::MaskAll,
-            Some(14) => SAPODataConnectorOperator::MaskFirstN,
-            Some(15) => SAPODataConnectorOperator::MaskLastN,
-            Some(16) => SAPODataConnectorOperator::ValidateNonNull,
-            Some(17) => SAPODataConnectorOperator::ValidateNonZero,
-            Some(18) => SAPODataConnectorOperator::ValidateNonNegative,
-            Some(19) => SAPODataConnectorOperator::ValidateNumeric,
-            Some(20) => SAPODataConnectorOperator::NoOp,
+        match crate::json::position(SapoDataConnectorOperator::values(), value) {
+            Some(0) => SapoDataConnectorOperator::Projection,
+            Some(1) => SapoDataConnectorOperator::LessThan,
+            Some(2) => SapoDataConnectorOperator::Contains,
+            Some(3) => SapoDataConnectorOperator::GreaterThan,
+            Some(4) => SapoDataConnectorOperator::Between,
+            Some(5) => SapoDataConnectorOperator::LessThanOrEqualTo,
+            Some(6) => SapoDataConnectorOperator::GreaterThanOrEqualTo,
+            Some(7) => SapoDataConnectorOperator::EqualTo,
+            Some(8) => SapoDataConnectorOperator::NotEqualTo,
+            Some(9) => SapoDataConnectorOperator::Addition,
+            Some(10) => SapoDataConnectorOperator::Multiplication,
+            Some(11) => SapoDataConnectorOperator::Division,
+            Some(12) => SapoDataConnectorOperator::Subtraction,
+            Some(13) => SapoDataConnectorOperator::MaskAll,
+            Some(14) => SapoDataConnectorOperator::MaskFirstN,
+            Some(15) => SapoDataConnectorOperator::MaskLastN,
+            Some(16) => SapoDataConnectorOperator::ValidateNonNull,
+            Some(17) => SapoDataConnectorOperator::ValidateNonZero,
+            Some(18) => SapoDataConnectorOperator::ValidateNonNegative,
+            Some(19) => SapoDataConnectorOperator::ValidateNumeric,
+            Some(20) => SapoDataConnectorOperator::NoOp,
 
-            _ => SAPODataConnectorOperator::Unknown(value.to_owned()),
+            _ => SapoDataConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }
 
-crate::json::model_enum!(SAPODataConnectorOperator);
+crate::json::model_enum!(SapoDataConnectorOperator);
 /// SAPO data connector profile credentials.
 ///
 /// See [`SAPODataConnectorProfileCredentials`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataConnectorProfileCredentials.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataConnectorProfileCredentials {
+pub struct SapoDataConnectorProfileCredentials {
     pub(crate) basic_auth_credentials: Option<BasicAuthCredentials>,
     pub(crate) o_auth_credentials: Option<OAuthCredentials>,
 }
 
-impl SAPODataConnectorProfileCredentials {
+impl SapoDataConnectorProfileCredentials {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataConnectorProfileCredentialsBuilder {
-        SAPODataConnectorProfileCredentialsBuilder::default()
+    pub fn builder() -> SapoDataConnectorProfileCredentialsBuilder {
+        SapoDataConnectorProfileCredentialsBuilder::default()
     }
 
     /// The basic auth credentials.
@@ -175,13 +182,13 @@ impl SAPODataConnectorProfileCredentials {
     }
 }
 
-/// Builds [`SAPODataConnectorProfileCredentials`].
+/// Builds [`SapoDataConnectorProfileCredentials`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataConnectorProfileCredentialsBuilder {
-    inner: SAPODataConnectorProfileCredentials,
+pub struct SapoDataConnectorProfileCredentialsBuilder {
+    inner: SapoDataConnectorProfileCredentials,
 }
 
-impl SAPODataConnectorProfileCredentialsBuilder {
+impl SapoDataConnectorProfileCredentialsBuilder {
     /// The basic auth credentials.
     pub fn basic_auth_credentials(mut self, value: BasicAuthCredentials) -> Self {
         self.inner.basic_auth_credentials = Some(value);
@@ -207,12 +214,12 @@ impl SAPODataConnectorProfileCredentialsBuilder {
     }
 
     /// The SAPO data connector profile credentials.
-    pub fn build(self) -> SAPODataConnectorProfileCredentials {
+    pub fn build(self) -> SapoDataConnectorProfileCredentials {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataConnectorProfileCredentials {
+impl crate::json::ToJson for SapoDataConnectorProfileCredentials {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -222,10 +229,10 @@ impl crate::json::ToJson for SAPODataConnectorProfileCredentials {
     }
 }
 
-impl crate::json::FromJson for SAPODataConnectorProfileCredentials {
+impl crate::json::FromJson for SapoDataConnectorProfileCredentials {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataConnectorProfileCredentials::default();
+        let mut out = SapoDataConnectorProfileCredentials::default();
         crate::json::read_object(
             value,
             at,
@@ -243,7 +250,7 @@ impl crate::json::FromJson for SAPODataConnectorProfileCredentials {
     }
 }
 
-impl Validate for SAPODataConnectorProfileCredentials {
+impl Validate for SapoDataConnectorProfileCredentials {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.basic_auth_credentials {
@@ -258,14 +265,14 @@ impl Validate for SAPODataConnectorProfileCredentials {
     }
 }
 
-crate::json::serde_via_json!(SAPODataConnectorProfileCredentials);
+crate::json::serde_via_json!(SapoDataConnectorProfileCredentials);
 
 /// SAPO data connector profile properties.
 ///
 /// See [`SAPODataConnectorProfileProperties`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataConnectorProfileProperties.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataConnectorProfileProperties {
+pub struct SapoDataConnectorProfileProperties {
     pub(crate) application_host_url: Option<String>,
     pub(crate) application_service_path: Option<String>,
     pub(crate) port_number: Option<i32>,
@@ -276,10 +283,10 @@ pub struct SAPODataConnectorProfileProperties {
     pub(crate) disable_sso: Option<bool>,
 }
 
-impl SAPODataConnectorProfileProperties {
+impl SapoDataConnectorProfileProperties {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataConnectorProfilePropertiesBuilder {
-        SAPODataConnectorProfilePropertiesBuilder::default()
+    pub fn builder() -> SapoDataConnectorProfilePropertiesBuilder {
+        SapoDataConnectorProfilePropertiesBuilder::default()
     }
 
     /// The application host URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
@@ -323,13 +330,13 @@ impl SAPODataConnectorProfileProperties {
     }
 }
 
-/// Builds [`SAPODataConnectorProfileProperties`].
+/// Builds [`SapoDataConnectorProfileProperties`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataConnectorProfilePropertiesBuilder {
-    inner: SAPODataConnectorProfileProperties,
+pub struct SapoDataConnectorProfilePropertiesBuilder {
+    inner: SapoDataConnectorProfileProperties,
 }
 
-impl SAPODataConnectorProfilePropertiesBuilder {
+impl SapoDataConnectorProfilePropertiesBuilder {
     /// The application host URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
     pub fn application_host_url(mut self, value: impl Into<String>) -> Self {
         self.inner.application_host_url = Some(value.into());
@@ -427,12 +434,12 @@ impl SAPODataConnectorProfilePropertiesBuilder {
     }
 
     /// The SAPO data connector profile properties.
-    pub fn build(self) -> SAPODataConnectorProfileProperties {
+    pub fn build(self) -> SapoDataConnectorProfileProperties {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataConnectorProfileProperties {
+impl crate::json::ToJson for SapoDataConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -448,10 +455,10 @@ impl crate::json::ToJson for SAPODataConnectorProfileProperties {
     }
 }
 
-impl crate::json::FromJson for SAPODataConnectorProfileProperties {
+impl crate::json::FromJson for SapoDataConnectorProfileProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataConnectorProfileProperties::default();
+        let mut out = SapoDataConnectorProfileProperties::default();
         crate::json::read_object(
             value,
             at,
@@ -484,7 +491,7 @@ impl crate::json::FromJson for SAPODataConnectorProfileProperties {
     }
 }
 
-impl Validate for SAPODataConnectorProfileProperties {
+impl Validate for SapoDataConnectorProfileProperties {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.application_host_url, at.member("applicationHostUrl"))?;
@@ -535,14 +542,14 @@ impl Validate for SAPODataConnectorProfileProperties {
     }
 }
 
-crate::json::serde_via_json!(SAPODataConnectorProfileProperties);
+crate::json::serde_via_json!(SapoDataConnectorProfileProperties);
 
 /// SAPO data destination properties.
 ///
 /// See [`SAPODataDestinationProperties`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataDestinationProperties.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataDestinationProperties {
+pub struct SapoDataDestinationProperties {
     pub(crate) object_path: Option<String>,
     pub(crate) success_response_handling_config: Option<SuccessResponseHandlingConfig>,
     pub(crate) id_field_names: Option<Vec<String>>,
@@ -550,10 +557,10 @@ pub struct SAPODataDestinationProperties {
     pub(crate) write_operation_type: Option<WriteOperationType>,
 }
 
-impl SAPODataDestinationProperties {
+impl SapoDataDestinationProperties {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataDestinationPropertiesBuilder {
-        SAPODataDestinationPropertiesBuilder::default()
+    pub fn builder() -> SapoDataDestinationPropertiesBuilder {
+        SapoDataDestinationPropertiesBuilder::default()
     }
 
     /// The object path. At most 512 characters. Matches `\S+`. Required.
@@ -582,13 +589,13 @@ impl SAPODataDestinationProperties {
     }
 }
 
-/// Builds [`SAPODataDestinationProperties`].
+/// Builds [`SapoDataDestinationProperties`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataDestinationPropertiesBuilder {
-    inner: SAPODataDestinationProperties,
+pub struct SapoDataDestinationPropertiesBuilder {
+    inner: SapoDataDestinationProperties,
 }
 
-impl SAPODataDestinationPropertiesBuilder {
+impl SapoDataDestinationPropertiesBuilder {
     /// The object path. At most 512 characters. Matches `\S+`. Required.
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.object_path = Some(value.into());
@@ -659,12 +666,12 @@ impl SAPODataDestinationPropertiesBuilder {
     }
 
     /// The SAPO data destination properties.
-    pub fn build(self) -> SAPODataDestinationProperties {
+    pub fn build(self) -> SapoDataDestinationProperties {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataDestinationProperties {
+impl crate::json::ToJson for SapoDataDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -680,10 +687,10 @@ impl crate::json::ToJson for SAPODataDestinationProperties {
     }
 }
 
-impl crate::json::FromJson for SAPODataDestinationProperties {
+impl crate::json::FromJson for SapoDataDestinationProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataDestinationProperties::default();
+        let mut out = SapoDataDestinationProperties::default();
         crate::json::read_object(
             value,
             at,
@@ -710,7 +717,7 @@ impl crate::json::FromJson for SAPODataDestinationProperties {
     }
 }
 
-impl Validate for SAPODataDestinationProperties {
+impl Validate for SapoDataDestinationProperties {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.object_path, at.member("objectPath"))?;
@@ -744,36 +751,36 @@ impl Validate for SAPODataDestinationProperties {
     }
 }
 
-crate::json::serde_via_json!(SAPODataDestinationProperties);
+crate::json::serde_via_json!(SapoDataDestinationProperties);
 
 /// SAPO data metadata.
 ///
 /// See [`SAPODataMetadata`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataMetadata.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataMetadata {}
+pub struct SapoDataMetadata {}
 
-impl SAPODataMetadata {
+impl SapoDataMetadata {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataMetadataBuilder {
-        SAPODataMetadataBuilder::default()
+    pub fn builder() -> SapoDataMetadataBuilder {
+        SapoDataMetadataBuilder::default()
     }
 }
 
-/// Builds [`SAPODataMetadata`].
+/// Builds [`SapoDataMetadata`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataMetadataBuilder {
-    inner: SAPODataMetadata,
+pub struct SapoDataMetadataBuilder {
+    inner: SapoDataMetadata,
 }
 
-impl SAPODataMetadataBuilder {
+impl SapoDataMetadataBuilder {
     /// The SAPO data metadata.
-    pub fn build(self) -> SAPODataMetadata {
+    pub fn build(self) -> SapoDataMetadata {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataMetadata {
+impl crate::json::ToJson for SapoDataMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let object = crate::json::Object::new();
@@ -781,29 +788,29 @@ impl crate::json::ToJson for SAPODataMetadata {
     }
 }
 
-impl crate::json::FromJson for SAPODataMetadata {
+impl crate::json::FromJson for SapoDataMetadata {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
         crate::json::read_object(value, at, &[], &mut |_, _, _| Ok(()))?;
-        Ok(SAPODataMetadata::default())
+        Ok(SapoDataMetadata::default())
     }
 }
 
-crate::json::serde_via_json!(SAPODataMetadata);
+crate::json::serde_via_json!(SapoDataMetadata);
 
 /// SAPO data pagination config.
 ///
 /// See [`SAPODataPaginationConfig`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataPaginationConfig.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataPaginationConfig {
+pub struct SapoDataPaginationConfig {
     pub(crate) max_page_size: Option<i32>,
 }
 
-impl SAPODataPaginationConfig {
+impl SapoDataPaginationConfig {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataPaginationConfigBuilder {
-        SAPODataPaginationConfigBuilder::default()
+    pub fn builder() -> SapoDataPaginationConfigBuilder {
+        SapoDataPaginationConfigBuilder::default()
     }
 
     /// The max page size. From 1 to 10000. Required.
@@ -812,13 +819,13 @@ impl SAPODataPaginationConfig {
     }
 }
 
-/// Builds [`SAPODataPaginationConfig`].
+/// Builds [`SapoDataPaginationConfig`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataPaginationConfigBuilder {
-    inner: SAPODataPaginationConfig,
+pub struct SapoDataPaginationConfigBuilder {
+    inner: SapoDataPaginationConfig,
 }
 
-impl SAPODataPaginationConfigBuilder {
+impl SapoDataPaginationConfigBuilder {
     /// The max page size. From 1 to 10000. Required.
     pub fn max_page_size(mut self, value: i32) -> Self {
         self.inner.max_page_size = Some(value);
@@ -832,12 +839,12 @@ impl SAPODataPaginationConfigBuilder {
     }
 
     /// The SAPO data pagination config.
-    pub fn build(self) -> SAPODataPaginationConfig {
+    pub fn build(self) -> SapoDataPaginationConfig {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataPaginationConfig {
+impl crate::json::ToJson for SapoDataPaginationConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -846,10 +853,10 @@ impl crate::json::ToJson for SAPODataPaginationConfig {
     }
 }
 
-impl crate::json::FromJson for SAPODataPaginationConfig {
+impl crate::json::FromJson for SapoDataPaginationConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataPaginationConfig::default();
+        let mut out = SapoDataPaginationConfig::default();
         crate::json::read_object(value, at, &["maxPageSize"], &mut |_, value, at| {
             out.max_page_size = crate::json::read(value, at)?;
             Ok(())
@@ -858,7 +865,7 @@ impl crate::json::FromJson for SAPODataPaginationConfig {
     }
 }
 
-impl Validate for SAPODataPaginationConfig {
+impl Validate for SapoDataPaginationConfig {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.max_page_size, at.member("maxPageSize"))?;
@@ -870,21 +877,21 @@ impl Validate for SAPODataPaginationConfig {
     }
 }
 
-crate::json::serde_via_json!(SAPODataPaginationConfig);
+crate::json::serde_via_json!(SapoDataPaginationConfig);
 
 /// SAPO data parallelism config.
 ///
 /// See [`SAPODataParallelismConfig`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataParallelismConfig.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataParallelismConfig {
+pub struct SapoDataParallelismConfig {
     pub(crate) max_parallelism: Option<i32>,
 }
 
-impl SAPODataParallelismConfig {
+impl SapoDataParallelismConfig {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataParallelismConfigBuilder {
-        SAPODataParallelismConfigBuilder::default()
+    pub fn builder() -> SapoDataParallelismConfigBuilder {
+        SapoDataParallelismConfigBuilder::default()
     }
 
     /// The max parallelism. From 1 to 10. Required.
@@ -893,13 +900,13 @@ impl SAPODataParallelismConfig {
     }
 }
 
-/// Builds [`SAPODataParallelismConfig`].
+/// Builds [`SapoDataParallelismConfig`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataParallelismConfigBuilder {
-    inner: SAPODataParallelismConfig,
+pub struct SapoDataParallelismConfigBuilder {
+    inner: SapoDataParallelismConfig,
 }
 
-impl SAPODataParallelismConfigBuilder {
+impl SapoDataParallelismConfigBuilder {
     /// The max parallelism. From 1 to 10. Required.
     pub fn max_parallelism(mut self, value: i32) -> Self {
         self.inner.max_parallelism = Some(value);
@@ -913,12 +920,12 @@ impl SAPODataParallelismConfigBuilder {
     }
 
     /// The SAPO data parallelism config.
-    pub fn build(self) -> SAPODataParallelismConfig {
+    pub fn build(self) -> SapoDataParallelismConfig {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataParallelismConfig {
+impl crate::json::ToJson for SapoDataParallelismConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -927,10 +934,10 @@ impl crate::json::ToJson for SAPODataParallelismConfig {
     }
 }
 
-impl crate::json::FromJson for SAPODataParallelismConfig {
+impl crate::json::FromJson for SapoDataParallelismConfig {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataParallelismConfig::default();
+        let mut out = SapoDataParallelismConfig::default();
         crate::json::read_object(value, at, &["maxParallelism"], &mut |_, value, at| {
             out.max_parallelism = crate::json::read(value, at)?;
             Ok(())
@@ -939,7 +946,7 @@ impl crate::json::FromJson for SAPODataParallelismConfig {
     }
 }
 
-impl Validate for SAPODataParallelismConfig {
+impl Validate for SapoDataParallelismConfig {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         validate::required(&self.max_parallelism, at.member("maxParallelism"))?;
@@ -951,23 +958,23 @@ impl Validate for SAPODataParallelismConfig {
     }
 }
 
-crate::json::serde_via_json!(SAPODataParallelismConfig);
+crate::json::serde_via_json!(SapoDataParallelismConfig);
 
 /// SAPO data source properties.
 ///
 /// See [`SAPODataSourceProperties`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_SAPODataSourceProperties.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct SAPODataSourceProperties {
+pub struct SapoDataSourceProperties {
     pub(crate) object_path: Option<String>,
-    pub(crate) parallelism_config: Option<SAPODataParallelismConfig>,
-    pub(crate) pagination_config: Option<SAPODataPaginationConfig>,
+    pub(crate) parallelism_config: Option<SapoDataParallelismConfig>,
+    pub(crate) pagination_config: Option<SapoDataPaginationConfig>,
 }
 
-impl SAPODataSourceProperties {
+impl SapoDataSourceProperties {
     /// A builder; required members are checked when a call is sent.
-    pub fn builder() -> SAPODataSourcePropertiesBuilder {
-        SAPODataSourcePropertiesBuilder::default()
+    pub fn builder() -> SapoDataSourcePropertiesBuilder {
+        SapoDataSourcePropertiesBuilder::default()
     }
 
     /// The object path. At most 512 characters. Matches `\S+`.
@@ -976,23 +983,23 @@ impl SAPODataSourceProperties {
     }
 
     /// The parallelism config.
-    pub fn parallelism_config(&self) -> Option<&SAPODataParallelismConfig> {
+    pub fn parallelism_config(&self) -> Option<&SapoDataParallelismConfig> {
         self.parallelism_config.as_ref()
     }
 
     /// The pagination config.
-    pub fn pagination_config(&self) -> Option<&SAPODataPaginationConfig> {
+    pub fn pagination_config(&self) -> Option<&SapoDataPaginationConfig> {
         self.pagination_config.as_ref()
     }
 }
 
-/// Builds [`SAPODataSourceProperties`].
+/// Builds [`SapoDataSourceProperties`].
 #[derive(Debug, Clone, Default)]
-pub struct SAPODataSourcePropertiesBuilder {
-    inner: SAPODataSourceProperties,
+pub struct SapoDataSourcePropertiesBuilder {
+    inner: SapoDataSourceProperties,
 }
 
-impl SAPODataSourcePropertiesBuilder {
+impl SapoDataSourcePropertiesBuilder {
     /// The object path. At most 512 characters. Matches `\S+`.
     pub fn object_path(mut self, value: impl Into<String>) -> Self {
         self.inner.object_path = Some(value.into());
@@ -1006,36 +1013,36 @@ impl SAPODataSourcePropertiesBuilder {
     }
 
     /// The parallelism config.
-    pub fn parallelism_config(mut self, value: SAPODataParallelismConfig) -> Self {
+    pub fn parallelism_config(mut self, value: SapoDataParallelismConfig) -> Self {
         self.inner.parallelism_config = Some(value);
         self
     }
 
     /// Sets or clears `parallelismConfig` as a whole.
-    pub fn set_parallelism_config(mut self, value: Option<SAPODataParallelismConfig>) -> Self {
+    pub fn set_parallelism_config(mut self, value: Option<SapoDataParallelismConfig>) -> Self {
         self.inner.parallelism_config = value;
         self
     }
 
     /// The pagination config.
-    pub fn pagination_config(mut self, value: SAPODataPaginationConfig) -> Self {
+    pub fn pagination_config(mut self, value: SapoDataPaginationConfig) -> Self {
         self.inner.pagination_config = Some(value);
         self
     }
 
     /// Sets or clears `paginationConfig` as a whole.
-    pub fn set_pagination_config(mut self, value: Option<SAPODataPaginationConfig>) -> Self {
+    pub fn set_pagination_config(mut self, value: Option<SapoDataPaginationConfig>) -> Self {
         self.inner.pagination_config = value;
         self
     }
 
     /// The SAPO data source properties.
-    pub fn build(self) -> SAPODataSourceProperties {
+    pub fn build(self) -> SapoDataSourceProperties {
         self.inner
     }
 }
 
-impl crate::json::ToJson for SAPODataSourceProperties {
+impl crate::json::ToJson for SapoDataSourceProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
         let mut object = crate::json::Object::new();
@@ -1046,10 +1053,10 @@ impl crate::json::ToJson for SAPODataSourceProperties {
     }
 }
 
-impl crate::json::FromJson for SAPODataSourceProperties {
+impl crate::json::FromJson for SapoDataSourceProperties {
     #[inline(never)]
     fn from_json(value: &serde_json::Value, at: At<'_>) -> Result<Self, crate::json::JsonError> {
-        let mut out = SAPODataSourceProperties::default();
+        let mut out = SapoDataSourceProperties::default();
         crate::json::read_object(
             value,
             at,
@@ -1068,7 +1075,7 @@ impl crate::json::FromJson for SAPODataSourceProperties {
     }
 }
 
-impl Validate for SAPODataSourceProperties {
+impl Validate for SapoDataSourceProperties {
     #[inline(never)]
     fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
         if let Some(value) = &self.object_path {
@@ -1088,4 +1095,4 @@ impl Validate for SAPODataSourceProperties {
     }
 }
 
-crate::json::serde_via_json!(SAPODataSourceProperties);
+crate::json::serde_via_json!(SapoDataSourceProperties);

@@ -8,7 +8,10 @@ use crate::types::OAuth2Credentials;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Service now connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ServiceNowConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ServiceNowConnectorOperator {
     /// `PROJECTION`
@@ -54,36 +57,11 @@ pub enum ServiceNowConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ServiceNowConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ServiceNowConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "CONTAINS",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -109,14 +87,41 @@ impl ServiceNowConnectorOperator {
             ServiceNowConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             ServiceNowConnectorOperator::NoOp => "NO_OP",
 
-            ServiceNowConnectorOperator::Unknown(value) => value,
+            ServiceNowConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "CONTAINS",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for ServiceNowConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(ServiceNowConnectorOperator::VALUES, value) {
+        match crate::json::position(ServiceNowConnectorOperator::values(), value) {
             Some(0) => ServiceNowConnectorOperator::Projection,
             Some(1) => ServiceNowConnectorOperator::Contains,
             Some(2) => ServiceNowConnectorOperator::LessThan,
@@ -139,7 +144,9 @@ impl From<&str> for ServiceNowConnectorOperator {
             Some(19) => ServiceNowConnectorOperator::ValidateNumeric,
             Some(20) => ServiceNowConnectorOperator::NoOp,
 
-            _ => ServiceNowConnectorOperator::Unknown(value.to_owned()),
+            _ => ServiceNowConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Singular connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SingularConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum SingularConnectorOperator {
     /// `PROJECTION`
@@ -39,29 +42,11 @@ pub enum SingularConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SingularConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl SingularConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -80,14 +65,34 @@ impl SingularConnectorOperator {
             SingularConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             SingularConnectorOperator::NoOp => "NO_OP",
 
-            SingularConnectorOperator::Unknown(value) => value,
+            SingularConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for SingularConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(SingularConnectorOperator::VALUES, value) {
+        match crate::json::position(SingularConnectorOperator::values(), value) {
             Some(0) => SingularConnectorOperator::Projection,
             Some(1) => SingularConnectorOperator::EqualTo,
             Some(2) => SingularConnectorOperator::Addition,
@@ -103,7 +108,9 @@ impl From<&str> for SingularConnectorOperator {
             Some(12) => SingularConnectorOperator::ValidateNumeric,
             Some(13) => SingularConnectorOperator::NoOp,
 
-            _ => SingularConnectorOperator::Unknown(value.to_owned()),
+            _ => SingularConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }

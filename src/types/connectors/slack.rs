@@ -8,7 +8,10 @@ use crate::types::ConnectorOAuthRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Slack connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`SlackConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum SlackConnectorOperator {
     /// `PROJECTION`
@@ -50,34 +53,11 @@ pub enum SlackConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`SlackConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl SlackConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -101,14 +81,39 @@ impl SlackConnectorOperator {
             SlackConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             SlackConnectorOperator::NoOp => "NO_OP",
 
-            SlackConnectorOperator::Unknown(value) => value,
+            SlackConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for SlackConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(SlackConnectorOperator::VALUES, value) {
+        match crate::json::position(SlackConnectorOperator::values(), value) {
             Some(0) => SlackConnectorOperator::Projection,
             Some(1) => SlackConnectorOperator::LessThan,
             Some(2) => SlackConnectorOperator::GreaterThan,
@@ -129,7 +134,9 @@ impl From<&str> for SlackConnectorOperator {
             Some(17) => SlackConnectorOperator::ValidateNumeric,
             Some(18) => SlackConnectorOperator::NoOp,
 
-            _ => SlackConnectorOperator::Unknown(value.to_owned()),
+            _ => {
+                SlackConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(value))
+            }
         }
     }
 }

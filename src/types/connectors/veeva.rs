@@ -7,7 +7,10 @@ use crate::path::At;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Veeva connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`VeevaConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum VeevaConnectorOperator {
     /// `PROJECTION`
@@ -53,36 +56,11 @@ pub enum VeevaConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`VeevaConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl VeevaConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "LESS_THAN",
-        "GREATER_THAN",
-        "CONTAINS",
-        "BETWEEN",
-        "LESS_THAN_OR_EQUAL_TO",
-        "GREATER_THAN_OR_EQUAL_TO",
-        "EQUAL_TO",
-        "NOT_EQUAL_TO",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -108,14 +86,41 @@ impl VeevaConnectorOperator {
             VeevaConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             VeevaConnectorOperator::NoOp => "NO_OP",
 
-            VeevaConnectorOperator::Unknown(value) => value,
+            VeevaConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "LESS_THAN",
+            "GREATER_THAN",
+            "CONTAINS",
+            "BETWEEN",
+            "LESS_THAN_OR_EQUAL_TO",
+            "GREATER_THAN_OR_EQUAL_TO",
+            "EQUAL_TO",
+            "NOT_EQUAL_TO",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for VeevaConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(VeevaConnectorOperator::VALUES, value) {
+        match crate::json::position(VeevaConnectorOperator::values(), value) {
             Some(0) => VeevaConnectorOperator::Projection,
             Some(1) => VeevaConnectorOperator::LessThan,
             Some(2) => VeevaConnectorOperator::GreaterThan,
@@ -138,7 +143,9 @@ impl From<&str> for VeevaConnectorOperator {
             Some(19) => VeevaConnectorOperator::ValidateNumeric,
             Some(20) => VeevaConnectorOperator::NoOp,
 
-            _ => VeevaConnectorOperator::Unknown(value.to_owned()),
+            _ => {
+                VeevaConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(value))
+            }
         }
     }
 }

@@ -8,7 +8,10 @@ use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig, WriteOperationTyp
 use crate::validate::{self, InvalidInput, Validate};
 
 /// Zendesk connector operator: one of the values AppFlow's model lists, or one added since.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+///
+/// Match a value added since this crate was generated with `_`: it parses
+/// to [`ZendeskConnectorOperator::Unknown`], which only parsing makes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum ZendeskConnectorOperator {
     /// `PROJECTION`
@@ -40,29 +43,11 @@ pub enum ZendeskConnectorOperator {
     /// `NO_OP`
     NoOp,
 
-    /// A value this version of the crate does not know.
-    Unknown(String),
+    /// A value this version of the crate does not know; see [`ZendeskConnectorOperator::as_str`].
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl ZendeskConnectorOperator {
-    /// The values the model lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PROJECTION",
-        "GREATER_THAN",
-        "ADDITION",
-        "MULTIPLICATION",
-        "DIVISION",
-        "SUBTRACTION",
-        "MASK_ALL",
-        "MASK_FIRST_N",
-        "MASK_LAST_N",
-        "VALIDATE_NON_NULL",
-        "VALIDATE_NON_ZERO",
-        "VALIDATE_NON_NEGATIVE",
-        "VALIDATE_NUMERIC",
-        "NO_OP",
-    ];
-
     /// The wire value.
     pub fn as_str(&self) -> &str {
         match self {
@@ -81,14 +66,34 @@ impl ZendeskConnectorOperator {
             ZendeskConnectorOperator::ValidateNumeric => "VALIDATE_NUMERIC",
             ZendeskConnectorOperator::NoOp => "NO_OP",
 
-            ZendeskConnectorOperator::Unknown(value) => value,
+            ZendeskConnectorOperator::Unknown(value) => value.as_str(),
         }
+    }
+
+    /// Every value the model lists, in its order.
+    pub const fn values() -> &'static [&'static str] {
+        &[
+            "PROJECTION",
+            "GREATER_THAN",
+            "ADDITION",
+            "MULTIPLICATION",
+            "DIVISION",
+            "SUBTRACTION",
+            "MASK_ALL",
+            "MASK_FIRST_N",
+            "MASK_LAST_N",
+            "VALIDATE_NON_NULL",
+            "VALIDATE_NON_ZERO",
+            "VALIDATE_NON_NEGATIVE",
+            "VALIDATE_NUMERIC",
+            "NO_OP",
+        ]
     }
 }
 
 impl From<&str> for ZendeskConnectorOperator {
     fn from(value: &str) -> Self {
-        match crate::json::position(ZendeskConnectorOperator::VALUES, value) {
+        match crate::json::position(ZendeskConnectorOperator::values(), value) {
             Some(0) => ZendeskConnectorOperator::Projection,
             Some(1) => ZendeskConnectorOperator::GreaterThan,
             Some(2) => ZendeskConnectorOperator::Addition,
@@ -104,7 +109,9 @@ impl From<&str> for ZendeskConnectorOperator {
             Some(12) => ZendeskConnectorOperator::ValidateNumeric,
             Some(13) => ZendeskConnectorOperator::NoOp,
 
-            _ => ZendeskConnectorOperator::Unknown(value.to_owned()),
+            _ => ZendeskConnectorOperator::Unknown(crate::primitives::UnknownVariantValue::new(
+                value,
+            )),
         }
     }
 }
