@@ -9,7 +9,7 @@
 use appflow_lite::types::{
     ConnectorProvisioningConfig, ConnectorProvisioningType, LambdaConnectorProvisioningConfig,
 };
-use appflow_lite::{Client, Error, ErrorCode};
+use appflow_lite::{Client, Error, ProvideErrorMetadata};
 
 const LABEL: &str = "my-first-connector";
 const LAMBDA_ARN: &str = "arn:aws:lambda:us-east-1:123456789012:function:my-connector";
@@ -56,21 +56,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "   connectorArn: {}",
         again.connector_arn().unwrap_or_default()
     );
-    if again != first {
+    // The same answer, but for the request id each answer has.
+    if again.connector_arn() != first.connector_arn() {
         return Err("the repeated call should have returned the first answer".into());
     }
     println!("   Same ARN: the token made the retry safe, nothing was registered twice.\n");
 
     println!("3. Register the same label with a new token");
     match register("token-2", LAMBDA_ARN) {
-        Err(Error::Service(err)) if err.code() == &ErrorCode::ConflictException => {
+        Err(err)
+            if err
+                .as_service_error()
+                .is_some_and(|e| e.is_conflict_exception()) =>
+        {
+            // Everything AppFlow answered: code, status, message, request id.
+            let answer = err.meta();
             println!(
                 "   {} (HTTP {}): {}",
-                err.code(),
-                err.status(),
-                err.message().unwrap_or_default()
+                answer.code(),
+                answer.status(),
+                answer.message().unwrap_or_default()
             );
-            println!("   request id: {}\n", err.request_id().unwrap_or("none"));
+            println!("   request id: {}\n", answer.request_id().unwrap_or("none"));
         }
         other => return Err(format!("expected a ConflictException, got {other:?}").into()),
     }

@@ -10,7 +10,8 @@ use crate::config::endpoint::{EndpointParams, resolve_endpoint};
 use crate::config::profile::ProfileFiles;
 use crate::config::{self, Env, Settings};
 use crate::credentials::{Credentials, DefaultChain, Imds, ProvideCredentials};
-use crate::error::Error;
+use crate::error::{Error, ServiceError};
+use crate::fluent::SetRequestId;
 use crate::json::FromJson;
 use crate::protocol::{self, SignedRequest};
 use crate::retry::{self, Retry, RetryConfig, RetryQuota};
@@ -121,7 +122,7 @@ impl Client {
             .inner
             .signer
             .sign(&request, &params)
-            .map_err(|e| Error::InvalidConfig(e.to_string()))?;
+            .map_err(|e| Error::config(e.to_string()))?;
 
         let mut headers = Vec::with_capacity(8 + call.headers.len());
         if let Some(content_type) = content_type {
@@ -170,17 +171,19 @@ impl Client {
     /// Sends `call`, retrying as the standard mode says, and reads its
     /// output or its error. Every attempt is signed afresh and carries the
     /// same body, so the same client token.
-    pub(crate) fn send<O: FromJson>(&self, call: &Call) -> Result<O, Error> {
-        // Only this line is per output type: the retry loop below is shared
-        // by every operation, which keeps a binary with all 25 small.
-        let (status, body) = self.send_json(call)?;
-        protocol::read_output(status, &body)
+    pub(crate) fn send<O: FromJson + SetRequestId>(&self, call: &Call) -> Result<O, Error> {
+        // Only these lines are per output type: the retry loop below is
+        // shared by every operation, which keeps a binary with all 25 small.
+        let answer = self.send_json(call)?;
+        let mut output: O = protocol::read_output(answer.status, &answer.body)?;
+        output.set_request_id(answer.request_id);
+        Ok(output)
     }
 
-    /// [`send`](Self::send), up to the answer's JSON (and its status).
-    fn send_json(&self, call: &Call) -> Result<(u16, serde_json::Value), Error> {
-        let invocation_id =
-            crate::token::uuid_v4().map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    /// [`send`](Self::send), up to the answer's JSON.
+    fn send_json(&self, call: &Call) -> Result<JsonAnswer, Error> {
+        let invocation_id = crate::token::uuid_v4()
+            .map_err(|e| -> Error { Error::Io(std::io::Error::other(e.to_string())) })?;
         let max = self.inner.retry.max_attempts;
         let (mut attempt, mut last_cost, mut skew_corrected) = (1, None, false);
         loop {
@@ -234,7 +237,7 @@ impl Client {
         &self,
         call: &Call,
         headers: &[(&'static str, String)],
-    ) -> Result<(u16, serde_json::Value), Error> {
+    ) -> Result<JsonAnswer, Error> {
         let credentials = self.credentials()?;
         let now = self.now();
         let time = crate::time::shifted(now, self.inner.skew_secs.load(Ordering::Relaxed));
@@ -250,7 +253,11 @@ impl Client {
             }
         }
         if response.is_success() {
-            protocol::parse_json_body(&response).map(|body| (response.status, body))
+            Ok(JsonAnswer {
+                status: response.status,
+                request_id: protocol::request_id(&response).map(str::to_owned),
+                body: protocol::parse_json_body(&response)?,
+            })
         } else {
             let known = [
                 credentials.secret_access_key(),
@@ -261,6 +268,13 @@ impl Client {
             ))))
         }
     }
+}
+
+/// A successful answer, read as JSON.
+struct JsonAnswer {
+    status: u16,
+    request_id: Option<String>,
+    body: serde_json::Value,
 }
 
 /// The longest timeout or backoff accepted: anything longer is a mistake.
@@ -293,18 +307,28 @@ pub(crate) fn sdk_headers(
     ]
 }
 
+/// The error a call ends with after `attempts`: an answer from AppFlow stays
+/// the service error (so matching it does not depend on retries), counting
+/// the attempts; anything else is wrapped to say retries ran out.
 fn give_up(attempts: u32, quota_exhausted: bool, last: Error) -> Error {
-    Error::RetriesExhausted {
-        attempts,
-        quota_exhausted,
-        last: Box::new(last),
+    match last {
+        Error::Service(mut service) => {
+            service.attempts = attempts;
+            service.quota_exhausted = quota_exhausted;
+            Error::Service(service)
+        }
+        last => Error::RetriesExhausted {
+            attempts,
+            quota_exhausted,
+            last: Box::new(last),
+        },
     }
 }
 
 /// One operation's request before signing, laid out as restJson1 says:
 /// the one place a request's parts are built (by the operation modules).
 #[derive(Debug, Clone)]
-pub(crate) struct Call {
+pub struct Call {
     pub method: &'static str,
     /// The path, labels already percent-encoded.
     pub path: String,
@@ -499,7 +523,7 @@ impl ClientBuilder {
     pub fn build(self) -> Result<Client, Error> {
         // The shared files are read once, for the settings and the chain.
         let files = match &self.env {
-            Some(env) => Some(ProfileFiles::load(env).map_err(Error::InvalidConfig)?),
+            Some(env) => Some(ProfileFiles::load(env).map_err(Error::config)?),
             None => None,
         };
         let settings = match (&self.env, &files) {
@@ -511,7 +535,7 @@ impl ClientBuilder {
             let imds = self.env.as_ref().and_then(Imds::from_env)?;
             imds.region().ok()
         });
-        let region = region.ok_or(Error::MissingRegion)?;
+        let region = region.ok_or(Error::<ServiceError>::MissingRegion)?;
         match settings.retry_mode.as_deref() {
             // `legacy` and `adaptive` fall back to standard: adaptive's
             // client-side rate limiting is not implemented.
@@ -546,7 +570,7 @@ impl ClientBuilder {
             )));
         }
         if let Some(url) = &endpoint_url {
-            config::check_endpoint_url(url).map_err(Error::InvalidConfig)?;
+            config::check_endpoint_url(url).map_err(Error::config)?;
         }
         let params = EndpointParams {
             region: Some(&region),
@@ -557,7 +581,7 @@ impl ClientBuilder {
                 .unwrap_or(false),
             endpoint: endpoint_url.as_deref(),
         };
-        let endpoint = resolve_endpoint(&params).map_err(Error::InvalidConfig)?;
+        let endpoint = resolve_endpoint(&params).map_err(Error::config)?;
         let endpoint = endpoint.trim_end_matches('/').to_owned();
         // What the builder set reaches the STS and SSO calls too.
         let calls = CallSettings {

@@ -1,4 +1,10 @@
-//! The crate's one error type, and the service errors AppFlow answers with.
+//! The crate's error type, the service errors AppFlow answers with, and
+//! each operation's typed view of them.
+//!
+//! A call's `send()` fails with `Error<OperationError>` (say
+//! `Error<RegisterConnectorError>`): match its variants, or take the typed
+//! service error with [`Error::as_service_error`] /
+//! [`Error::into_service_error`]. `?` turns it into the plain [`Error`].
 
 use std::fmt;
 use std::time::{Duration, SystemTime};
@@ -6,9 +12,12 @@ use std::time::{Duration, SystemTime};
 pub use crate::validate::{InvalidInput, Rule};
 
 /// Everything a call can fail with. Match on it; `Display` gives one line.
+///
+/// `E` is what an error answer from AppFlow becomes: the plain
+/// [`ServiceError`], or an operation's typed error from `send()`.
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<E = ServiceError> {
     /// The input breaks a constraint of the model; nothing was sent.
     InvalidInput(InvalidInput),
     /// No credentials were found; the text says where the client looked.
@@ -33,23 +42,26 @@ pub enum Error {
         /// What was wrong with it.
         reason: String,
     },
-    /// AppFlow answered with an error (boxed: it is large, and rare).
-    Service(Box<ServiceError>),
-    /// Every attempt allowed failed with a retryable error (or the client's
-    /// retry quota ran out); `last` is the last attempt's error.
+    /// AppFlow answered with an error (boxed: it is large, and rare). This
+    /// is the error whether or not retries came before it; the service
+    /// error tells how many attempts were made.
+    Service(Box<E>),
+    /// Every attempt allowed failed without an answer (timeouts, refused
+    /// connections), or the client's retry quota ran out; `last` is the last
+    /// attempt's error.
     RetriesExhausted {
         /// How many attempts were made.
         attempts: u32,
         /// Whether the retry quota, not the attempt limit, stopped the call.
         quota_exhausted: bool,
         /// The last attempt's error.
-        last: Box<Error>,
+        last: Box<Error<E>>,
     },
 }
 
-impl Error {
+impl<E> Error<E> {
     /// The service error, when AppFlow answered with one.
-    pub fn as_service_error(&self) -> Option<&ServiceError> {
+    pub fn as_service_error(&self) -> Option<&E> {
         match self {
             Error::Service(err) => Some(err.as_ref()),
             Error::RetriesExhausted { last, .. } => last.as_service_error(),
@@ -57,13 +69,360 @@ impl Error {
         }
     }
 
-    /// The error code, when AppFlow answered with an error.
-    pub fn code(&self) -> Option<&ErrorCode> {
-        self.as_service_error().map(ServiceError::code)
+    /// The service error, typed; any other failure (a timeout, a refused
+    /// connection, invalid input) becomes the operation error's `Unhandled`
+    /// case, as in the SDK.
+    pub fn into_service_error(self) -> E
+    where
+        E: OperationError,
+        Error: From<Error<E>>,
+    {
+        match self {
+            Error::Service(err) => *err,
+            Error::RetriesExhausted { last, .. } if last.as_service_error().is_some() => {
+                last.into_service_error()
+            }
+            other => E::unhandled(Error::from(other)),
+        }
+    }
+
+    /// The same error with the service error turned by `f`.
+    pub fn map_service<F>(self, f: impl FnOnce(E) -> F) -> Error<F> {
+        let mut f = Some(f);
+        self.convert(&mut |e| match f.take() {
+            Some(f) => Error::Service(Box::new(f(e))),
+            // An error holds at most one service error.
+            None => Error::InvalidConfig("a second service error".into()),
+        })
+    }
+
+    /// Walks the variants once, turning the service error with `f`.
+    fn convert<F>(self, f: &mut impl FnMut(E) -> Error<F>) -> Error<F> {
+        match self {
+            Error::InvalidInput(e) => Error::InvalidInput(e),
+            Error::MissingCredentials(e) => Error::MissingCredentials(e),
+            Error::MissingRegion => Error::MissingRegion,
+            Error::InvalidConfig(e) => Error::InvalidConfig(e),
+            Error::Connect(e) => Error::Connect(e),
+            Error::Tls(e) => Error::Tls(e),
+            Error::Io(e) => Error::Io(e),
+            Error::Timeout(e) => Error::Timeout(e),
+            Error::InvalidResponse { status, reason } => Error::InvalidResponse { status, reason },
+            Error::Service(e) => f(*e),
+            Error::RetriesExhausted {
+                attempts,
+                quota_exhausted,
+                last,
+            } => Error::RetriesExhausted {
+                attempts,
+                quota_exhausted,
+                last: Box::new(last.convert(f)),
+            },
+        }
+    }
+
+    /// The plain error, the service error turned into one by `f`.
+    pub(crate) fn erase(self, mut f: impl FnMut(E) -> Error) -> Error {
+        self.convert(&mut f)
     }
 }
 
-impl fmt::Display for Error {
+impl Error {
+    /// [`Error::InvalidConfig`], typed as the plain error (a bare variant
+    /// path before `?` leaves the service error's type open).
+    pub(crate) fn config(reason: impl Into<String>) -> Error {
+        Error::InvalidConfig(reason.into())
+    }
+
+    /// [`Error::MissingCredentials`], typed as the plain error.
+    pub(crate) fn missing_credentials(reason: impl Into<String>) -> Error {
+        Error::MissingCredentials(reason.into())
+    }
+
+    /// This error with the service error typed for one operation.
+    pub(crate) fn typed<E: From<ServiceError>>(self) -> Error<E> {
+        self.map_service(E::from)
+    }
+}
+
+impl<E: ProvideErrorMetadata> ProvideErrorMetadata for Error<E> {
+    fn code(&self) -> Option<&str> {
+        self.as_service_error().and_then(ProvideErrorMetadata::code)
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.as_service_error()
+            .and_then(ProvideErrorMetadata::message)
+    }
+
+    fn meta(&self) -> &ServiceError {
+        self.as_service_error()
+            .map_or(&NO_SERVICE_ERROR, ProvideErrorMetadata::meta)
+    }
+}
+
+/// What AppFlow answered, for any error that may hold an answer: the SDK's
+/// `ProvideErrorMetadata`.
+pub trait ProvideErrorMetadata {
+    /// The error code AppFlow answered with (`ConflictException`), if any.
+    fn code(&self) -> Option<&str>;
+    /// AppFlow's message, if any.
+    fn message(&self) -> Option<&str>;
+    /// The whole answer: status, code, message, request id and raw body
+    /// (empty when there was no answer).
+    fn meta(&self) -> &ServiceError;
+}
+
+impl ProvideErrorMetadata for ServiceError {
+    fn code(&self) -> Option<&str> {
+        Some(self.code.as_str()).filter(|code| !code.is_empty())
+    }
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    fn meta(&self) -> &ServiceError {
+        self
+    }
+}
+
+/// The `meta()` of an error that holds no answer.
+static NO_SERVICE_ERROR: ServiceError = ServiceError {
+    status: 0,
+    code: ErrorCode::Unknown(String::new()),
+    message: None,
+    request_id: None,
+    body: Vec::new(),
+    server_time: None,
+    retry_after: None,
+    attempts: 0,
+    quota_exhausted: false,
+};
+
+/// An operation's typed service error (`RegisterConnectorError`, ...).
+/// Sealed: the crate generates one per operation.
+pub trait OperationError: From<ServiceError> + sealed::Sealed {
+    /// The `Unhandled` case for a failure that is not an error answer this
+    /// operation's model lists.
+    fn unhandled(error: Error) -> Self;
+}
+
+pub(crate) mod sealed {
+    /// Keeps [`OperationError`](super::OperationError) to this crate's types.
+    pub trait Sealed {}
+}
+
+/// A failure an operation's model does not list: an error code it does not
+/// name, or no answer at all. Match it with `_`; read it through
+/// [`ProvideErrorMetadata`] or [`Unhandled::source_error`].
+#[derive(Debug)]
+pub struct Unhandled(UnhandledKind);
+
+#[derive(Debug)]
+enum UnhandledKind {
+    Service(ServiceError),
+    Other(Box<Error>),
+}
+
+impl Unhandled {
+    pub(crate) fn service(error: ServiceError) -> Unhandled {
+        Unhandled(UnhandledKind::Service(error))
+    }
+
+    pub(crate) fn other(error: Error) -> Unhandled {
+        match error {
+            Error::Service(service) => Unhandled::service(*service),
+            other => Unhandled(UnhandledKind::Other(Box::new(other))),
+        }
+    }
+
+    /// The failure as the crate's plain error.
+    pub fn source_error(&self) -> Option<&Error> {
+        match &self.0 {
+            UnhandledKind::Service(_) => None,
+            UnhandledKind::Other(error) => Some(error),
+        }
+    }
+
+    /// Back to the plain error it was made from.
+    pub(crate) fn into_error(self) -> Error {
+        match self.0 {
+            UnhandledKind::Service(service) => Error::Service(Box::new(service)),
+            UnhandledKind::Other(error) => *error,
+        }
+    }
+
+    pub(crate) fn meta(&self) -> &ServiceError {
+        match &self.0 {
+            UnhandledKind::Service(service) => service,
+            UnhandledKind::Other(_) => &NO_SERVICE_ERROR,
+        }
+    }
+}
+
+impl fmt::Display for Unhandled {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            UnhandledKind::Service(service) => service.fmt(f),
+            UnhandledKind::Other(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Unhandled {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.0 {
+            UnhandledKind::Service(_) => None,
+            UnhandledKind::Other(error) => Some(error.as_ref()),
+        }
+    }
+}
+
+/// Defines an AppFlow exception type (`ConflictException`, ...): the
+/// service error, under the SDK's name.
+macro_rules! exception {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq)]
+        pub struct $name {
+            service: crate::ServiceError,
+        }
+
+        impl $name {
+            /// AppFlow's message, if it sent one.
+            pub fn message(&self) -> Option<&str> {
+                self.service.message()
+            }
+
+            /// The request id, to quote to AWS support.
+            pub fn request_id(&self) -> Option<&str> {
+                self.service.request_id()
+            }
+
+            /// The whole answer: status, code, message, request id, raw body.
+            pub fn meta(&self) -> &crate::ServiceError {
+                &self.service
+            }
+
+            pub(crate) fn into_meta(self) -> crate::ServiceError {
+                self.service
+            }
+        }
+
+        impl From<crate::ServiceError> for $name {
+            fn from(service: crate::ServiceError) -> Self {
+                $name { service }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.service.fmt(f)
+            }
+        }
+
+        impl std::error::Error for $name {}
+    };
+}
+pub(crate) use exception;
+
+/// Defines an operation's error: one case per error its model lists, and
+/// `Unhandled`, with the SDK's `is_*` methods.
+macro_rules! operation_error {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $is:ident,)* }) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum $name {
+            $(
+                #[doc = concat!("AppFlow answered `", stringify!($variant), "`.")]
+                $variant(crate::types::error::$variant),
+            )*
+            /// Any other failure: a code this operation's model does not
+            /// list, or no answer at all. Match it with `_`.
+            Unhandled(crate::error::Unhandled),
+        }
+
+        impl $name {
+            $(
+                #[doc = concat!("Whether this is a `", stringify!($variant), "`.")]
+                pub fn $is(&self) -> bool {
+                    matches!(self, $name::$variant(_))
+                }
+            )*
+
+            /// The whole answer: status, code, message, request id, raw body
+            /// (empty when there was no answer).
+            pub fn meta(&self) -> &crate::ServiceError {
+                match self {
+                    $($name::$variant(e) => e.meta(),)*
+                    $name::Unhandled(e) => e.meta(),
+                }
+            }
+        }
+
+        impl From<crate::ServiceError> for $name {
+            fn from(service: crate::ServiceError) -> Self {
+                match service.code() {
+                    $(crate::ErrorCode::$variant => $name::$variant(service.into()),)*
+                    _ => $name::Unhandled(crate::error::Unhandled::service(service)),
+                }
+            }
+        }
+
+        impl crate::error::sealed::Sealed for $name {}
+
+        impl crate::error::OperationError for $name {
+            fn unhandled(error: crate::Error) -> Self {
+                $name::Unhandled(crate::error::Unhandled::other(error))
+            }
+        }
+
+        impl crate::error::ProvideErrorMetadata for $name {
+            fn code(&self) -> Option<&str> {
+                crate::error::ProvideErrorMetadata::code(self.meta())
+            }
+            fn message(&self) -> Option<&str> {
+                self.meta().message()
+            }
+            fn meta(&self) -> &crate::ServiceError {
+                $name::meta(self)
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    $($name::$variant(e) => e.fmt(f),)*
+                    $name::Unhandled(e) => e.fmt(f),
+                }
+            }
+        }
+
+        impl std::error::Error for $name {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    $name::Unhandled(e) => std::error::Error::source(e),
+                    _ => None,
+                }
+            }
+        }
+
+        /// `?` from a call's error into the crate's plain error.
+        impl From<crate::Error<$name>> for crate::Error {
+            fn from(error: crate::Error<$name>) -> crate::Error {
+                error.erase(|typed| match typed {
+                    $($name::$variant(e) => crate::Error::Service(Box::new(e.into_meta())),)*
+                    $name::Unhandled(e) => e.into_error(),
+                })
+            }
+        }
+    };
+}
+pub(crate) use operation_error;
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::InvalidInput(err) => write!(f, "invalid input: {err}"),
@@ -86,7 +445,7 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
+impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::InvalidInput(err) => Some(err),
@@ -98,7 +457,7 @@ impl std::error::Error for Error {
     }
 }
 
-impl From<InvalidInput> for Error {
+impl<E> From<InvalidInput> for Error<E> {
     fn from(err: InvalidInput) -> Self {
         Error::InvalidInput(err)
     }
@@ -117,6 +476,10 @@ pub struct ServiceError {
     pub(crate) server_time: Option<SystemTime>,
     /// The answer's `x-amz-retry-after`.
     pub(crate) retry_after: Option<Duration>,
+    /// How many attempts the call made, this answer's included.
+    pub(crate) attempts: u32,
+    /// Whether the client's retry quota, not the attempt limit, ended it.
+    pub(crate) quota_exhausted: bool,
 }
 
 impl ServiceError {
@@ -143,6 +506,18 @@ impl ServiceError {
     /// The response body exactly as received (bounded in size).
     pub fn raw_body(&self) -> &[u8] {
         &self.body
+    }
+
+    /// How many attempts the call made before giving up with this answer
+    /// (1 when it was not retried).
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// Whether the client's retry quota (shared by its calls), rather than
+    /// the attempt limit, stopped the retries.
+    pub fn retry_quota_exhausted(&self) -> bool {
+        self.quota_exhausted
     }
 }
 
@@ -306,6 +681,8 @@ mod tests {
             body: Vec::new(),
             server_time: None,
             retry_after: None,
+            attempts: 1,
+            quota_exhausted: false,
         };
         let shown = err.to_string();
         assert!(

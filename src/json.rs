@@ -178,7 +178,7 @@ impl MapKey for String {
 
 /// A value of the wrong JSON type, or an unknown member in strict input.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct JsonError {
+pub struct JsonError {
     pub path: String,
     pub problem: String,
 }
@@ -218,7 +218,7 @@ pub(crate) fn position(values: &[&str], value: &str) -> Option<usize> {
 }
 
 /// Reads a value from the wire form.
-pub(crate) trait FromJson: Sized {
+pub trait FromJson: Sized {
     fn from_json(value: &Value, at: At<'_>) -> Result<Self, JsonError>;
 }
 

@@ -58,6 +58,7 @@ mod client;
 pub mod config;
 pub mod credentials;
 pub mod error;
+mod fluent;
 mod json;
 pub mod operation;
 pub mod paginator;
@@ -74,6 +75,10 @@ pub mod types;
 mod validate;
 
 pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
-pub use error::{Error, ErrorCode, Escaped, InvalidInput, Rule, ServiceError};
+pub use error::{
+    Error, ErrorCode, Escaped, InvalidInput, OperationError, ProvideErrorMetadata, Rule,
+    ServiceError,
+};
+pub use fluent::{FluentBuilder, Operation, RequestId};
 pub use protocol::SignedRequest;
 pub use retry::RetryConfig;

@@ -6,7 +6,7 @@ use std::fmt;
 
 /// A position inside an input or output, with the model's member names.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct At<'a> {
+pub struct At<'a> {
     parent: Option<&'a At<'a>>,
     step: Step<'a>,
     /// Unknown members are an error (input given by a user) rather than

@@ -124,6 +124,13 @@ pub(crate) fn parse_output<T: FromJson>(response: &HttpResponse) -> Result<T, Er
     read_output(response.status, &parse_json_body(response)?)
 }
 
+/// The answer's request id (`x-amzn-requestid`, else `x-amz-request-id`).
+pub(crate) fn request_id(response: &HttpResponse) -> Option<&str> {
+    response
+        .header("x-amzn-requestid")
+        .or_else(|| response.header("x-amz-request-id"))
+}
+
 /// Turns an error answer into a [`ServiceError`], whatever its body holds.
 ///
 /// The code comes from the `x-amzn-errortype` header, else the body's
@@ -160,10 +167,7 @@ pub(crate) fn parse_error(response: &HttpResponse, known: &[&str]) -> ServiceErr
             .then(|| reason_phrase(response.status).to_owned())
             .filter(|m| !m.is_empty())
     });
-    let request_id = response
-        .header("x-amzn-requestid")
-        .or_else(|| response.header("x-amz-request-id"))
-        .map(str::to_owned);
+    let request_id = request_id(response).map(str::to_owned);
     let retry_after = response
         .header("x-amz-retry-after")
         .and_then(|ms| ms.trim().parse::<u64>().ok())
@@ -176,6 +180,8 @@ pub(crate) fn parse_error(response: &HttpResponse, known: &[&str]) -> ServiceErr
         body,
         server_time: server_time(response),
         retry_after,
+        attempts: 1,
+        quota_exhausted: false,
     }
 }
 

@@ -213,6 +213,8 @@ mod tests {
             body: vec![],
             server_time: None,
             retry_after: None,
+            attempts: 1,
+            quota_exhausted: false,
         }))
     }
 

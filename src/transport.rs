@@ -35,7 +35,7 @@ pub(crate) struct Transport {
 fn read_bundle(path: &std::path::Path) -> Result<Vec<ureq::tls::Certificate<'static>>, Error> {
     let shown = path.display();
     let pem = crate::config::file::read_regular(path)
-        .map_err(|e| Error::InvalidConfig(format!("cannot read the CA bundle {shown}: {e}")))?;
+        .map_err(|e| Error::config(format!("cannot read the CA bundle {shown}: {e}")))?;
     let certificates: Vec<_> = ureq::tls::parse_pem(&pem)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(certificate)) => Some(certificate),
@@ -69,7 +69,7 @@ impl Transport {
         }
         let proxy = match proxy {
             Some(url) => Some(ureq::Proxy::new(url).map_err(|_| {
-                Error::InvalidConfig(format!(
+                Error::config(format!(
                     "the proxy URL {:?} is not valid",
                     crate::config::redact_url(url)
                 ))
@@ -159,7 +159,7 @@ impl Transport {
         }
         let http_request = builder
             .body(request.body.as_slice())
-            .map_err(|e| Error::InvalidConfig(format!("cannot build the request: {e}")))?;
+            .map_err(|e| Error::config(format!("cannot build the request: {e}")))?;
         let mut response = self.agent.run(http_request).map_err(from_ureq)?;
 
         let status = response.status().as_u16();

@@ -6,8 +6,9 @@ mod support;
 use std::sync::Arc;
 use std::thread;
 
+use appflow_lite::Client;
+use appflow_lite::ProvideErrorMetadata;
 use appflow_lite::credentials::Credentials;
-use appflow_lite::{Client, ErrorCode};
 use fake_appflow::{FakeAppFlow, FakeHandle};
 
 fn client(fake: &FakeHandle, region: &str, credentials: Credentials) -> Client {
@@ -97,7 +98,7 @@ fn tokens_the_client_makes_are_unique_per_call() {
         .connector_label("same")
         .send()
         .unwrap_err();
-    assert_eq!(err.code(), Some(&ErrorCode::ConflictException));
+    assert_eq!(err.code(), Some("ConflictException"));
     let tokens: Vec<String> = fake
         .requests()
         .iter()

@@ -95,6 +95,7 @@ fn register(client: &Client) -> Result<String, Error> {
         .connector_label("over-tls")
         .send()
         .map(|out| out.connector_arn().unwrap_or_default().to_owned())
+        .map_err(Error::from)
 }
 
 fn builder(url: &str) -> ClientBuilder {

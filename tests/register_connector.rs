@@ -47,7 +47,10 @@ fn lambda_config(arn: &str) -> ConnectorProvisioningConfig {
 
 fn register(
     client: &Client,
-) -> Result<appflow_lite::operation::register_connector::RegisterConnectorOutput, Error> {
+) -> Result<
+    appflow_lite::operation::register_connector::RegisterConnectorOutput,
+    Error<appflow_lite::operation::register_connector::RegisterConnectorError>,
+> {
     client
         .register_connector()
         .connector_label("my-conn")
@@ -200,7 +203,7 @@ const ERRORS: [(&str, u16, ErrorCode); 9] = [
 fn service_error(reply: Reply) -> appflow_lite::ServiceError {
     let server = RecordingServer::start(vec![reply]);
     match register(&client(&server)) {
-        Err(Error::Service(err)) => *err,
+        Err(Error::Service(err)) => err.meta().clone(),
         other => panic!("expected a service error, got {other:?}"),
     }
 }

@@ -13,6 +13,7 @@ mod shapes;
 mod tool;
 
 use std::collections::BTreeMap;
+use std::fmt::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -84,7 +85,25 @@ fn generate(model: &Model) -> BTreeMap<String, String> {
         types.push_str(&format!("pub use self::{group}::*;\n"));
     }
     types.push_str("pub use self::connectors::*;\n");
-    files.insert("src/types/mod.rs".into(), types);
+    files.insert(
+        "src/types/mod.rs".into(),
+        types.replace(
+            "pub mod connectors;\n",
+            "pub mod connectors;\npub mod error;\n",
+        ),
+    );
+    let mut exceptions = format!(
+        "{HEADER}//! The error answers AppFlow's model lists, a type each, as the SDK names\n//! them: the cases of each operation's error (`RegisterConnectorError`).\n\n"
+    );
+    for name in model.shapes.keys().filter(|name| model.is_exception(name)) {
+        writeln!(
+            exceptions,
+            "crate::error::exception!(\n/// AppFlow's `{name}` answer (HTTP {}).\n{name}\n);\n",
+            model.http_status(name)
+        )
+        .unwrap();
+    }
+    files.insert("src/types/error.rs".into(), exceptions);
     let mut connector_mod = format!(
         "{HEADER}//! Shapes specific to one connector (Salesforce, S3, ...), a module each.\n\n"
     );

@@ -60,6 +60,18 @@ impl Model {
             .collect()
     }
 
+    /// Whether the shape is an error answer (`ConflictException`).
+    pub fn is_exception(&self, name: &str) -> bool {
+        self.shape(name)["exception"].as_bool().unwrap_or(false)
+    }
+
+    /// An error shape's HTTP status.
+    pub fn http_status(&self, name: &str) -> u64 {
+        self.shape(name)["error"]["httpStatusCode"]
+            .as_u64()
+            .expect("an error shape's status")
+    }
+
     pub fn is_sensitive(&self, name: &str) -> bool {
         self.shape(name)["sensitive"].as_bool().unwrap_or(false) || UNMARKED_SECRETS.contains(&name)
     }

@@ -93,17 +93,10 @@ pub fn write_operation(model: &Model, op: &str) -> String {
     let output = format!("{op}Output");
     let fn_name = field_name(op);
     let members = model.members(input_shape);
-    let errors = model
-        .errors(op)
-        .iter()
-        .map(|e| format!("[`{e}`](crate::ErrorCode::{e})"))
-        .collect::<Vec<_>>()
-        .join(", ");
-
     let mut out = String::new();
     writeln!(
         out,
-        "//! `{op}` (`{method} {uri}`): {}\n//!\n//! AppFlow answers its errors with {errors}.\n//! See [`{op}`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_{op}.html) in AWS's API reference.\n",
+        "//! `{op}` (`{method} {uri}`): {}\n//!\n//! Its error answers are [`{op}Error`]'s cases.\n//! See [`{op}`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_{op}.html) in AWS's API reference.\n",
         lowercase_first(summary(op))
     )
     .unwrap();
@@ -112,85 +105,71 @@ pub fn write_operation(model: &Model, op: &str) -> String {
     out.push_str(&input_impl(model, op, &input, method, uri));
     out.push_str(&write_structure(model, output_shape, &output, Role::Output));
 
-    let builder = format!("{op}FluentBuilder");
+    let errors: String = model
+        .errors(op)
+        .iter()
+        .map(|e| format!("{e} => is_{},\n", field_name(e)))
+        .collect();
     writeln!(
         out,
-        r#"impl Client {{
-/// {summary} Set the input, then [`send`]({builder}::send).
-pub fn {fn_name}(&self) -> {builder}<'_> {{
-{builder} {{ client: self, input: {input}::default() }}
+        r#"/// `{op}` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct {op};
+
+impl crate::error::sealed::Sealed for {op} {{}}
+
+impl Operation for {op} {{
+type Input = {input};
+type Output = {output};
+type Error = {op}Error;
+fn into_call(input: {input}) -> Result<Call, Error> {{ input.into_call() }}
 }}
+
+crate::error::operation_error! {{
+/// The error answers `{op}` has, as its model lists them, and `Unhandled`.
+{op}Error {{
+{errors}}}
 }}
 
 /// Sets `{op}`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct {builder}<'a> {{
-client: &'a Client,
-input: {input},
+pub type {op}FluentBuilder = FluentBuilder<{op}>;
+
+impl Client {{
+/// {summary} Set the input, then [`send`](FluentBuilder::send).
+pub fn {fn_name}(&self) -> {op}FluentBuilder {{ FluentBuilder::new(self) }}
 }}
 
-impl<'a> {builder}<'a> {{"#,
+impl FluentBuilder<{op}> {{"#,
         summary = summary(op),
     )
     .unwrap();
     for m in &members {
         out.push_str(&setters(model, m, "input"));
     }
-    writeln!(
-        out,
-        r#"/// Replaces the whole input, e.g. one parsed from JSON.
-pub fn set_input(mut self, input: {input}) -> Self {{ self.input = input; self }}
-
-/// The input as set so far.
-pub fn as_input(&self) -> &{input} {{ &self.input }}
-
-/// Validates the input and sends it, retrying as the client's retry
-/// settings say.
-pub fn send(self) -> Result<{output}, Error> {{
-let call = self.input.into_call()?;
-self.client.send(&call)
-}}
-
-/// The first attempt [`send`](Self::send) would make at `time`, signed
-/// with the client's credentials, without sending it: exactly the bytes
-/// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-/// makes one. See every attempt of a real call with
-/// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {{
-let invocation_id = crate::token::client_token()?;
-self.signed_attempt(time, &invocation_id, 1)
-}}
-
-/// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-/// without sending it (for tests that compare exact bytes).
-pub fn signed_attempt(self, time: SystemTime, invocation_id: &str, attempt: u32) -> Result<SignedRequest, Error> {{
-let call = self.input.into_call()?;
-self.client.sign_attempt(&call, time, invocation_id, attempt)
-}}"#
-    )
-    .unwrap();
     if let Some(paging) = paging(model, op) {
         writeln!(
             out,
             r#"
-/// The pages of the answer, each fetched when the iterator reaches it
-/// (`maxResults` is the page size). Stops after a page without a
-/// `nextToken`, or with one already seen.
-pub fn into_paginator(self) -> Paginator<'a, {input}, {output}> {{
-Paginator::new(self.client, self.input, |client, input| client.{fn_name}().set_input(input).send(), |input, token| input.next_token = Some(token), |output| output.next_token.as_deref())
-}}"#
+/// The pages of the answer, each fetched when the iterator reaches it.
+/// Stops after a page without a `nextToken`, or with one already seen.
+pub fn into_paginator(self) -> Paginator<{op}> {{ Paginator::new(self) }}
+}}
+
+impl Paged for {op} {{
+fn set_token(input: &mut {input}, token: String) {{ input.next_token = Some(token); }}
+fn token(output: &{output}) -> Option<&str> {{ output.next_token.as_deref() }}
+fn set_page_size(input: &mut {input}, size: i32) {{ input.max_results = Some(size); }}
+}}
+"#
         )
         .unwrap();
-        out.push_str("}\n\n");
         if let Some((list, item)) = &paging.items {
             let field = field_name(list);
             writeln!(
                 out,
-                r#"impl<'a> Paginator<'a, {input}, {output}> {{
-/// The items of every page (`{list}`), one at a time.
-pub fn items(self) -> Items<'a, {input}, {output}, {item}> {{
-Items::new(self, |output| output.{field}.unwrap_or_default())
-}}
+                r#"impl PagedItems for {op} {{
+type Item = {item};
+fn items(output: {output}) -> Vec<{item}> {{ output.{field}.unwrap_or_default() }}
 }}
 "#
             )
@@ -225,11 +204,11 @@ fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     if needs.map {
         out.push_str("use std::collections::HashMap;\n");
     }
-    out.push_str("use std::time::SystemTime;\n\n");
+    out.push('\n');
     if needs.time {
         out.push_str("use crate::primitives::DateTime;\n");
     }
-    out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::path::At;\nuse crate::protocol::SignedRequest;\n");
+    out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::fluent::{FluentBuilder, Operation};\nuse crate::path::At;\n");
     if needs_validate {
         out.push_str("use crate::validate::{self, InvalidInput, Validate};\n");
     } else {
@@ -237,9 +216,9 @@ fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     }
     match paging(model, op) {
         Some(Paging { items: Some(_), .. }) => {
-            out.push_str("use crate::paginator::{Items, Paginator};\n")
+            out.push_str("use crate::paginator::{Paged, PagedItems, Paginator};\n")
         }
-        Some(_) => out.push_str("use crate::paginator::Paginator;\n"),
+        Some(_) => out.push_str("use crate::paginator::{Paged, Paginator};\n"),
         None => {}
     }
     if !types.is_empty() {
@@ -298,7 +277,9 @@ fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> 
     .unwrap();
 
     let body_members: Vec<_> = members.iter().filter(|m| m.location.is_none()).collect();
-    if !body_members.is_empty() {
+    // When every member goes in the body, the body is the input's JSON.
+    let all_in_body = body_members.len() == members.len();
+    if !body_members.is_empty() && !all_in_body {
         let mut puts = String::new();
         for m in &body_members {
             writeln!(puts, "object.put({:?}, &self.{});", m.name, m.field).unwrap();
@@ -390,9 +371,11 @@ fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> 
         .unwrap();
     }
     let body = if body_members.is_empty() {
-        "None".to_owned()
+        "None"
+    } else if all_in_body {
+        "Some(crate::protocol::json_body(&crate::json::ToJson::to_json(&self)))"
     } else {
-        "Some(crate::protocol::json_body(&self.body()))".to_owned()
+        "Some(crate::protocol::json_body(&self.body()))"
     };
     let mutable = if members.iter().any(|m| m.idempotency_token) {
         "mut "

@@ -117,7 +117,13 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
         )
         .unwrap();
     }
+    if role == Role::Output {
+        out.push_str("pub(crate) request_id: Option<String>,\n");
+    }
     out.push_str("}\n\n");
+    if role == Role::Output {
+        writeln!(out, "crate::fluent::request_id!({ty});\n").unwrap();
+    }
 
     if role == Role::Shape || (role == Role::Output && !members.is_empty()) {
         writeln!(out, "impl {ty} {{").unwrap();

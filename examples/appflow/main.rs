@@ -78,13 +78,16 @@ pub(crate) enum Failure {
 }
 
 /// Sends `input` (JSON) as operation input `I`; the output as compact JSON.
-pub(crate) fn call<I: DeserializeOwned, O: Serialize>(
+pub(crate) fn call<I: DeserializeOwned, O: Serialize, E>(
     input: Value,
-    send: impl FnOnce(I) -> Result<O, Error>,
-) -> Result<String, Failure> {
+    send: impl FnOnce(I) -> Result<O, Error<E>>,
+) -> Result<String, Failure>
+where
+    Error: From<Error<E>>,
+{
     let input = serde_json::from_value(input)
         .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))?;
-    let output = send(input).map_err(|e| Failure::Call(e, ""))?;
+    let output = send(input).map_err(|e| Failure::Call(e.into(), ""))?;
     serde_json::to_string(&output).map_err(|e| Failure::Usage(e.to_string()))
 }
 
@@ -514,11 +517,12 @@ fn service_message(service: &appflow_lite::ServiceError, operation: &str, retrie
 /// The exit code and message for a failed call, worded as the AWS CLI words them.
 fn describe(err: &Error, operation: &str) -> (u8, String) {
     match err {
-        Error::Service(service) => (254, service_message(service, operation, "")),
         // The AWS CLI names the retries in the same sentence.
-        Error::RetriesExhausted { attempts, last, .. } if last.as_service_error().is_some() => {
-            let service = last.as_service_error().expect("checked above");
-            let retries = format!(" (reached max retries: {})", attempts - 1);
+        Error::Service(service) => {
+            let retries = match service.attempts() {
+                0 | 1 => String::new(),
+                attempts => format!(" (reached max retries: {})", attempts - 1),
+            };
             (254, service_message(service, operation, &retries))
         }
         Error::InvalidInput(invalid) => (252, format!("\nParameter validation failed:\n{invalid}")),

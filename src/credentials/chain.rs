@@ -107,7 +107,7 @@ impl DefaultChain {
             .files
             .get_or_init(|| ProfileFiles::load(&self.env))
             .as_ref()
-            .map_err(|e| Error::InvalidConfig(e.clone()))?;
+            .map_err(|e| Error::config(e.clone()))?;
         let resolver = Profiles {
             env: &self.env,
             files,
@@ -340,13 +340,13 @@ impl Profiles<'_> {
         let file = file.unwrap_or_default();
         let token = crate::config::file::read_regular_to_string(std::path::Path::new(file))
             .map_err(|e| {
-                Error::MissingCredentials(format!(
+                Error::missing_credentials(format!(
                     "cannot read the web identity token file {file}: {e}"
                 ))
             })?;
         let now = SystemTime::now();
         let role = match profile {
-            Some(profile) => Role::from_profile(profile, now).map_err(Error::InvalidConfig)?,
+            Some(profile) => Role::from_profile(profile, now).map_err(Error::config)?,
             None => Role {
                 arn: self.env.get("AWS_ROLE_ARN").unwrap_or_default(),
                 session_name: self
@@ -358,7 +358,7 @@ impl Profiles<'_> {
             },
         };
         let sts = Sts::new(self.env, self.files, profile, self.region, self.calls)
-            .map_err(Error::InvalidConfig)?;
+            .map_err(Error::config)?;
         sts.assume_role_with_web_identity(&role, token.trim())
             .map_err(Error::MissingCredentials)
     }

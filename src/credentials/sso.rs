@@ -122,18 +122,17 @@ fn token(
     now: SystemTime,
 ) -> Result<String, Error> {
     let login = || format!("run `{}` to sign in again", session.login);
-    let path = cache_path(env, session).ok_or_else(|| {
-        Error::MissingCredentials("no home directory for the SSO token cache".into())
-    })?;
+    let path = cache_path(env, session)
+        .ok_or_else(|| Error::missing_credentials("no home directory for the SSO token cache"))?;
     let text = crate::config::file::read_regular_to_string(&path).map_err(|_| {
-        Error::MissingCredentials(format!(
+        Error::missing_credentials(format!(
             "no SSO token cached in {}: {}",
             path.display(),
             login()
         ))
     })?;
     let mut cached: Map<String, Value> = serde_json::from_str(&text).map_err(|_| {
-        Error::MissingCredentials(format!(
+        Error::missing_credentials(format!(
             "the SSO token cache {} is not JSON: {}",
             path.display(),
             login()
@@ -289,7 +288,7 @@ fn role_credentials(
         "{}/federation/credentials?{query}",
         endpoint.trim_end_matches('/')
     );
-    let missing = Error::MissingCredentials;
+    let missing = Error::missing_credentials;
     let answer = send(env, session, calls, "GET", &url, Some(token), None).map_err(missing)?;
     if !answer.is_success() {
         let mut message = service_error("SSO GetRoleCredentials", &answer, &[token]);
@@ -319,9 +318,7 @@ fn role_credentials(
         .and_then(Value::as_u64)
         .and_then(|ms| SystemTime::UNIX_EPOCH.checked_add(Duration::from_millis(ms)))
         .ok_or_else(|| {
-            Error::MissingCredentials(
-                "SSO GetRoleCredentials answered without an expiration".into(),
-            )
+            Error::missing_credentials("SSO GetRoleCredentials answered without an expiration")
         })?;
     Ok(Credentials::new(id, secret)
         .with_session_token(session_token)

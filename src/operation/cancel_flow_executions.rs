@@ -3,15 +3,13 @@
 
 //! `CancelFlowExecutions` (`POST /cancel-flow-executions`): cancels running executions of a flow.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`AccessDeniedException`](crate::ErrorCode::AccessDeniedException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ThrottlingException`](crate::ErrorCode::ThrottlingException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`CancelFlowExecutionsError`]'s cases.
 //! See [`CancelFlowExecutions`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CancelFlowExecutions.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `CancelFlowExecutions`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -87,14 +85,6 @@ impl CancelFlowExecutionsInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("executionIds", &self.execution_ids);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -108,7 +98,9 @@ impl CancelFlowExecutionsInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -120,7 +112,10 @@ impl CancelFlowExecutionsInput {
 #[non_exhaustive]
 pub struct CancelFlowExecutionsOutput {
     pub(crate) invalid_executions: Option<Vec<String>>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(CancelFlowExecutionsOutput);
 
 impl CancelFlowExecutionsOutput {
     /// The invalid executions. 0 to 100 items.
@@ -152,24 +147,43 @@ impl crate::json::FromJson for CancelFlowExecutionsOutput {
 
 crate::json::serde_via_json!(CancelFlowExecutionsOutput);
 
-impl Client {
-    /// Cancels running executions of a flow. Set the input, then [`send`](CancelFlowExecutionsFluentBuilder::send).
-    pub fn cancel_flow_executions(&self) -> CancelFlowExecutionsFluentBuilder<'_> {
-        CancelFlowExecutionsFluentBuilder {
-            client: self,
-            input: CancelFlowExecutionsInput::default(),
-        }
+/// `CancelFlowExecutions` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CancelFlowExecutions;
+
+impl crate::error::sealed::Sealed for CancelFlowExecutions {}
+
+impl Operation for CancelFlowExecutions {
+    type Input = CancelFlowExecutionsInput;
+    type Output = CancelFlowExecutionsOutput;
+    type Error = CancelFlowExecutionsError;
+    fn into_call(input: CancelFlowExecutionsInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `CancelFlowExecutions`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct CancelFlowExecutionsFluentBuilder<'a> {
-    client: &'a Client,
-    input: CancelFlowExecutionsInput,
+crate::error::operation_error! {
+/// The error answers `CancelFlowExecutions` has, as its model lists them, and `Unhandled`.
+CancelFlowExecutionsError {
+ValidationException => is_validation_exception,
+AccessDeniedException => is_access_denied_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ThrottlingException => is_throttling_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> CancelFlowExecutionsFluentBuilder<'a> {
+/// Sets `CancelFlowExecutions`'s input and sends it.
+pub type CancelFlowExecutionsFluentBuilder = FluentBuilder<CancelFlowExecutions>;
+
+impl Client {
+    /// Cancels running executions of a flow. Set the input, then [`send`](FluentBuilder::send).
+    pub fn cancel_flow_executions(&self) -> CancelFlowExecutionsFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<CancelFlowExecutions> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -195,46 +209,5 @@ impl<'a> CancelFlowExecutionsFluentBuilder<'a> {
     pub fn set_execution_ids(mut self, value: Option<Vec<String>>) -> Self {
         self.input.execution_ids = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: CancelFlowExecutionsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CancelFlowExecutionsInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<CancelFlowExecutionsOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

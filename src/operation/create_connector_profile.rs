@@ -3,15 +3,13 @@
 
 //! `CreateConnectorProfile` (`POST /create-connector-profile`): creates a connector profile: the connection settings and credentials a flow uses to reach an application.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ConflictException`](crate::ErrorCode::ConflictException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`CreateConnectorProfileError`]'s cases.
 //! See [`CreateConnectorProfile`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CreateConnectorProfile.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectionMode, ConnectorProfileConfig, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -143,19 +141,6 @@ impl CreateConnectorProfileInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("kmsArn", &self.kms_arn);
-        object.put("connectorType", &self.connector_type);
-        object.put("connectorLabel", &self.connector_label);
-        object.put("connectionMode", &self.connection_mode);
-        object.put("connectorProfileConfig", &self.connector_profile_config);
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -172,7 +157,9 @@ impl CreateConnectorProfileInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -184,7 +171,10 @@ impl CreateConnectorProfileInput {
 #[non_exhaustive]
 pub struct CreateConnectorProfileOutput {
     pub(crate) connector_profile_arn: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(CreateConnectorProfileOutput);
 
 impl CreateConnectorProfileOutput {
     /// The connector profile ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -216,24 +206,43 @@ impl crate::json::FromJson for CreateConnectorProfileOutput {
 
 crate::json::serde_via_json!(CreateConnectorProfileOutput);
 
-impl Client {
-    /// Creates a connector profile: the connection settings and credentials a flow uses to reach an application. Set the input, then [`send`](CreateConnectorProfileFluentBuilder::send).
-    pub fn create_connector_profile(&self) -> CreateConnectorProfileFluentBuilder<'_> {
-        CreateConnectorProfileFluentBuilder {
-            client: self,
-            input: CreateConnectorProfileInput::default(),
-        }
+/// `CreateConnectorProfile` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateConnectorProfile;
+
+impl crate::error::sealed::Sealed for CreateConnectorProfile {}
+
+impl Operation for CreateConnectorProfile {
+    type Input = CreateConnectorProfileInput;
+    type Output = CreateConnectorProfileOutput;
+    type Error = CreateConnectorProfileError;
+    fn into_call(input: CreateConnectorProfileInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `CreateConnectorProfile`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct CreateConnectorProfileFluentBuilder<'a> {
-    client: &'a Client,
-    input: CreateConnectorProfileInput,
+crate::error::operation_error! {
+/// The error answers `CreateConnectorProfile` has, as its model lists them, and `Unhandled`.
+CreateConnectorProfileError {
+ValidationException => is_validation_exception,
+ConflictException => is_conflict_exception,
+ServiceQuotaExceededException => is_service_quota_exceeded_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> CreateConnectorProfileFluentBuilder<'a> {
+/// Sets `CreateConnectorProfile`'s input and sends it.
+pub type CreateConnectorProfileFluentBuilder = FluentBuilder<CreateConnectorProfile>;
+
+impl Client {
+    /// Creates a connector profile: the connection settings and credentials a flow uses to reach an application. Set the input, then [`send`](FluentBuilder::send).
+    pub fn create_connector_profile(&self) -> CreateConnectorProfileFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<CreateConnectorProfile> {
     /// The connector profile name. At most 256 characters. Matches `[\w/!@#+=.-]+`. Required.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_profile_name = Some(value.into());
@@ -316,46 +325,5 @@ impl<'a> CreateConnectorProfileFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: CreateConnectorProfileInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateConnectorProfileInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<CreateConnectorProfileOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

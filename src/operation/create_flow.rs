@@ -3,16 +3,15 @@
 
 //! `CreateFlow` (`POST /create-flow`): creates a flow, which moves data from a source to a destination.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ConflictException`](crate::ErrorCode::ConflictException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`AccessDeniedException`](crate::ErrorCode::AccessDeniedException).
+//! Its error answers are [`CreateFlowError`]'s cases.
 //! See [`CreateFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CreateFlow.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{
     DestinationFlowConfig, FlowStatus, MetadataCatalogConfig, SourceFlowConfig, Task, TriggerConfig,
 };
@@ -185,25 +184,6 @@ impl CreateFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("description", &self.description);
-        object.put("kmsArn", &self.kms_arn);
-        object.put("triggerConfig", &self.trigger_config);
-        object.put("sourceFlowConfig", &self.source_flow_config);
-        object.put(
-            "destinationFlowConfigList",
-            &self.destination_flow_config_list,
-        );
-        object.put("tasks", &self.tasks);
-        object.put("tags", &self.tags);
-        object.put("metadataCatalogConfig", &self.metadata_catalog_config);
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -220,7 +200,9 @@ impl CreateFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -233,7 +215,10 @@ impl CreateFlowInput {
 pub struct CreateFlowOutput {
     pub(crate) flow_arn: Option<String>,
     pub(crate) flow_status: Option<FlowStatus>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(CreateFlowOutput);
 
 impl CreateFlowOutput {
     /// The flow ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -280,24 +265,46 @@ impl crate::json::FromJson for CreateFlowOutput {
 
 crate::json::serde_via_json!(CreateFlowOutput);
 
-impl Client {
-    /// Creates a flow, which moves data from a source to a destination. Set the input, then [`send`](CreateFlowFluentBuilder::send).
-    pub fn create_flow(&self) -> CreateFlowFluentBuilder<'_> {
-        CreateFlowFluentBuilder {
-            client: self,
-            input: CreateFlowInput::default(),
-        }
+/// `CreateFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CreateFlow;
+
+impl crate::error::sealed::Sealed for CreateFlow {}
+
+impl Operation for CreateFlow {
+    type Input = CreateFlowInput;
+    type Output = CreateFlowOutput;
+    type Error = CreateFlowError;
+    fn into_call(input: CreateFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `CreateFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct CreateFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: CreateFlowInput,
+crate::error::operation_error! {
+/// The error answers `CreateFlow` has, as its model lists them, and `Unhandled`.
+CreateFlowError {
+ValidationException => is_validation_exception,
+InternalServerException => is_internal_server_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ServiceQuotaExceededException => is_service_quota_exceeded_exception,
+ConflictException => is_conflict_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+ConnectorServerException => is_connector_server_exception,
+AccessDeniedException => is_access_denied_exception,
+}
 }
 
-impl<'a> CreateFlowFluentBuilder<'a> {
+/// Sets `CreateFlow`'s input and sends it.
+pub type CreateFlowFluentBuilder = FluentBuilder<CreateFlow>;
+
+impl Client {
+    /// Creates a flow, which moves data from a source to a destination. Set the input, then [`send`](FluentBuilder::send).
+    pub fn create_flow(&self) -> CreateFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<CreateFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -425,46 +432,5 @@ impl<'a> CreateFlowFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: CreateFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &CreateFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<CreateFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,15 +3,13 @@
 
 //! `DeleteConnectorProfile` (`POST /delete-connector-profile`): deletes a connector profile.
 //!
-//! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConflictException`](crate::ErrorCode::ConflictException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DeleteConnectorProfileError`]'s cases.
 //! See [`DeleteConnectorProfile`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DeleteConnectorProfile.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `DeleteConnectorProfile`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -81,14 +79,6 @@ impl DeleteConnectorProfileInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("forceDelete", &self.force_delete);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -102,7 +92,9 @@ impl DeleteConnectorProfileInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -112,7 +104,11 @@ impl DeleteConnectorProfileInput {
 /// See [`DeleteConnectorProfileResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DeleteConnectorProfileResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteConnectorProfileOutput {}
+pub struct DeleteConnectorProfileOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(DeleteConnectorProfileOutput);
 
 impl crate::json::ToJson for DeleteConnectorProfileOutput {
     #[inline(never)]
@@ -132,24 +128,41 @@ impl crate::json::FromJson for DeleteConnectorProfileOutput {
 
 crate::json::serde_via_json!(DeleteConnectorProfileOutput);
 
-impl Client {
-    /// Deletes a connector profile. Set the input, then [`send`](DeleteConnectorProfileFluentBuilder::send).
-    pub fn delete_connector_profile(&self) -> DeleteConnectorProfileFluentBuilder<'_> {
-        DeleteConnectorProfileFluentBuilder {
-            client: self,
-            input: DeleteConnectorProfileInput::default(),
-        }
+/// `DeleteConnectorProfile` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteConnectorProfile;
+
+impl crate::error::sealed::Sealed for DeleteConnectorProfile {}
+
+impl Operation for DeleteConnectorProfile {
+    type Input = DeleteConnectorProfileInput;
+    type Output = DeleteConnectorProfileOutput;
+    type Error = DeleteConnectorProfileError;
+    fn into_call(input: DeleteConnectorProfileInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DeleteConnectorProfile`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DeleteConnectorProfileFluentBuilder<'a> {
-    client: &'a Client,
-    input: DeleteConnectorProfileInput,
+crate::error::operation_error! {
+/// The error answers `DeleteConnectorProfile` has, as its model lists them, and `Unhandled`.
+DeleteConnectorProfileError {
+ResourceNotFoundException => is_resource_not_found_exception,
+ConflictException => is_conflict_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DeleteConnectorProfileFluentBuilder<'a> {
+/// Sets `DeleteConnectorProfile`'s input and sends it.
+pub type DeleteConnectorProfileFluentBuilder = FluentBuilder<DeleteConnectorProfile>;
+
+impl Client {
+    /// Deletes a connector profile. Set the input, then [`send`](FluentBuilder::send).
+    pub fn delete_connector_profile(&self) -> DeleteConnectorProfileFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DeleteConnectorProfile> {
     /// The connector profile name. At most 256 characters. Matches `[\w/!@#+=.-]+`. Required.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_profile_name = Some(value.into());
@@ -172,46 +185,5 @@ impl<'a> DeleteConnectorProfileFluentBuilder<'a> {
     pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
         self.input.force_delete = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DeleteConnectorProfileInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteConnectorProfileInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DeleteConnectorProfileOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,15 +3,13 @@
 
 //! `DeleteFlow` (`POST /delete-flow`): deletes a flow.
 //!
-//! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConflictException`](crate::ErrorCode::ConflictException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DeleteFlowError`]'s cases.
 //! See [`DeleteFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DeleteFlow.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `DeleteFlow`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -78,14 +76,6 @@ impl DeleteFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("forceDelete", &self.force_delete);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -99,7 +89,9 @@ impl DeleteFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -109,7 +101,11 @@ impl DeleteFlowInput {
 /// See [`DeleteFlowResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DeleteFlowResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct DeleteFlowOutput {}
+pub struct DeleteFlowOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(DeleteFlowOutput);
 
 impl crate::json::ToJson for DeleteFlowOutput {
     #[inline(never)]
@@ -129,24 +125,41 @@ impl crate::json::FromJson for DeleteFlowOutput {
 
 crate::json::serde_via_json!(DeleteFlowOutput);
 
-impl Client {
-    /// Deletes a flow. Set the input, then [`send`](DeleteFlowFluentBuilder::send).
-    pub fn delete_flow(&self) -> DeleteFlowFluentBuilder<'_> {
-        DeleteFlowFluentBuilder {
-            client: self,
-            input: DeleteFlowInput::default(),
-        }
+/// `DeleteFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DeleteFlow;
+
+impl crate::error::sealed::Sealed for DeleteFlow {}
+
+impl Operation for DeleteFlow {
+    type Input = DeleteFlowInput;
+    type Output = DeleteFlowOutput;
+    type Error = DeleteFlowError;
+    fn into_call(input: DeleteFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DeleteFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DeleteFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: DeleteFlowInput,
+crate::error::operation_error! {
+/// The error answers `DeleteFlow` has, as its model lists them, and `Unhandled`.
+DeleteFlowError {
+ResourceNotFoundException => is_resource_not_found_exception,
+ConflictException => is_conflict_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DeleteFlowFluentBuilder<'a> {
+/// Sets `DeleteFlow`'s input and sends it.
+pub type DeleteFlowFluentBuilder = FluentBuilder<DeleteFlow>;
+
+impl Client {
+    /// Deletes a flow. Set the input, then [`send`](FluentBuilder::send).
+    pub fn delete_flow(&self) -> DeleteFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DeleteFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -169,46 +182,5 @@ impl<'a> DeleteFlowFluentBuilder<'a> {
     pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
         self.input.force_delete = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DeleteFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DeleteFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DeleteFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,15 +3,13 @@
 
 //! `DescribeConnector` (`POST /describe-connector`): describes one connector, built in or custom.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
+//! Its error answers are [`DescribeConnectorError`]'s cases.
 //! See [`DescribeConnector`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnector.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorConfiguration, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -83,14 +81,6 @@ impl DescribeConnectorInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorType", &self.connector_type);
-        object.put("connectorLabel", &self.connector_label);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -104,7 +94,9 @@ impl DescribeConnectorInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -116,7 +108,10 @@ impl DescribeConnectorInput {
 #[non_exhaustive]
 pub struct DescribeConnectorOutput {
     pub(crate) connector_configuration: Option<ConnectorConfiguration>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeConnectorOutput);
 
 impl DescribeConnectorOutput {
     /// The connector configuration.
@@ -153,24 +148,41 @@ impl crate::json::FromJson for DescribeConnectorOutput {
 
 crate::json::serde_via_json!(DescribeConnectorOutput);
 
-impl Client {
-    /// Describes one connector, built in or custom. Set the input, then [`send`](DescribeConnectorFluentBuilder::send).
-    pub fn describe_connector(&self) -> DescribeConnectorFluentBuilder<'_> {
-        DescribeConnectorFluentBuilder {
-            client: self,
-            input: DescribeConnectorInput::default(),
-        }
+/// `DescribeConnector` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConnector;
+
+impl crate::error::sealed::Sealed for DescribeConnector {}
+
+impl Operation for DescribeConnector {
+    type Input = DescribeConnectorInput;
+    type Output = DescribeConnectorOutput;
+    type Error = DescribeConnectorError;
+    fn into_call(input: DescribeConnectorInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeConnector`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeConnectorFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeConnectorInput,
+crate::error::operation_error! {
+/// The error answers `DescribeConnector` has, as its model lists them, and `Unhandled`.
+DescribeConnectorError {
+ValidationException => is_validation_exception,
+InternalServerException => is_internal_server_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+}
 }
 
-impl<'a> DescribeConnectorFluentBuilder<'a> {
+/// Sets `DescribeConnector`'s input and sends it.
+pub type DescribeConnectorFluentBuilder = FluentBuilder<DescribeConnector>;
+
+impl Client {
+    /// Describes one connector, built in or custom. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_connector(&self) -> DescribeConnectorFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeConnector> {
     /// The connector type. Required.
     pub fn connector_type(mut self, value: ConnectorType) -> Self {
         self.input.connector_type = Some(value);
@@ -193,46 +205,5 @@ impl<'a> DescribeConnectorFluentBuilder<'a> {
     pub fn set_connector_label(mut self, value: Option<String>) -> Self {
         self.input.connector_label = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeConnectorInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeConnectorInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeConnectorOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,15 +3,13 @@
 
 //! `DescribeConnectorEntity` (`POST /describe-connector-entity`): describes the fields of one entity (an object such as an account) of a connector.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DescribeConnectorEntityError`]'s cases.
 //! See [`DescribeConnectorEntity`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectorEntity.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorEntityField, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -109,16 +107,6 @@ impl DescribeConnectorEntityInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorEntityName", &self.connector_entity_name);
-        object.put("connectorType", &self.connector_type);
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("apiVersion", &self.api_version);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -132,7 +120,9 @@ impl DescribeConnectorEntityInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -144,7 +134,10 @@ impl DescribeConnectorEntityInput {
 #[non_exhaustive]
 pub struct DescribeConnectorEntityOutput {
     pub(crate) connector_entity_fields: Option<Vec<ConnectorEntityField>>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeConnectorEntityOutput);
 
 impl DescribeConnectorEntityOutput {
     /// The connector entity fields. Required.
@@ -181,24 +174,43 @@ impl crate::json::FromJson for DescribeConnectorEntityOutput {
 
 crate::json::serde_via_json!(DescribeConnectorEntityOutput);
 
-impl Client {
-    /// Describes the fields of one entity (an object such as an account) of a connector. Set the input, then [`send`](DescribeConnectorEntityFluentBuilder::send).
-    pub fn describe_connector_entity(&self) -> DescribeConnectorEntityFluentBuilder<'_> {
-        DescribeConnectorEntityFluentBuilder {
-            client: self,
-            input: DescribeConnectorEntityInput::default(),
-        }
+/// `DescribeConnectorEntity` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConnectorEntity;
+
+impl crate::error::sealed::Sealed for DescribeConnectorEntity {}
+
+impl Operation for DescribeConnectorEntity {
+    type Input = DescribeConnectorEntityInput;
+    type Output = DescribeConnectorEntityOutput;
+    type Error = DescribeConnectorEntityError;
+    fn into_call(input: DescribeConnectorEntityInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeConnectorEntity`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeConnectorEntityFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeConnectorEntityInput,
+crate::error::operation_error! {
+/// The error answers `DescribeConnectorEntity` has, as its model lists them, and `Unhandled`.
+DescribeConnectorEntityError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+ConnectorServerException => is_connector_server_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DescribeConnectorEntityFluentBuilder<'a> {
+/// Sets `DescribeConnectorEntity`'s input and sends it.
+pub type DescribeConnectorEntityFluentBuilder = FluentBuilder<DescribeConnectorEntity>;
+
+impl Client {
+    /// Describes the fields of one entity (an object such as an account) of a connector. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_connector_entity(&self) -> DescribeConnectorEntityFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeConnectorEntity> {
     /// The connector entity name. At most 1024 characters. Matches `\S+`. Required.
     pub fn connector_entity_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_entity_name = Some(value.into());
@@ -245,46 +257,5 @@ impl<'a> DescribeConnectorEntityFluentBuilder<'a> {
     pub fn set_api_version(mut self, value: Option<String>) -> Self {
         self.input.api_version = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeConnectorEntityInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeConnectorEntityInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeConnectorEntityOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

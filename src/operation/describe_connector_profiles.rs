@@ -3,16 +3,14 @@
 
 //! `DescribeConnectorProfiles` (`POST /describe-connector-profiles`): describes connector profiles, a page at a time.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DescribeConnectorProfilesError`]'s cases.
 //! See [`DescribeConnectorProfiles`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectorProfiles.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::paginator::{Items, Paginator};
+use crate::fluent::{FluentBuilder, Operation};
+use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorProfile, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -119,17 +117,6 @@ impl DescribeConnectorProfilesInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileNames", &self.connector_profile_names);
-        object.put("connectorType", &self.connector_type);
-        object.put("connectorLabel", &self.connector_label);
-        object.put("maxResults", &self.max_results);
-        object.put("nextToken", &self.next_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -143,7 +130,9 @@ impl DescribeConnectorProfilesInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -156,7 +145,10 @@ impl DescribeConnectorProfilesInput {
 pub struct DescribeConnectorProfilesOutput {
     pub(crate) connector_profile_details: Option<Vec<ConnectorProfile>>,
     pub(crate) next_token: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeConnectorProfilesOutput);
 
 impl DescribeConnectorProfilesOutput {
     /// The connector profile details.
@@ -205,24 +197,40 @@ impl crate::json::FromJson for DescribeConnectorProfilesOutput {
 
 crate::json::serde_via_json!(DescribeConnectorProfilesOutput);
 
-impl Client {
-    /// Describes connector profiles, a page at a time. Set the input, then [`send`](DescribeConnectorProfilesFluentBuilder::send).
-    pub fn describe_connector_profiles(&self) -> DescribeConnectorProfilesFluentBuilder<'_> {
-        DescribeConnectorProfilesFluentBuilder {
-            client: self,
-            input: DescribeConnectorProfilesInput::default(),
-        }
+/// `DescribeConnectorProfiles` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConnectorProfiles;
+
+impl crate::error::sealed::Sealed for DescribeConnectorProfiles {}
+
+impl Operation for DescribeConnectorProfiles {
+    type Input = DescribeConnectorProfilesInput;
+    type Output = DescribeConnectorProfilesOutput;
+    type Error = DescribeConnectorProfilesError;
+    fn into_call(input: DescribeConnectorProfilesInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeConnectorProfiles`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeConnectorProfilesFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeConnectorProfilesInput,
+crate::error::operation_error! {
+/// The error answers `DescribeConnectorProfiles` has, as its model lists them, and `Unhandled`.
+DescribeConnectorProfilesError {
+ValidationException => is_validation_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DescribeConnectorProfilesFluentBuilder<'a> {
+/// Sets `DescribeConnectorProfiles`'s input and sends it.
+pub type DescribeConnectorProfilesFluentBuilder = FluentBuilder<DescribeConnectorProfiles>;
+
+impl Client {
+    /// Describes connector profiles, a page at a time. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_connector_profiles(&self) -> DescribeConnectorProfilesFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeConnectorProfiles> {
     /// Adds one item to `connectorProfileNames`. The connector profile names. 0 to 100 items.
     pub fn connector_profile_names(mut self, item: impl Into<String>) -> Self {
         self.input
@@ -286,71 +294,28 @@ impl<'a> DescribeConnectorProfilesFluentBuilder<'a> {
         self
     }
 
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeConnectorProfilesInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeConnectorProfilesInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeConnectorProfilesOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
-    }
-
-    /// The pages of the answer, each fetched when the iterator reaches it
-    /// (`maxResults` is the page size). Stops after a page without a
-    /// `nextToken`, or with one already seen.
-    pub fn into_paginator(
-        self,
-    ) -> Paginator<'a, DescribeConnectorProfilesInput, DescribeConnectorProfilesOutput> {
-        Paginator::new(
-            self.client,
-            self.input,
-            |client, input| client.describe_connector_profiles().set_input(input).send(),
-            |input, token| input.next_token = Some(token),
-            |output| output.next_token.as_deref(),
-        )
+    /// The pages of the answer, each fetched when the iterator reaches it.
+    /// Stops after a page without a `nextToken`, or with one already seen.
+    pub fn into_paginator(self) -> Paginator<DescribeConnectorProfiles> {
+        Paginator::new(self)
     }
 }
 
-impl<'a> Paginator<'a, DescribeConnectorProfilesInput, DescribeConnectorProfilesOutput> {
-    /// The items of every page (`connectorProfileDetails`), one at a time.
-    pub fn items(
-        self,
-    ) -> Items<'a, DescribeConnectorProfilesInput, DescribeConnectorProfilesOutput, ConnectorProfile>
-    {
-        Items::new(self, |output| {
-            output.connector_profile_details.unwrap_or_default()
-        })
+impl Paged for DescribeConnectorProfiles {
+    fn set_token(input: &mut DescribeConnectorProfilesInput, token: String) {
+        input.next_token = Some(token);
+    }
+    fn token(output: &DescribeConnectorProfilesOutput) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn set_page_size(input: &mut DescribeConnectorProfilesInput, size: i32) {
+        input.max_results = Some(size);
+    }
+}
+
+impl PagedItems for DescribeConnectorProfiles {
+    type Item = ConnectorProfile;
+    fn items(output: DescribeConnectorProfilesOutput) -> Vec<ConnectorProfile> {
+        output.connector_profile_details.unwrap_or_default()
     }
 }

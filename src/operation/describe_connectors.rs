@@ -3,17 +3,16 @@
 
 //! `DescribeConnectors` (`POST /describe-connectors`): describes the connectors of the given types, a page at a time.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DescribeConnectorsError`]'s cases.
 //! See [`DescribeConnectors`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectors.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::paginator::{Items, Paginator};
+use crate::fluent::{FluentBuilder, Operation};
+use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorConfiguration, ConnectorDetail, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -96,15 +95,6 @@ impl DescribeConnectorsInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorTypes", &self.connector_types);
-        object.put("maxResults", &self.max_results);
-        object.put("nextToken", &self.next_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -118,7 +108,9 @@ impl DescribeConnectorsInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -132,7 +124,10 @@ pub struct DescribeConnectorsOutput {
     pub(crate) connector_configurations: Option<HashMap<ConnectorType, ConnectorConfiguration>>,
     pub(crate) connectors: Option<Vec<ConnectorDetail>>,
     pub(crate) next_token: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeConnectorsOutput);
 
 impl DescribeConnectorsOutput {
     /// The connector configurations.
@@ -188,24 +183,40 @@ impl crate::json::FromJson for DescribeConnectorsOutput {
 
 crate::json::serde_via_json!(DescribeConnectorsOutput);
 
-impl Client {
-    /// Describes the connectors of the given types, a page at a time. Set the input, then [`send`](DescribeConnectorsFluentBuilder::send).
-    pub fn describe_connectors(&self) -> DescribeConnectorsFluentBuilder<'_> {
-        DescribeConnectorsFluentBuilder {
-            client: self,
-            input: DescribeConnectorsInput::default(),
-        }
+/// `DescribeConnectors` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeConnectors;
+
+impl crate::error::sealed::Sealed for DescribeConnectors {}
+
+impl Operation for DescribeConnectors {
+    type Input = DescribeConnectorsInput;
+    type Output = DescribeConnectorsOutput;
+    type Error = DescribeConnectorsError;
+    fn into_call(input: DescribeConnectorsInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeConnectors`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeConnectorsFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeConnectorsInput,
+crate::error::operation_error! {
+/// The error answers `DescribeConnectors` has, as its model lists them, and `Unhandled`.
+DescribeConnectorsError {
+ValidationException => is_validation_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DescribeConnectorsFluentBuilder<'a> {
+/// Sets `DescribeConnectors`'s input and sends it.
+pub type DescribeConnectorsFluentBuilder = FluentBuilder<DescribeConnectors>;
+
+impl Client {
+    /// Describes the connectors of the given types, a page at a time. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_connectors(&self) -> DescribeConnectorsFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeConnectors> {
     /// Adds one item to `connectorTypes`. The connector types. 0 to 100 items.
     pub fn connector_types(mut self, item: ConnectorType) -> Self {
         self.input
@@ -245,68 +256,28 @@ impl<'a> DescribeConnectorsFluentBuilder<'a> {
         self
     }
 
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeConnectorsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeConnectorsInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeConnectorsOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
-    }
-
-    /// The pages of the answer, each fetched when the iterator reaches it
-    /// (`maxResults` is the page size). Stops after a page without a
-    /// `nextToken`, or with one already seen.
-    pub fn into_paginator(
-        self,
-    ) -> Paginator<'a, DescribeConnectorsInput, DescribeConnectorsOutput> {
-        Paginator::new(
-            self.client,
-            self.input,
-            |client, input| client.describe_connectors().set_input(input).send(),
-            |input, token| input.next_token = Some(token),
-            |output| output.next_token.as_deref(),
-        )
+    /// The pages of the answer, each fetched when the iterator reaches it.
+    /// Stops after a page without a `nextToken`, or with one already seen.
+    pub fn into_paginator(self) -> Paginator<DescribeConnectors> {
+        Paginator::new(self)
     }
 }
 
-impl<'a> Paginator<'a, DescribeConnectorsInput, DescribeConnectorsOutput> {
-    /// The items of every page (`connectors`), one at a time.
-    pub fn items(
-        self,
-    ) -> Items<'a, DescribeConnectorsInput, DescribeConnectorsOutput, ConnectorDetail> {
-        Items::new(self, |output| output.connectors.unwrap_or_default())
+impl Paged for DescribeConnectors {
+    fn set_token(input: &mut DescribeConnectorsInput, token: String) {
+        input.next_token = Some(token);
+    }
+    fn token(output: &DescribeConnectorsOutput) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn set_page_size(input: &mut DescribeConnectorsInput, size: i32) {
+        input.max_results = Some(size);
+    }
+}
+
+impl PagedItems for DescribeConnectors {
+    type Item = ConnectorDetail;
+    fn items(output: DescribeConnectorsOutput) -> Vec<ConnectorDetail> {
+        output.connectors.unwrap_or_default()
     }
 }

@@ -3,17 +3,16 @@
 
 //! `DescribeFlow` (`POST /describe-flow`): describes a flow.
 //!
-//! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DescribeFlowError`]'s cases.
 //! See [`DescribeFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeFlow.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::primitives::DateTime;
-use crate::protocol::SignedRequest;
 use crate::types::{
     DestinationFlowConfig, ExecutionDetails, FlowStatus, MetadataCatalogConfig,
     MetadataCatalogDetail, SourceFlowConfig, Task, TriggerConfig,
@@ -72,13 +71,6 @@ impl DescribeFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -92,7 +84,9 @@ impl DescribeFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -122,7 +116,10 @@ pub struct DescribeFlowOutput {
     pub(crate) metadata_catalog_config: Option<MetadataCatalogConfig>,
     pub(crate) last_run_metadata_catalog_details: Option<Vec<MetadataCatalogDetail>>,
     pub(crate) schema_version: Option<i64>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeFlowOutput);
 
 impl DescribeFlowOutput {
     /// The flow ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -318,24 +315,40 @@ impl crate::json::FromJson for DescribeFlowOutput {
 
 crate::json::serde_via_json!(DescribeFlowOutput);
 
-impl Client {
-    /// Describes a flow. Set the input, then [`send`](DescribeFlowFluentBuilder::send).
-    pub fn describe_flow(&self) -> DescribeFlowFluentBuilder<'_> {
-        DescribeFlowFluentBuilder {
-            client: self,
-            input: DescribeFlowInput::default(),
-        }
+/// `DescribeFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeFlow;
+
+impl crate::error::sealed::Sealed for DescribeFlow {}
+
+impl Operation for DescribeFlow {
+    type Input = DescribeFlowInput;
+    type Output = DescribeFlowOutput;
+    type Error = DescribeFlowError;
+    fn into_call(input: DescribeFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeFlowInput,
+crate::error::operation_error! {
+/// The error answers `DescribeFlow` has, as its model lists them, and `Unhandled`.
+DescribeFlowError {
+ResourceNotFoundException => is_resource_not_found_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DescribeFlowFluentBuilder<'a> {
+/// Sets `DescribeFlow`'s input and sends it.
+pub type DescribeFlowFluentBuilder = FluentBuilder<DescribeFlow>;
+
+impl Client {
+    /// Describes a flow. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_flow(&self) -> DescribeFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -346,46 +359,5 @@ impl<'a> DescribeFlowFluentBuilder<'a> {
     pub fn set_flow_name(mut self, value: Option<String>) -> Self {
         self.input.flow_name = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,16 +3,14 @@
 
 //! `DescribeFlowExecutionRecords` (`POST /describe-flow-execution-records`): reads a flow's past runs, a page at a time.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`DescribeFlowExecutionRecordsError`]'s cases.
 //! See [`DescribeFlowExecutionRecords`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeFlowExecutionRecords.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::paginator::{Items, Paginator};
+use crate::fluent::{FluentBuilder, Operation};
+use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::ExecutionRecord;
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -93,15 +91,6 @@ impl DescribeFlowExecutionRecordsInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("maxResults", &self.max_results);
-        object.put("nextToken", &self.next_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -115,7 +104,9 @@ impl DescribeFlowExecutionRecordsInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -128,7 +119,10 @@ impl DescribeFlowExecutionRecordsInput {
 pub struct DescribeFlowExecutionRecordsOutput {
     pub(crate) flow_executions: Option<Vec<ExecutionRecord>>,
     pub(crate) next_token: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(DescribeFlowExecutionRecordsOutput);
 
 impl DescribeFlowExecutionRecordsOutput {
     /// The flow executions.
@@ -175,24 +169,41 @@ impl crate::json::FromJson for DescribeFlowExecutionRecordsOutput {
 
 crate::json::serde_via_json!(DescribeFlowExecutionRecordsOutput);
 
-impl Client {
-    /// Reads a flow's past runs, a page at a time. Set the input, then [`send`](DescribeFlowExecutionRecordsFluentBuilder::send).
-    pub fn describe_flow_execution_records(&self) -> DescribeFlowExecutionRecordsFluentBuilder<'_> {
-        DescribeFlowExecutionRecordsFluentBuilder {
-            client: self,
-            input: DescribeFlowExecutionRecordsInput::default(),
-        }
+/// `DescribeFlowExecutionRecords` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DescribeFlowExecutionRecords;
+
+impl crate::error::sealed::Sealed for DescribeFlowExecutionRecords {}
+
+impl Operation for DescribeFlowExecutionRecords {
+    type Input = DescribeFlowExecutionRecordsInput;
+    type Output = DescribeFlowExecutionRecordsOutput;
+    type Error = DescribeFlowExecutionRecordsError;
+    fn into_call(input: DescribeFlowExecutionRecordsInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `DescribeFlowExecutionRecords`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct DescribeFlowExecutionRecordsFluentBuilder<'a> {
-    client: &'a Client,
-    input: DescribeFlowExecutionRecordsInput,
+crate::error::operation_error! {
+/// The error answers `DescribeFlowExecutionRecords` has, as its model lists them, and `Unhandled`.
+DescribeFlowExecutionRecordsError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> DescribeFlowExecutionRecordsFluentBuilder<'a> {
+/// Sets `DescribeFlowExecutionRecords`'s input and sends it.
+pub type DescribeFlowExecutionRecordsFluentBuilder = FluentBuilder<DescribeFlowExecutionRecords>;
+
+impl Client {
+    /// Reads a flow's past runs, a page at a time. Set the input, then [`send`](FluentBuilder::send).
+    pub fn describe_flow_execution_records(&self) -> DescribeFlowExecutionRecordsFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<DescribeFlowExecutionRecords> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -229,78 +240,28 @@ impl<'a> DescribeFlowExecutionRecordsFluentBuilder<'a> {
         self
     }
 
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: DescribeFlowExecutionRecordsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &DescribeFlowExecutionRecordsInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<DescribeFlowExecutionRecordsOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
-    }
-
-    /// The pages of the answer, each fetched when the iterator reaches it
-    /// (`maxResults` is the page size). Stops after a page without a
-    /// `nextToken`, or with one already seen.
-    pub fn into_paginator(
-        self,
-    ) -> Paginator<'a, DescribeFlowExecutionRecordsInput, DescribeFlowExecutionRecordsOutput> {
-        Paginator::new(
-            self.client,
-            self.input,
-            |client, input| {
-                client
-                    .describe_flow_execution_records()
-                    .set_input(input)
-                    .send()
-            },
-            |input, token| input.next_token = Some(token),
-            |output| output.next_token.as_deref(),
-        )
+    /// The pages of the answer, each fetched when the iterator reaches it.
+    /// Stops after a page without a `nextToken`, or with one already seen.
+    pub fn into_paginator(self) -> Paginator<DescribeFlowExecutionRecords> {
+        Paginator::new(self)
     }
 }
 
-impl<'a> Paginator<'a, DescribeFlowExecutionRecordsInput, DescribeFlowExecutionRecordsOutput> {
-    /// The items of every page (`flowExecutions`), one at a time.
-    pub fn items(
-        self,
-    ) -> Items<
-        'a,
-        DescribeFlowExecutionRecordsInput,
-        DescribeFlowExecutionRecordsOutput,
-        ExecutionRecord,
-    > {
-        Items::new(self, |output| output.flow_executions.unwrap_or_default())
+impl Paged for DescribeFlowExecutionRecords {
+    fn set_token(input: &mut DescribeFlowExecutionRecordsInput, token: String) {
+        input.next_token = Some(token);
+    }
+    fn token(output: &DescribeFlowExecutionRecordsOutput) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn set_page_size(input: &mut DescribeFlowExecutionRecordsInput, size: i32) {
+        input.max_results = Some(size);
+    }
+}
+
+impl PagedItems for DescribeFlowExecutionRecords {
+    type Item = ExecutionRecord;
+    fn items(output: DescribeFlowExecutionRecordsOutput) -> Vec<ExecutionRecord> {
+        output.flow_executions.unwrap_or_default()
     }
 }

@@ -3,17 +3,16 @@
 
 //! `ListConnectorEntities` (`POST /list-connector-entities`): lists the entities a connector can read or write, a page at a time.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`ListConnectorEntitiesError`]'s cases.
 //! See [`ListConnectorEntities`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListConnectorEntities.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::paginator::Paginator;
+use crate::fluent::{FluentBuilder, Operation};
+use crate::paginator::{Paged, Paginator};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorEntity, ConnectorType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -125,18 +124,6 @@ impl ListConnectorEntitiesInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("connectorType", &self.connector_type);
-        object.put("entitiesPath", &self.entities_path);
-        object.put("apiVersion", &self.api_version);
-        object.put("maxResults", &self.max_results);
-        object.put("nextToken", &self.next_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -150,7 +137,9 @@ impl ListConnectorEntitiesInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -163,7 +152,10 @@ impl ListConnectorEntitiesInput {
 pub struct ListConnectorEntitiesOutput {
     pub(crate) connector_entity_map: Option<HashMap<String, Vec<ConnectorEntity>>>,
     pub(crate) next_token: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(ListConnectorEntitiesOutput);
 
 impl ListConnectorEntitiesOutput {
     /// The connector entity map. Required.
@@ -210,24 +202,43 @@ impl crate::json::FromJson for ListConnectorEntitiesOutput {
 
 crate::json::serde_via_json!(ListConnectorEntitiesOutput);
 
-impl Client {
-    /// Lists the entities a connector can read or write, a page at a time. Set the input, then [`send`](ListConnectorEntitiesFluentBuilder::send).
-    pub fn list_connector_entities(&self) -> ListConnectorEntitiesFluentBuilder<'_> {
-        ListConnectorEntitiesFluentBuilder {
-            client: self,
-            input: ListConnectorEntitiesInput::default(),
-        }
+/// `ListConnectorEntities` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListConnectorEntities;
+
+impl crate::error::sealed::Sealed for ListConnectorEntities {}
+
+impl Operation for ListConnectorEntities {
+    type Input = ListConnectorEntitiesInput;
+    type Output = ListConnectorEntitiesOutput;
+    type Error = ListConnectorEntitiesError;
+    fn into_call(input: ListConnectorEntitiesInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `ListConnectorEntities`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct ListConnectorEntitiesFluentBuilder<'a> {
-    client: &'a Client,
-    input: ListConnectorEntitiesInput,
+crate::error::operation_error! {
+/// The error answers `ListConnectorEntities` has, as its model lists them, and `Unhandled`.
+ListConnectorEntitiesError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+ConnectorServerException => is_connector_server_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> ListConnectorEntitiesFluentBuilder<'a> {
+/// Sets `ListConnectorEntities`'s input and sends it.
+pub type ListConnectorEntitiesFluentBuilder = FluentBuilder<ListConnectorEntities>;
+
+impl Client {
+    /// Lists the entities a connector can read or write, a page at a time. Set the input, then [`send`](FluentBuilder::send).
+    pub fn list_connector_entities(&self) -> ListConnectorEntitiesFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<ListConnectorEntities> {
     /// The connector profile name. At most 256 characters. Matches `[\w/!@#+=.-]+`.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_profile_name = Some(value.into());
@@ -300,59 +311,21 @@ impl<'a> ListConnectorEntitiesFluentBuilder<'a> {
         self
     }
 
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: ListConnectorEntitiesInput) -> Self {
-        self.input = input;
-        self
+    /// The pages of the answer, each fetched when the iterator reaches it.
+    /// Stops after a page without a `nextToken`, or with one already seen.
+    pub fn into_paginator(self) -> Paginator<ListConnectorEntities> {
+        Paginator::new(self)
     }
+}
 
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListConnectorEntitiesInput {
-        &self.input
+impl Paged for ListConnectorEntities {
+    fn set_token(input: &mut ListConnectorEntitiesInput, token: String) {
+        input.next_token = Some(token);
     }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<ListConnectorEntitiesOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
+    fn token(output: &ListConnectorEntitiesOutput) -> Option<&str> {
+        output.next_token.as_deref()
     }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
-    }
-
-    /// The pages of the answer, each fetched when the iterator reaches it
-    /// (`maxResults` is the page size). Stops after a page without a
-    /// `nextToken`, or with one already seen.
-    pub fn into_paginator(
-        self,
-    ) -> Paginator<'a, ListConnectorEntitiesInput, ListConnectorEntitiesOutput> {
-        Paginator::new(
-            self.client,
-            self.input,
-            |client, input| client.list_connector_entities().set_input(input).send(),
-            |input, token| input.next_token = Some(token),
-            |output| output.next_token.as_deref(),
-        )
+    fn set_page_size(input: &mut ListConnectorEntitiesInput, size: i32) {
+        input.max_results = Some(size);
     }
 }

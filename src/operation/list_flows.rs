@@ -3,16 +3,14 @@
 
 //! `ListFlows` (`POST /list-flows`): lists the account's flows, a page at a time.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`ListFlowsError`]'s cases.
 //! See [`ListFlows`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListFlows.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
-use crate::paginator::{Items, Paginator};
+use crate::fluent::{FluentBuilder, Operation};
+use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::FlowDefinition;
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -83,14 +81,6 @@ impl ListFlowsInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("maxResults", &self.max_results);
-        object.put("nextToken", &self.next_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -104,7 +94,9 @@ impl ListFlowsInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -117,7 +109,10 @@ impl ListFlowsInput {
 pub struct ListFlowsOutput {
     pub(crate) flows: Option<Vec<FlowDefinition>>,
     pub(crate) next_token: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(ListFlowsOutput);
 
 impl ListFlowsOutput {
     /// The flows.
@@ -164,24 +159,40 @@ impl crate::json::FromJson for ListFlowsOutput {
 
 crate::json::serde_via_json!(ListFlowsOutput);
 
-impl Client {
-    /// Lists the account's flows, a page at a time. Set the input, then [`send`](ListFlowsFluentBuilder::send).
-    pub fn list_flows(&self) -> ListFlowsFluentBuilder<'_> {
-        ListFlowsFluentBuilder {
-            client: self,
-            input: ListFlowsInput::default(),
-        }
+/// `ListFlows` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListFlows;
+
+impl crate::error::sealed::Sealed for ListFlows {}
+
+impl Operation for ListFlows {
+    type Input = ListFlowsInput;
+    type Output = ListFlowsOutput;
+    type Error = ListFlowsError;
+    fn into_call(input: ListFlowsInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `ListFlows`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct ListFlowsFluentBuilder<'a> {
-    client: &'a Client,
-    input: ListFlowsInput,
+crate::error::operation_error! {
+/// The error answers `ListFlows` has, as its model lists them, and `Unhandled`.
+ListFlowsError {
+ValidationException => is_validation_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> ListFlowsFluentBuilder<'a> {
+/// Sets `ListFlows`'s input and sends it.
+pub type ListFlowsFluentBuilder = FluentBuilder<ListFlows>;
+
+impl Client {
+    /// Lists the account's flows, a page at a time. Set the input, then [`send`](FluentBuilder::send).
+    pub fn list_flows(&self) -> ListFlowsFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<ListFlows> {
     /// The max results. From 1 to 100.
     pub fn max_results(mut self, value: i32) -> Self {
         self.input.max_results = Some(value);
@@ -206,64 +217,28 @@ impl<'a> ListFlowsFluentBuilder<'a> {
         self
     }
 
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: ListFlowsInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListFlowsInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<ListFlowsOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
-    }
-
-    /// The pages of the answer, each fetched when the iterator reaches it
-    /// (`maxResults` is the page size). Stops after a page without a
-    /// `nextToken`, or with one already seen.
-    pub fn into_paginator(self) -> Paginator<'a, ListFlowsInput, ListFlowsOutput> {
-        Paginator::new(
-            self.client,
-            self.input,
-            |client, input| client.list_flows().set_input(input).send(),
-            |input, token| input.next_token = Some(token),
-            |output| output.next_token.as_deref(),
-        )
+    /// The pages of the answer, each fetched when the iterator reaches it.
+    /// Stops after a page without a `nextToken`, or with one already seen.
+    pub fn into_paginator(self) -> Paginator<ListFlows> {
+        Paginator::new(self)
     }
 }
 
-impl<'a> Paginator<'a, ListFlowsInput, ListFlowsOutput> {
-    /// The items of every page (`flows`), one at a time.
-    pub fn items(self) -> Items<'a, ListFlowsInput, ListFlowsOutput, FlowDefinition> {
-        Items::new(self, |output| output.flows.unwrap_or_default())
+impl Paged for ListFlows {
+    fn set_token(input: &mut ListFlowsInput, token: String) {
+        input.next_token = Some(token);
+    }
+    fn token(output: &ListFlowsOutput) -> Option<&str> {
+        output.next_token.as_deref()
+    }
+    fn set_page_size(input: &mut ListFlowsInput, size: i32) {
+        input.max_results = Some(size);
+    }
+}
+
+impl PagedItems for ListFlows {
+    type Item = FlowDefinition;
+    fn items(output: ListFlowsOutput) -> Vec<FlowDefinition> {
+        output.flows.unwrap_or_default()
     }
 }

@@ -3,16 +3,15 @@
 
 //! `ListTagsForResource` (`GET /tags/{resourceArn}`): lists the tags of a flow, connector or connector profile.
 //!
-//! AppFlow answers its errors with [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
+//! Its error answers are [`ListTagsForResourceError`]'s cases.
 //! See [`ListTagsForResource`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListTagsForResource.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `ListTagsForResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -93,7 +92,10 @@ impl ListTagsForResourceInput {
 #[non_exhaustive]
 pub struct ListTagsForResourceOutput {
     pub(crate) tags: Option<HashMap<String, String>>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(ListTagsForResourceOutput);
 
 impl ListTagsForResourceOutput {
     /// The tags. 0 to 50 items.
@@ -125,24 +127,41 @@ impl crate::json::FromJson for ListTagsForResourceOutput {
 
 crate::json::serde_via_json!(ListTagsForResourceOutput);
 
-impl Client {
-    /// Lists the tags of a flow, connector or connector profile. Set the input, then [`send`](ListTagsForResourceFluentBuilder::send).
-    pub fn list_tags_for_resource(&self) -> ListTagsForResourceFluentBuilder<'_> {
-        ListTagsForResourceFluentBuilder {
-            client: self,
-            input: ListTagsForResourceInput::default(),
-        }
+/// `ListTagsForResource` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ListTagsForResource;
+
+impl crate::error::sealed::Sealed for ListTagsForResource {}
+
+impl Operation for ListTagsForResource {
+    type Input = ListTagsForResourceInput;
+    type Output = ListTagsForResourceOutput;
+    type Error = ListTagsForResourceError;
+    fn into_call(input: ListTagsForResourceInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `ListTagsForResource`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct ListTagsForResourceFluentBuilder<'a> {
-    client: &'a Client,
-    input: ListTagsForResourceInput,
+crate::error::operation_error! {
+/// The error answers `ListTagsForResource` has, as its model lists them, and `Unhandled`.
+ListTagsForResourceError {
+InternalServerException => is_internal_server_exception,
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+}
 }
 
-impl<'a> ListTagsForResourceFluentBuilder<'a> {
+/// Sets `ListTagsForResource`'s input and sends it.
+pub type ListTagsForResourceFluentBuilder = FluentBuilder<ListTagsForResource>;
+
+impl Client {
+    /// Lists the tags of a flow, connector or connector profile. Set the input, then [`send`](FluentBuilder::send).
+    pub fn list_tags_for_resource(&self) -> ListTagsForResourceFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<ListTagsForResource> {
     /// The resource ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`. Required.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_arn = Some(value.into());
@@ -153,46 +172,5 @@ impl<'a> ListTagsForResourceFluentBuilder<'a> {
     pub fn set_resource_arn(mut self, value: Option<String>) -> Self {
         self.input.resource_arn = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: ListTagsForResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ListTagsForResourceInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<ListTagsForResourceOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

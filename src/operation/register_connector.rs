@@ -3,15 +3,13 @@
 
 //! `RegisterConnector` (`POST /register-connector`): registers a custom connector whose code runs in your account.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ConflictException`](crate::ErrorCode::ConflictException), [`AccessDeniedException`](crate::ErrorCode::AccessDeniedException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ThrottlingException`](crate::ErrorCode::ThrottlingException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException).
+//! Its error answers are [`RegisterConnectorError`]'s cases.
 //! See [`RegisterConnector`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_RegisterConnector.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectorProvisioningConfig, ConnectorProvisioningType};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -119,23 +117,6 @@ impl RegisterConnectorInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorLabel", &self.connector_label);
-        object.put("description", &self.description);
-        object.put(
-            "connectorProvisioningType",
-            &self.connector_provisioning_type,
-        );
-        object.put(
-            "connectorProvisioningConfig",
-            &self.connector_provisioning_config,
-        );
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -152,7 +133,9 @@ impl RegisterConnectorInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -164,7 +147,10 @@ impl RegisterConnectorInput {
 #[non_exhaustive]
 pub struct RegisterConnectorOutput {
     pub(crate) connector_arn: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(RegisterConnectorOutput);
 
 impl RegisterConnectorOutput {
     /// The connector ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`.
@@ -196,24 +182,47 @@ impl crate::json::FromJson for RegisterConnectorOutput {
 
 crate::json::serde_via_json!(RegisterConnectorOutput);
 
-impl Client {
-    /// Registers a custom connector whose code runs in your account. Set the input, then [`send`](RegisterConnectorFluentBuilder::send).
-    pub fn register_connector(&self) -> RegisterConnectorFluentBuilder<'_> {
-        RegisterConnectorFluentBuilder {
-            client: self,
-            input: RegisterConnectorInput::default(),
-        }
+/// `RegisterConnector` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RegisterConnector;
+
+impl crate::error::sealed::Sealed for RegisterConnector {}
+
+impl Operation for RegisterConnector {
+    type Input = RegisterConnectorInput;
+    type Output = RegisterConnectorOutput;
+    type Error = RegisterConnectorError;
+    fn into_call(input: RegisterConnectorInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `RegisterConnector`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct RegisterConnectorFluentBuilder<'a> {
-    client: &'a Client,
-    input: RegisterConnectorInput,
+crate::error::operation_error! {
+/// The error answers `RegisterConnector` has, as its model lists them, and `Unhandled`.
+RegisterConnectorError {
+ValidationException => is_validation_exception,
+ConflictException => is_conflict_exception,
+AccessDeniedException => is_access_denied_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ServiceQuotaExceededException => is_service_quota_exceeded_exception,
+ThrottlingException => is_throttling_exception,
+InternalServerException => is_internal_server_exception,
+ConnectorServerException => is_connector_server_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+}
 }
 
-impl<'a> RegisterConnectorFluentBuilder<'a> {
+/// Sets `RegisterConnector`'s input and sends it.
+pub type RegisterConnectorFluentBuilder = FluentBuilder<RegisterConnector>;
+
+impl Client {
+    /// Registers a custom connector whose code runs in your account. Set the input, then [`send`](FluentBuilder::send).
+    pub fn register_connector(&self) -> RegisterConnectorFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<RegisterConnector> {
     /// The connector label. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`.
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
         self.input.connector_label = Some(value.into());
@@ -278,46 +287,5 @@ impl<'a> RegisterConnectorFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: RegisterConnectorInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &RegisterConnectorInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<RegisterConnectorOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

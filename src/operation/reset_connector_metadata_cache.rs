@@ -3,15 +3,13 @@
 
 //! `ResetConnectorMetadataCache` (`POST /reset-connector-metadata-cache`): drops the metadata AppFlow cached for a connector, so it is read afresh.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConflictException`](crate::ErrorCode::ConflictException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`ResetConnectorMetadataCacheError`]'s cases.
 //! See [`ResetConnectorMetadataCache`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ResetConnectorMetadataCache.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::ConnectorType;
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -114,17 +112,6 @@ impl ResetConnectorMetadataCacheInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("connectorType", &self.connector_type);
-        object.put("connectorEntityName", &self.connector_entity_name);
-        object.put("entitiesPath", &self.entities_path);
-        object.put("apiVersion", &self.api_version);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -138,7 +125,9 @@ impl ResetConnectorMetadataCacheInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -148,7 +137,11 @@ impl ResetConnectorMetadataCacheInput {
 /// See [`ResetConnectorMetadataCacheResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ResetConnectorMetadataCacheResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct ResetConnectorMetadataCacheOutput {}
+pub struct ResetConnectorMetadataCacheOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(ResetConnectorMetadataCacheOutput);
 
 impl crate::json::ToJson for ResetConnectorMetadataCacheOutput {
     #[inline(never)]
@@ -168,24 +161,42 @@ impl crate::json::FromJson for ResetConnectorMetadataCacheOutput {
 
 crate::json::serde_via_json!(ResetConnectorMetadataCacheOutput);
 
-impl Client {
-    /// Drops the metadata AppFlow cached for a connector, so it is read afresh. Set the input, then [`send`](ResetConnectorMetadataCacheFluentBuilder::send).
-    pub fn reset_connector_metadata_cache(&self) -> ResetConnectorMetadataCacheFluentBuilder<'_> {
-        ResetConnectorMetadataCacheFluentBuilder {
-            client: self,
-            input: ResetConnectorMetadataCacheInput::default(),
-        }
+/// `ResetConnectorMetadataCache` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ResetConnectorMetadataCache;
+
+impl crate::error::sealed::Sealed for ResetConnectorMetadataCache {}
+
+impl Operation for ResetConnectorMetadataCache {
+    type Input = ResetConnectorMetadataCacheInput;
+    type Output = ResetConnectorMetadataCacheOutput;
+    type Error = ResetConnectorMetadataCacheError;
+    fn into_call(input: ResetConnectorMetadataCacheInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `ResetConnectorMetadataCache`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct ResetConnectorMetadataCacheFluentBuilder<'a> {
-    client: &'a Client,
-    input: ResetConnectorMetadataCacheInput,
+crate::error::operation_error! {
+/// The error answers `ResetConnectorMetadataCache` has, as its model lists them, and `Unhandled`.
+ResetConnectorMetadataCacheError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ConflictException => is_conflict_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> ResetConnectorMetadataCacheFluentBuilder<'a> {
+/// Sets `ResetConnectorMetadataCache`'s input and sends it.
+pub type ResetConnectorMetadataCacheFluentBuilder = FluentBuilder<ResetConnectorMetadataCache>;
+
+impl Client {
+    /// Drops the metadata AppFlow cached for a connector, so it is read afresh. Set the input, then [`send`](FluentBuilder::send).
+    pub fn reset_connector_metadata_cache(&self) -> ResetConnectorMetadataCacheFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<ResetConnectorMetadataCache> {
     /// The connector profile name. At most 256 characters. Matches `[\w/!@#+=.-]+`.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_profile_name = Some(value.into());
@@ -244,46 +255,5 @@ impl<'a> ResetConnectorMetadataCacheFluentBuilder<'a> {
     pub fn set_api_version(mut self, value: Option<String>) -> Self {
         self.input.api_version = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: ResetConnectorMetadataCacheInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &ResetConnectorMetadataCacheInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<ResetConnectorMetadataCacheOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

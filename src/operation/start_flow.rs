@@ -3,15 +3,13 @@
 
 //! `StartFlow` (`POST /start-flow`): runs an on-demand flow now, or activates a scheduled or event-triggered one.
 //!
-//! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ConflictException`](crate::ErrorCode::ConflictException).
+//! Its error answers are [`StartFlowError`]'s cases.
 //! See [`StartFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_StartFlow.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::FlowStatus;
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -84,14 +82,6 @@ impl StartFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -108,7 +98,9 @@ impl StartFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -122,7 +114,10 @@ pub struct StartFlowOutput {
     pub(crate) flow_arn: Option<String>,
     pub(crate) flow_status: Option<FlowStatus>,
     pub(crate) execution_id: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(StartFlowOutput);
 
 impl StartFlowOutput {
     /// The flow ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -176,24 +171,42 @@ impl crate::json::FromJson for StartFlowOutput {
 
 crate::json::serde_via_json!(StartFlowOutput);
 
-impl Client {
-    /// Runs an on-demand flow now, or activates a scheduled or event-triggered one. Set the input, then [`send`](StartFlowFluentBuilder::send).
-    pub fn start_flow(&self) -> StartFlowFluentBuilder<'_> {
-        StartFlowFluentBuilder {
-            client: self,
-            input: StartFlowInput::default(),
-        }
+/// `StartFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StartFlow;
+
+impl crate::error::sealed::Sealed for StartFlow {}
+
+impl Operation for StartFlow {
+    type Input = StartFlowInput;
+    type Output = StartFlowOutput;
+    type Error = StartFlowError;
+    fn into_call(input: StartFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `StartFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct StartFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: StartFlowInput,
+crate::error::operation_error! {
+/// The error answers `StartFlow` has, as its model lists them, and `Unhandled`.
+StartFlowError {
+ResourceNotFoundException => is_resource_not_found_exception,
+InternalServerException => is_internal_server_exception,
+ServiceQuotaExceededException => is_service_quota_exceeded_exception,
+ConflictException => is_conflict_exception,
+}
 }
 
-impl<'a> StartFlowFluentBuilder<'a> {
+/// Sets `StartFlow`'s input and sends it.
+pub type StartFlowFluentBuilder = FluentBuilder<StartFlow>;
+
+impl Client {
+    /// Runs an on-demand flow now, or activates a scheduled or event-triggered one. Set the input, then [`send`](FluentBuilder::send).
+    pub fn start_flow(&self) -> StartFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<StartFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -216,46 +229,5 @@ impl<'a> StartFlowFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: StartFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &StartFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<StartFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

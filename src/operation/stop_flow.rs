@@ -3,15 +3,13 @@
 
 //! `StopFlow` (`POST /stop-flow`): deactivates a scheduled or event-triggered flow.
 //!
-//! AppFlow answers its errors with [`ConflictException`](crate::ErrorCode::ConflictException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`UnsupportedOperationException`](crate::ErrorCode::UnsupportedOperationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`StopFlowError`]'s cases.
 //! See [`StopFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_StopFlow.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::FlowStatus;
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -67,13 +65,6 @@ impl StopFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -87,7 +78,9 @@ impl StopFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -100,7 +93,10 @@ impl StopFlowInput {
 pub struct StopFlowOutput {
     pub(crate) flow_arn: Option<String>,
     pub(crate) flow_status: Option<FlowStatus>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(StopFlowOutput);
 
 impl StopFlowOutput {
     /// The flow ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -147,24 +143,42 @@ impl crate::json::FromJson for StopFlowOutput {
 
 crate::json::serde_via_json!(StopFlowOutput);
 
-impl Client {
-    /// Deactivates a scheduled or event-triggered flow. Set the input, then [`send`](StopFlowFluentBuilder::send).
-    pub fn stop_flow(&self) -> StopFlowFluentBuilder<'_> {
-        StopFlowFluentBuilder {
-            client: self,
-            input: StopFlowInput::default(),
-        }
+/// `StopFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StopFlow;
+
+impl crate::error::sealed::Sealed for StopFlow {}
+
+impl Operation for StopFlow {
+    type Input = StopFlowInput;
+    type Output = StopFlowOutput;
+    type Error = StopFlowError;
+    fn into_call(input: StopFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `StopFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct StopFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: StopFlowInput,
+crate::error::operation_error! {
+/// The error answers `StopFlow` has, as its model lists them, and `Unhandled`.
+StopFlowError {
+ConflictException => is_conflict_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+UnsupportedOperationException => is_unsupported_operation_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> StopFlowFluentBuilder<'a> {
+/// Sets `StopFlow`'s input and sends it.
+pub type StopFlowFluentBuilder = FluentBuilder<StopFlow>;
+
+impl Client {
+    /// Deactivates a scheduled or event-triggered flow. Set the input, then [`send`](FluentBuilder::send).
+    pub fn stop_flow(&self) -> StopFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<StopFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -175,46 +189,5 @@ impl<'a> StopFlowFluentBuilder<'a> {
     pub fn set_flow_name(mut self, value: Option<String>) -> Self {
         self.input.flow_name = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: StopFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &StopFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<StopFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,16 +3,15 @@
 
 //! `TagResource` (`POST /tags/{resourceArn}`): adds tags to a flow, connector or connector profile.
 //!
-//! AppFlow answers its errors with [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
+//! Its error answers are [`TagResourceError`]'s cases.
 //! See [`TagResource`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_TagResource.html) in AWS's API reference.
 
 use std::collections::HashMap;
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `TagResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -121,7 +120,11 @@ impl TagResourceInput {
 /// See [`TagResourceResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_TagResourceResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct TagResourceOutput {}
+pub struct TagResourceOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(TagResourceOutput);
 
 impl crate::json::ToJson for TagResourceOutput {
     #[inline(never)]
@@ -141,24 +144,41 @@ impl crate::json::FromJson for TagResourceOutput {
 
 crate::json::serde_via_json!(TagResourceOutput);
 
-impl Client {
-    /// Adds tags to a flow, connector or connector profile. Set the input, then [`send`](TagResourceFluentBuilder::send).
-    pub fn tag_resource(&self) -> TagResourceFluentBuilder<'_> {
-        TagResourceFluentBuilder {
-            client: self,
-            input: TagResourceInput::default(),
-        }
+/// `TagResource` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TagResource;
+
+impl crate::error::sealed::Sealed for TagResource {}
+
+impl Operation for TagResource {
+    type Input = TagResourceInput;
+    type Output = TagResourceOutput;
+    type Error = TagResourceError;
+    fn into_call(input: TagResourceInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `TagResource`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct TagResourceFluentBuilder<'a> {
-    client: &'a Client,
-    input: TagResourceInput,
+crate::error::operation_error! {
+/// The error answers `TagResource` has, as its model lists them, and `Unhandled`.
+TagResourceError {
+InternalServerException => is_internal_server_exception,
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+}
 }
 
-impl<'a> TagResourceFluentBuilder<'a> {
+/// Sets `TagResource`'s input and sends it.
+pub type TagResourceFluentBuilder = FluentBuilder<TagResource>;
+
+impl Client {
+    /// Adds tags to a flow, connector or connector profile. Set the input, then [`send`](FluentBuilder::send).
+    pub fn tag_resource(&self) -> TagResourceFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<TagResource> {
     /// The resource ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`. Required.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_arn = Some(value.into());
@@ -184,46 +204,5 @@ impl<'a> TagResourceFluentBuilder<'a> {
     pub fn set_tags(mut self, value: Option<HashMap<String, String>>) -> Self {
         self.input.tags = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: TagResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &TagResourceInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<TagResourceOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

@@ -3,15 +3,13 @@
 
 //! `UnregisterConnector` (`POST /unregister-connector`): unregisters a custom connector.
 //!
-//! AppFlow answers its errors with [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConflictException`](crate::ErrorCode::ConflictException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`UnregisterConnectorError`]'s cases.
 //! See [`UnregisterConnector`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UnregisterConnector.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `UnregisterConnector`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -78,14 +76,6 @@ impl UnregisterConnectorInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorLabel", &self.connector_label);
-        object.put("forceDelete", &self.force_delete);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
@@ -99,7 +89,9 @@ impl UnregisterConnectorInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -109,7 +101,11 @@ impl UnregisterConnectorInput {
 /// See [`UnregisterConnectorResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UnregisterConnectorResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UnregisterConnectorOutput {}
+pub struct UnregisterConnectorOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(UnregisterConnectorOutput);
 
 impl crate::json::ToJson for UnregisterConnectorOutput {
     #[inline(never)]
@@ -129,24 +125,41 @@ impl crate::json::FromJson for UnregisterConnectorOutput {
 
 crate::json::serde_via_json!(UnregisterConnectorOutput);
 
-impl Client {
-    /// Unregisters a custom connector. Set the input, then [`send`](UnregisterConnectorFluentBuilder::send).
-    pub fn unregister_connector(&self) -> UnregisterConnectorFluentBuilder<'_> {
-        UnregisterConnectorFluentBuilder {
-            client: self,
-            input: UnregisterConnectorInput::default(),
-        }
+/// `UnregisterConnector` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UnregisterConnector;
+
+impl crate::error::sealed::Sealed for UnregisterConnector {}
+
+impl Operation for UnregisterConnector {
+    type Input = UnregisterConnectorInput;
+    type Output = UnregisterConnectorOutput;
+    type Error = UnregisterConnectorError;
+    fn into_call(input: UnregisterConnectorInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `UnregisterConnector`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct UnregisterConnectorFluentBuilder<'a> {
-    client: &'a Client,
-    input: UnregisterConnectorInput,
+crate::error::operation_error! {
+/// The error answers `UnregisterConnector` has, as its model lists them, and `Unhandled`.
+UnregisterConnectorError {
+ResourceNotFoundException => is_resource_not_found_exception,
+ConflictException => is_conflict_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> UnregisterConnectorFluentBuilder<'a> {
+/// Sets `UnregisterConnector`'s input and sends it.
+pub type UnregisterConnectorFluentBuilder = FluentBuilder<UnregisterConnector>;
+
+impl Client {
+    /// Unregisters a custom connector. Set the input, then [`send`](FluentBuilder::send).
+    pub fn unregister_connector(&self) -> UnregisterConnectorFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<UnregisterConnector> {
     /// The connector label. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn connector_label(mut self, value: impl Into<String>) -> Self {
         self.input.connector_label = Some(value.into());
@@ -169,46 +182,5 @@ impl<'a> UnregisterConnectorFluentBuilder<'a> {
     pub fn set_force_delete(mut self, value: Option<bool>) -> Self {
         self.input.force_delete = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: UnregisterConnectorInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UnregisterConnectorInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<UnregisterConnectorOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

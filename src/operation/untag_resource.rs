@@ -3,15 +3,13 @@
 
 //! `UntagResource` (`DELETE /tags/{resourceArn}`): removes tags from a flow, connector or connector profile.
 //!
-//! AppFlow answers its errors with [`InternalServerException`](crate::ErrorCode::InternalServerException), [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException).
+//! Its error answers are [`UntagResourceError`]'s cases.
 //! See [`UntagResource`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UntagResource.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::validate::{self, InvalidInput, Validate};
 
 /// The input of `UntagResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
@@ -115,7 +113,11 @@ impl UntagResourceInput {
 /// See [`UntagResourceResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UntagResourceResponse.html) in AWS's API reference.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
-pub struct UntagResourceOutput {}
+pub struct UntagResourceOutput {
+    pub(crate) request_id: Option<String>,
+}
+
+crate::fluent::request_id!(UntagResourceOutput);
 
 impl crate::json::ToJson for UntagResourceOutput {
     #[inline(never)]
@@ -135,24 +137,41 @@ impl crate::json::FromJson for UntagResourceOutput {
 
 crate::json::serde_via_json!(UntagResourceOutput);
 
-impl Client {
-    /// Removes tags from a flow, connector or connector profile. Set the input, then [`send`](UntagResourceFluentBuilder::send).
-    pub fn untag_resource(&self) -> UntagResourceFluentBuilder<'_> {
-        UntagResourceFluentBuilder {
-            client: self,
-            input: UntagResourceInput::default(),
-        }
+/// `UntagResource` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UntagResource;
+
+impl crate::error::sealed::Sealed for UntagResource {}
+
+impl Operation for UntagResource {
+    type Input = UntagResourceInput;
+    type Output = UntagResourceOutput;
+    type Error = UntagResourceError;
+    fn into_call(input: UntagResourceInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `UntagResource`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct UntagResourceFluentBuilder<'a> {
-    client: &'a Client,
-    input: UntagResourceInput,
+crate::error::operation_error! {
+/// The error answers `UntagResource` has, as its model lists them, and `Unhandled`.
+UntagResourceError {
+InternalServerException => is_internal_server_exception,
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+}
 }
 
-impl<'a> UntagResourceFluentBuilder<'a> {
+/// Sets `UntagResource`'s input and sends it.
+pub type UntagResourceFluentBuilder = FluentBuilder<UntagResource>;
+
+impl Client {
+    /// Removes tags from a flow, connector or connector profile. Set the input, then [`send`](FluentBuilder::send).
+    pub fn untag_resource(&self) -> UntagResourceFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<UntagResource> {
     /// The resource ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`. Required.
     pub fn resource_arn(mut self, value: impl Into<String>) -> Self {
         self.input.resource_arn = Some(value.into());
@@ -178,46 +197,5 @@ impl<'a> UntagResourceFluentBuilder<'a> {
     pub fn set_tag_keys(mut self, value: Option<Vec<String>>) -> Self {
         self.input.tag_keys = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: UntagResourceInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UntagResourceInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<UntagResourceOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

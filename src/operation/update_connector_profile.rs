@@ -3,15 +3,13 @@
 
 //! `UpdateConnectorProfile` (`POST /update-connector-profile`): changes a connector profile's settings or credentials.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ConflictException`](crate::ErrorCode::ConflictException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`InternalServerException`](crate::ErrorCode::InternalServerException).
+//! Its error answers are [`UpdateConnectorProfileError`]'s cases.
 //! See [`UpdateConnectorProfile`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UpdateConnectorProfile.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{ConnectionMode, ConnectorProfileConfig};
 use crate::validate::{self, InvalidInput, Validate};
 
@@ -113,16 +111,6 @@ impl UpdateConnectorProfileInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("connectorProfileName", &self.connector_profile_name);
-        object.put("connectionMode", &self.connection_mode);
-        object.put("connectorProfileConfig", &self.connector_profile_config);
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -139,7 +127,9 @@ impl UpdateConnectorProfileInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -151,7 +141,10 @@ impl UpdateConnectorProfileInput {
 #[non_exhaustive]
 pub struct UpdateConnectorProfileOutput {
     pub(crate) connector_profile_arn: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(UpdateConnectorProfileOutput);
 
 impl UpdateConnectorProfileOutput {
     /// The connector profile ARN. At most 512 characters. Matches `arn:aws:appflow:.*:[0-9]+:.*`.
@@ -183,24 +176,43 @@ impl crate::json::FromJson for UpdateConnectorProfileOutput {
 
 crate::json::serde_via_json!(UpdateConnectorProfileOutput);
 
-impl Client {
-    /// Changes a connector profile's settings or credentials. Set the input, then [`send`](UpdateConnectorProfileFluentBuilder::send).
-    pub fn update_connector_profile(&self) -> UpdateConnectorProfileFluentBuilder<'_> {
-        UpdateConnectorProfileFluentBuilder {
-            client: self,
-            input: UpdateConnectorProfileInput::default(),
-        }
+/// `UpdateConnectorProfile` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateConnectorProfile;
+
+impl crate::error::sealed::Sealed for UpdateConnectorProfile {}
+
+impl Operation for UpdateConnectorProfile {
+    type Input = UpdateConnectorProfileInput;
+    type Output = UpdateConnectorProfileOutput;
+    type Error = UpdateConnectorProfileError;
+    fn into_call(input: UpdateConnectorProfileInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `UpdateConnectorProfile`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct UpdateConnectorProfileFluentBuilder<'a> {
-    client: &'a Client,
-    input: UpdateConnectorProfileInput,
+crate::error::operation_error! {
+/// The error answers `UpdateConnectorProfile` has, as its model lists them, and `Unhandled`.
+UpdateConnectorProfileError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ConflictException => is_conflict_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+InternalServerException => is_internal_server_exception,
+}
 }
 
-impl<'a> UpdateConnectorProfileFluentBuilder<'a> {
+/// Sets `UpdateConnectorProfile`'s input and sends it.
+pub type UpdateConnectorProfileFluentBuilder = FluentBuilder<UpdateConnectorProfile>;
+
+impl Client {
+    /// Changes a connector profile's settings or credentials. Set the input, then [`send`](FluentBuilder::send).
+    pub fn update_connector_profile(&self) -> UpdateConnectorProfileFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<UpdateConnectorProfile> {
     /// The connector profile name. At most 256 characters. Matches `[\w/!@#+=.-]+`. Required.
     pub fn connector_profile_name(mut self, value: impl Into<String>) -> Self {
         self.input.connector_profile_name = Some(value.into());
@@ -247,46 +259,5 @@ impl<'a> UpdateConnectorProfileFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: UpdateConnectorProfileInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateConnectorProfileInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<UpdateConnectorProfileOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

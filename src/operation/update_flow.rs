@@ -3,15 +3,13 @@
 
 //! `UpdateFlow` (`POST /update-flow`): changes a flow's source, destination, tasks or trigger.
 //!
-//! AppFlow answers its errors with [`ValidationException`](crate::ErrorCode::ValidationException), [`ResourceNotFoundException`](crate::ErrorCode::ResourceNotFoundException), [`ServiceQuotaExceededException`](crate::ErrorCode::ServiceQuotaExceededException), [`ConflictException`](crate::ErrorCode::ConflictException), [`ConnectorAuthenticationException`](crate::ErrorCode::ConnectorAuthenticationException), [`ConnectorServerException`](crate::ErrorCode::ConnectorServerException), [`InternalServerException`](crate::ErrorCode::InternalServerException), [`AccessDeniedException`](crate::ErrorCode::AccessDeniedException).
+//! Its error answers are [`UpdateFlowError`]'s cases.
 //! See [`UpdateFlow`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UpdateFlow.html) in AWS's API reference.
-
-use std::time::SystemTime;
 
 use crate::client::{Call, Client};
 use crate::error::Error;
+use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::protocol::SignedRequest;
 use crate::types::{
     DestinationFlowConfig, FlowStatus, MetadataCatalogConfig, SourceFlowConfig, Task, TriggerConfig,
 };
@@ -159,23 +157,6 @@ impl UpdateFlowInput {
         self.validate_at(At::INPUT)
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("flowName", &self.flow_name);
-        object.put("description", &self.description);
-        object.put("triggerConfig", &self.trigger_config);
-        object.put("sourceFlowConfig", &self.source_flow_config);
-        object.put(
-            "destinationFlowConfigList",
-            &self.destination_flow_config_list,
-        );
-        object.put("tasks", &self.tasks);
-        object.put("metadataCatalogConfig", &self.metadata_catalog_config);
-        object.put("clientToken", &self.client_token);
-        object.build()
-    }
-
     /// Validates, fills in what the client makes (idempotency tokens), and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(mut self) -> Result<Call, Error> {
@@ -192,7 +173,9 @@ impl UpdateFlowInput {
             path,
             query,
             headers,
-            body: Some(crate::protocol::json_body(&self.body())),
+            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
+                &self,
+            ))),
         })
     }
 }
@@ -204,7 +187,10 @@ impl UpdateFlowInput {
 #[non_exhaustive]
 pub struct UpdateFlowOutput {
     pub(crate) flow_status: Option<FlowStatus>,
+    pub(crate) request_id: Option<String>,
 }
+
+crate::fluent::request_id!(UpdateFlowOutput);
 
 impl UpdateFlowOutput {
     /// The flow status.
@@ -236,24 +222,46 @@ impl crate::json::FromJson for UpdateFlowOutput {
 
 crate::json::serde_via_json!(UpdateFlowOutput);
 
-impl Client {
-    /// Changes a flow's source, destination, tasks or trigger. Set the input, then [`send`](UpdateFlowFluentBuilder::send).
-    pub fn update_flow(&self) -> UpdateFlowFluentBuilder<'_> {
-        UpdateFlowFluentBuilder {
-            client: self,
-            input: UpdateFlowInput::default(),
-        }
+/// `UpdateFlow` as [`FluentBuilder`] sends it: its input, output and error types.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct UpdateFlow;
+
+impl crate::error::sealed::Sealed for UpdateFlow {}
+
+impl Operation for UpdateFlow {
+    type Input = UpdateFlowInput;
+    type Output = UpdateFlowOutput;
+    type Error = UpdateFlowError;
+    fn into_call(input: UpdateFlowInput) -> Result<Call, Error> {
+        input.into_call()
     }
 }
 
-/// Sets `UpdateFlow`'s input and sends it.
-#[derive(Debug, Clone)]
-pub struct UpdateFlowFluentBuilder<'a> {
-    client: &'a Client,
-    input: UpdateFlowInput,
+crate::error::operation_error! {
+/// The error answers `UpdateFlow` has, as its model lists them, and `Unhandled`.
+UpdateFlowError {
+ValidationException => is_validation_exception,
+ResourceNotFoundException => is_resource_not_found_exception,
+ServiceQuotaExceededException => is_service_quota_exceeded_exception,
+ConflictException => is_conflict_exception,
+ConnectorAuthenticationException => is_connector_authentication_exception,
+ConnectorServerException => is_connector_server_exception,
+InternalServerException => is_internal_server_exception,
+AccessDeniedException => is_access_denied_exception,
+}
 }
 
-impl<'a> UpdateFlowFluentBuilder<'a> {
+/// Sets `UpdateFlow`'s input and sends it.
+pub type UpdateFlowFluentBuilder = FluentBuilder<UpdateFlow>;
+
+impl Client {
+    /// Changes a flow's source, destination, tasks or trigger. Set the input, then [`send`](FluentBuilder::send).
+    pub fn update_flow(&self) -> UpdateFlowFluentBuilder {
+        FluentBuilder::new(self)
+    }
+}
+
+impl FluentBuilder<UpdateFlow> {
     /// The flow name. At most 256 characters. Matches `[a-zA-Z0-9][\w!@#.-]+`. Required.
     pub fn flow_name(mut self, value: impl Into<String>) -> Self {
         self.input.flow_name = Some(value.into());
@@ -354,46 +362,5 @@ impl<'a> UpdateFlowFluentBuilder<'a> {
     pub fn set_client_token(mut self, value: Option<String>) -> Self {
         self.input.client_token = value;
         self
-    }
-
-    /// Replaces the whole input, e.g. one parsed from JSON.
-    pub fn set_input(mut self, input: UpdateFlowInput) -> Self {
-        self.input = input;
-        self
-    }
-
-    /// The input as set so far.
-    pub fn as_input(&self) -> &UpdateFlowInput {
-        &self.input
-    }
-
-    /// Validates the input and sends it, retrying as the client's retry
-    /// settings say.
-    pub fn send(self) -> Result<UpdateFlowOutput, Error> {
-        let call = self.input.into_call()?;
-        self.client.send(&call)
-    }
-
-    /// The first attempt [`send`](Self::send) would make at `time`, signed
-    /// with the client's credentials, without sending it: exactly the bytes
-    /// that go on the wire, with a fresh `amz-sdk-invocation-id` as `send`
-    /// makes one. See every attempt of a real call with
-    /// [`ClientBuilder::on_request`](crate::ClientBuilder::on_request).
-    pub fn signed_request(self, time: SystemTime) -> Result<SignedRequest, Error> {
-        let invocation_id = crate::token::client_token()?;
-        self.signed_attempt(time, &invocation_id, 1)
-    }
-
-    /// Attempt `attempt` of this call as `invocation_id`, signed at `time`,
-    /// without sending it (for tests that compare exact bytes).
-    pub fn signed_attempt(
-        self,
-        time: SystemTime,
-        invocation_id: &str,
-        attempt: u32,
-    ) -> Result<SignedRequest, Error> {
-        let call = self.input.into_call()?;
-        self.client
-            .sign_attempt(&call, time, invocation_id, attempt)
     }
 }

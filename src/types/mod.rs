@@ -8,6 +8,7 @@ mod common;
 mod connector;
 mod connector_profile;
 pub mod connectors;
+pub mod error;
 mod flow;
 
 pub use self::common::*;
