@@ -26,21 +26,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .endpoint_url(fake.endpoint_url())
         .credentials(fake_appflow::test_credentials())
         .build()?;
-    let lambda = |arn: &str| {
-        ConnectorProvisioningConfig::builder()
-            .lambda(
-                LambdaConnectorProvisioningConfig::builder()
-                    .lambda_arn(arn)
-                    .build(),
-            )
-            .build()
-    };
     let register = |token: &str, arn: &str| {
+        // The builder of a shape with required members checks them, as the
+        // SDK's does.
+        let lambda = LambdaConnectorProvisioningConfig::builder()
+            .lambda_arn(arn)
+            .build()?;
         client
             .register_connector()
             .connector_label(LABEL)
             .connector_provisioning_type(ConnectorProvisioningType::Lambda)
-            .connector_provisioning_config(lambda(arn))
+            .connector_provisioning_config(
+                ConnectorProvisioningConfig::builder()
+                    .lambda(lambda)
+                    .build(),
+            )
             .client_token(token)
             .send()
     };

@@ -32,7 +32,7 @@ fn main() -> Result<(), appflow_lite::Error> {
     let register = |label: String| {
         let lambda = LambdaConnectorProvisioningConfig::builder()
             .lambda_arn(&lambda_arn)
-            .build();
+            .build()?;
         client
             .register_connector()
             .connector_label(label)

@@ -409,13 +409,20 @@ macro_rules! operation_error {
             }
         }
 
+        /// The typed error back as the crate's plain error.
+        impl From<$name> for crate::Error {
+            fn from(typed: $name) -> crate::Error {
+                match typed {
+                    $($name::$variant(e) => crate::Error::Service(Box::new(e.into_meta())),)*
+                    $name::Unhandled(e) => e.into_error(),
+                }
+            }
+        }
+
         /// `?` from a call's error into the crate's plain error.
         impl From<crate::Error<$name>> for crate::Error {
             fn from(error: crate::Error<$name>) -> crate::Error {
-                error.erase(|typed| match typed {
-                    $($name::$variant(e) => crate::Error::Service(Box::new(e.into_meta())),)*
-                    $name::Unhandled(e) => e.into_error(),
-                })
+                error.erase(crate::Error::from)
             }
         }
     };
@@ -581,6 +588,55 @@ impl fmt::Display for Escaped<'_> {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// A shape's builder was asked to build without a member the model
+/// requires: the SDK's `BuildError`, from `Task::builder()...build()` and
+/// the other builders of shapes with required members.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildError {
+    shape: &'static str,
+    member: &'static str,
+}
+
+impl BuildError {
+    /// Checks that each `(member, is_set)` is set, naming the first that is not.
+    pub(crate) fn require(
+        shape: &'static str,
+        members: &[(&'static str, bool)],
+    ) -> Result<(), BuildError> {
+        match members.iter().find(|(_, set)| !set) {
+            Some((member, _)) => Err(BuildError { shape, member }),
+            None => Ok(()),
+        }
+    }
+
+    /// The missing member, as the model names it (`taskType`).
+    pub fn member(&self) -> &str {
+        self.member
+    }
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "`{}` was not set, but building `{}` requires it",
+            self.member, self.shape
+        )
+    }
+}
+
+impl std::error::Error for BuildError {}
+
+/// A missing required member is invalid input, as when `send()` finds it.
+impl<E> From<BuildError> for Error<E> {
+    fn from(error: BuildError) -> Self {
+        Error::InvalidInput(InvalidInput::new(
+            format!("{}.{}", error.shape, error.member),
+            Rule::Required,
+        ))
+    }
+}
 
 /// A value an enum's `try_parse` does not know.
 #[derive(Debug, Clone, PartialEq, Eq)]

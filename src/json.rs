@@ -420,6 +420,13 @@ macro_rules! model_enum {
         }
 
         impl $name {
+            /// What a required member reads as when an answer left it out.
+            #[allow(dead_code)]
+            pub(crate) fn unset() -> &'static Self {
+                static UNSET: $name = $name::Unknown(crate::primitives::UnknownVariantValue::EMPTY);
+                &UNSET
+            }
+
             /// `value` as one of the values the model lists, or an error
             /// naming it.
             pub fn try_parse(value: &str) -> Result<Self, crate::error::UnknownVariantError> {

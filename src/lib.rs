@@ -15,7 +15,7 @@
 //!             .lambda(
 //!                 LambdaConnectorProvisioningConfig::builder()
 //!                     .lambda_arn("arn:aws:lambda:us-east-1:123456789012:function:my-connector")
-//!                     .build(),
+//!                     .build()?,
 //!             )
 //!             .build(),
 //!     )

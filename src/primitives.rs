@@ -288,6 +288,9 @@ impl TryFrom<DateTime> for SystemTime {
 pub struct UnknownVariantValue(String);
 
 impl UnknownVariantValue {
+    /// The empty value, for statics.
+    pub(crate) const EMPTY: UnknownVariantValue = UnknownVariantValue(String::new());
+
     pub(crate) fn new(value: &str) -> UnknownVariantValue {
         UnknownVariantValue(value.to_owned())
     }

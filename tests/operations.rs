@@ -218,7 +218,7 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
     let output = client
         .create_flow()
         .flow_name(name)
-        .trigger_config(TriggerConfig::builder().trigger_type(trigger).build())
+        .trigger_config(TriggerConfig::builder().trigger_type(trigger).build()?)
         .source_flow_config(
             SourceFlowConfig::builder()
                 .connector_type(ConnectorType::S3)
@@ -226,10 +226,10 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
                     SourceConnectorProperties::builder()
                         .s3(S3SourceProperties::builder()
                             .bucket_name("in-bucket")
-                            .build())
+                            .build()?)
                         .build(),
                 )
-                .build(),
+                .build()?,
         )
         .destination_flow_config_list(
             DestinationFlowConfig::builder()
@@ -238,10 +238,10 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
                     DestinationConnectorProperties::builder()
                         .s3(S3DestinationProperties::builder()
                             .bucket_name("out-bucket")
-                            .build())
+                            .build()?)
                         .build(),
                 )
-                .build(),
+                .build()?,
         )
         .tasks(
             Task::builder()
@@ -253,7 +253,7 @@ fn s3_flow(client: &Client, name: &str, trigger: TriggerType) -> Result<String, 
                 )
                 .task_type(TaskType::Filter)
                 .task_properties(OperatorPropertiesKeys::DataType, "string")
-                .build(),
+                .build()?,
         )
         .send()?;
     Ok(output.flow_arn().unwrap_or_default().to_owned())
@@ -270,7 +270,7 @@ fn a_flow_is_created_described_run_and_deleted() {
         ErrorCode::ConflictException
     );
     let described = client.describe_flow().flow_name("nightly").send().unwrap();
-    assert_eq!(described.tasks()[0].task_type(), Some(&TaskType::Filter));
+    assert_eq!(described.tasks()[0].task_type(), &TaskType::Filter);
     assert_eq!(
         described.tasks()[0].task_properties().unwrap()[&OperatorPropertiesKeys::DataType],
         "string"

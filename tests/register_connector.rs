@@ -40,7 +40,8 @@ fn lambda_config(arn: &str) -> ConnectorProvisioningConfig {
         .lambda(
             LambdaConnectorProvisioningConfig::builder()
                 .lambda_arn(arn)
-                .build(),
+                .build()
+                .unwrap(),
         )
         .build()
 }
@@ -390,13 +391,20 @@ fn invalid_input_sends_nothing() {
         }
         other => panic!("{other:?}"),
     }
+    // The builder refuses a shape without a required member, as the SDK's
+    // does; a shape read from JSON without it is refused before sending.
+    let unbuilt = LambdaConnectorProvisioningConfig::builder()
+        .build()
+        .unwrap_err();
+    assert_eq!(unbuilt.member(), "lambdaArn");
+    assert_eq!(
+        unbuilt.to_string(),
+        "`lambdaArn` was not set, but building `LambdaConnectorProvisioningConfig` requires it"
+    );
+    let from_json: ConnectorProvisioningConfig = serde_json::from_str(r#"{"lambda":{}}"#).unwrap();
     let err = client
         .register_connector()
-        .connector_provisioning_config(
-            ConnectorProvisioningConfig::builder()
-                .lambda(LambdaConnectorProvisioningConfig::builder().build())
-                .build(),
-        )
+        .connector_provisioning_config(from_json)
         .send()
         .unwrap_err();
     assert!(

@@ -205,7 +205,8 @@ fn json_uses_the_models_names_and_order_and_rejects_unknown_members() {
         .lambda(
             LambdaConnectorProvisioningConfig::builder()
                 .lambda_arn(ARN)
-                .build(),
+                .build()
+                .unwrap(),
         )
         .build();
     assert_eq!(

@@ -148,10 +148,33 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
         for m in &members {
             out.push_str(&setters(model, m, "inner"));
         }
+        let required: Vec<&Member> = members.iter().filter(|m| m.required).collect();
+        if required.is_empty() {
+            writeln!(
+                out,
+                "/// The {}.\npub fn build(self) -> {ty} {{ self.inner }}\n}}\n",
+                lowercase_first(&humanize_type(name))
+            )
+            .unwrap();
+        } else {
+            let checks: String = required
+                .iter()
+                .map(|m| format!("({:?}, self.inner.{}.is_some()),", m.name, m.field))
+                .collect();
+            writeln!(
+                out,
+                "/// The {}, or an error naming a required member that was not set.\npub fn build(self) -> Result<{ty}, crate::error::BuildError> {{\ncrate::error::BuildError::require({ty:?}, &[{checks}])?;\nOk(self.inner)\n}}\n}}\n",
+                lowercase_first(&humanize_type(name))
+            )
+            .unwrap();
+        }
+        let unset: String = members
+            .iter()
+            .map(|m| format!("{}: None,", m.field))
+            .collect();
         writeln!(
             out,
-            "/// The {}.\npub fn build(self) -> {ty} {{ self.inner }}\n}}\n",
-            lowercase_first(&humanize_type(name))
+            "impl {ty} {{\n/// What a required member reads as when an answer left it out.\n#[allow(dead_code)]\npub(crate) fn unset() -> &'static Self {{\nstatic UNSET: {ty} = {ty} {{ {unset} }};\n&UNSET\n}}\n}}\n"
         )
         .unwrap();
     }
@@ -255,6 +278,34 @@ fn bare(field: &str) -> &str {
 fn accessor(model: &Model, m: &Member) -> String {
     let ty = model.rust_type(m.target);
     let f = &m.field;
+    // Required members read as plain values, as in the SDK; an answer that
+    // left one out reads as empty (the SDK's client-side error correction).
+    let required = m.required.then(|| match model.kind(m.target) {
+        "string" if !model.is_enum(m.target) => (
+            "&str".to_owned(),
+            format!("self.{f}.as_deref().unwrap_or_default()"),
+        ),
+        "boolean" | "integer" | "long" | "double" => {
+            (ty.clone(), format!("self.{f}.unwrap_or_default()"))
+        }
+        "map" => (
+            format!("&{ty}"),
+            format!(
+                "static EMPTY: std::sync::OnceLock<{ty}> = std::sync::OnceLock::new(); self.{f}.as_ref().unwrap_or_else(|| EMPTY.get_or_init(Default::default))"
+            ),
+        ),
+        "string" | "structure" => (
+            format!("&{ty}"),
+            format!("self.{f}.as_ref().unwrap_or_else(|| {ty}::unset())"),
+        ),
+        _ => (String::new(), String::new()),
+    });
+    if let Some((ret, body)) = required.filter(|(ret, _)| !ret.is_empty()) {
+        return format!(
+            "/// {}\npub fn {f}(&self) -> {ret} {{ {body} }}\n\n",
+            member_doc(model, m)
+        );
+    }
     let (ret, body) = match model.kind(m.target) {
         "string" if !model.is_enum(m.target) => {
             ("Option<&str>".to_owned(), format!("self.{f}.as_deref()"))

@@ -159,8 +159,12 @@ crate::fluent::request_id!(ListConnectorEntitiesOutput);
 
 impl ListConnectorEntitiesOutput {
     /// The connector entity map. Required.
-    pub fn connector_entity_map(&self) -> Option<&HashMap<String, Vec<ConnectorEntity>>> {
-        self.connector_entity_map.as_ref()
+    pub fn connector_entity_map(&self) -> &HashMap<String, Vec<ConnectorEntity>> {
+        static EMPTY: std::sync::OnceLock<HashMap<String, Vec<ConnectorEntity>>> =
+            std::sync::OnceLock::new();
+        self.connector_entity_map
+            .as_ref()
+            .unwrap_or_else(|| EMPTY.get_or_init(Default::default))
     }
 
     /// The next token. At most 2048 characters. Matches `\S+`.

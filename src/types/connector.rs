@@ -158,6 +158,22 @@ impl AuthParameterBuilder {
     }
 }
 
+impl AuthParameter {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AuthParameter = AuthParameter {
+            key: None,
+            is_required: None,
+            label: None,
+            description: None,
+            is_sensitive_field: None,
+            connector_supplied_values: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for AuthParameter {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -370,6 +386,22 @@ impl AuthenticationConfigBuilder {
     /// The authentication config.
     pub fn build(self) -> AuthenticationConfig {
         self.inner
+    }
+}
+
+impl AuthenticationConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AuthenticationConfig = AuthenticationConfig {
+            is_basic_auth_supported: None,
+            is_api_key_auth_supported: None,
+            is_o_auth2_supported: None,
+            is_custom_auth_supported: None,
+            o_auth2_defaults: None,
+            custom_auth_configs: None,
+        };
+        &UNSET
     }
 }
 
@@ -1034,6 +1066,44 @@ impl ConnectorConfigurationBuilder {
     }
 }
 
+impl ConnectorConfiguration {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorConfiguration = ConnectorConfiguration {
+            can_use_as_source: None,
+            can_use_as_destination: None,
+            supported_destination_connectors: None,
+            supported_scheduling_frequencies: None,
+            is_private_link_enabled: None,
+            is_private_link_endpoint_url_required: None,
+            supported_trigger_types: None,
+            connector_metadata: None,
+            connector_type: None,
+            connector_label: None,
+            connector_description: None,
+            connector_owner: None,
+            connector_name: None,
+            connector_version: None,
+            connector_arn: None,
+            connector_modes: None,
+            authentication_config: None,
+            connector_runtime_settings: None,
+            supported_api_versions: None,
+            supported_operators: None,
+            supported_write_operations: None,
+            connector_provisioning_type: None,
+            connector_provisioning_config: None,
+            logo_url: None,
+            registered_at: None,
+            registered_by: None,
+            supported_data_transfer_types: None,
+            supported_data_transfer_apis: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorConfiguration {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1568,6 +1638,28 @@ impl ConnectorDetailBuilder {
     }
 }
 
+impl ConnectorDetail {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorDetail = ConnectorDetail {
+            connector_description: None,
+            connector_name: None,
+            connector_owner: None,
+            connector_version: None,
+            application_type: None,
+            connector_type: None,
+            connector_label: None,
+            registered_at: None,
+            registered_by: None,
+            connector_provisioning_type: None,
+            connector_modes: None,
+            supported_data_transfer_types: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorDetail {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1720,8 +1812,8 @@ impl ConnectorEntity {
     }
 
     /// The name. At most 128 characters. Matches `\S+`. Required.
-    pub fn name(&self) -> Option<&str> {
-        self.name.as_deref()
+    pub fn name(&self) -> &str {
+        self.name.as_deref().unwrap_or_default()
     }
 
     /// The label. At most 128 characters.
@@ -1778,9 +1870,26 @@ impl ConnectorEntityBuilder {
         self
     }
 
-    /// The connector entity.
-    pub fn build(self) -> ConnectorEntity {
-        self.inner
+    /// The connector entity, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ConnectorEntity, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ConnectorEntity",
+            &[("name", self.inner.name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ConnectorEntity {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorEntity = ConnectorEntity {
+            name: None,
+            label: None,
+            has_nested_entities: None,
+        };
+        &UNSET
     }
 }
 
@@ -1862,8 +1971,8 @@ impl ConnectorEntityField {
     }
 
     /// The identifier. At most 128 characters. Matches `\S+`. Required.
-    pub fn identifier(&self) -> Option<&str> {
-        self.identifier.as_deref()
+    pub fn identifier(&self) -> &str {
+        self.identifier.as_deref().unwrap_or_default()
     }
 
     /// The parent identifier. At most 128 characters. Matches `\S+`.
@@ -2062,9 +2171,34 @@ impl ConnectorEntityFieldBuilder {
         self
     }
 
-    /// The connector entity field.
-    pub fn build(self) -> ConnectorEntityField {
-        self.inner
+    /// The connector entity field, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ConnectorEntityField, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ConnectorEntityField",
+            &[("identifier", self.inner.identifier.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ConnectorEntityField {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorEntityField = ConnectorEntityField {
+            identifier: None,
+            parent_identifier: None,
+            label: None,
+            is_primary_key: None,
+            default_value: None,
+            is_deprecated: None,
+            supported_field_type_details: None,
+            description: None,
+            source_properties: None,
+            destination_properties: None,
+            custom_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -2607,6 +2741,38 @@ impl ConnectorMetadataBuilder {
     }
 }
 
+impl ConnectorMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorMetadata = ConnectorMetadata {
+            amplitude: None,
+            datadog: None,
+            dynatrace: None,
+            google_analytics: None,
+            infor_nexus: None,
+            marketo: None,
+            redshift: None,
+            s3: None,
+            salesforce: None,
+            service_now: None,
+            singular: None,
+            slack: None,
+            snowflake: None,
+            trendmicro: None,
+            veeva: None,
+            zendesk: None,
+            event_bridge: None,
+            upsolver: None,
+            customer_profiles: None,
+            honeycode: None,
+            sapo_data: None,
+            pardot: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2777,6 +2943,15 @@ impl ConnectorProvisioningConfigBuilder {
     /// The connector provisioning config.
     pub fn build(self) -> ConnectorProvisioningConfig {
         self.inner
+    }
+}
+
+impl ConnectorProvisioningConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorProvisioningConfig = ConnectorProvisioningConfig { lambda: None };
+        &UNSET
     }
 }
 
@@ -3016,6 +3191,23 @@ impl ConnectorRuntimeSettingBuilder {
     }
 }
 
+impl ConnectorRuntimeSetting {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorRuntimeSetting = ConnectorRuntimeSetting {
+            key: None,
+            data_type: None,
+            is_required: None,
+            label: None,
+            description: None,
+            scope: None,
+            connector_supplied_value_options: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorRuntimeSetting {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3172,6 +3364,18 @@ impl CustomAuthConfigBuilder {
     /// The custom auth config.
     pub fn build(self) -> CustomAuthConfig {
         self.inner
+    }
+}
+
+impl CustomAuthConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomAuthConfig = CustomAuthConfig {
+            custom_authentication_type: None,
+            auth_parameters: None,
+        };
+        &UNSET
     }
 }
 
@@ -3371,6 +3575,22 @@ impl DestinationFieldPropertiesBuilder {
     }
 }
 
+impl DestinationFieldProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DestinationFieldProperties = DestinationFieldProperties {
+            is_creatable: None,
+            is_nullable: None,
+            is_upsertable: None,
+            is_updatable: None,
+            is_defaulted_on_create: None,
+            supported_write_operations: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for DestinationFieldProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3455,8 +3675,8 @@ impl FieldTypeDetails {
     }
 
     /// The field type. Required.
-    pub fn field_type(&self) -> Option<&str> {
-        self.field_type.as_deref()
+    pub fn field_type(&self) -> &str {
+        self.field_type.as_deref().unwrap_or_default()
     }
 
     /// The filter operators. Required.
@@ -3587,9 +3807,33 @@ impl FieldTypeDetailsBuilder {
         self
     }
 
-    /// The field type details.
-    pub fn build(self) -> FieldTypeDetails {
-        self.inner
+    /// The field type details, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<FieldTypeDetails, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "FieldTypeDetails",
+            &[
+                ("fieldType", self.inner.field_type.is_some()),
+                ("filterOperators", self.inner.filter_operators.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl FieldTypeDetails {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: FieldTypeDetails = FieldTypeDetails {
+            field_type: None,
+            filter_operators: None,
+            supported_values: None,
+            value_regex_pattern: None,
+            supported_date_format: None,
+            field_value_range: None,
+            field_length_range: None,
+        };
+        &UNSET
     }
 }
 
@@ -3692,8 +3936,8 @@ impl LambdaConnectorProvisioningConfig {
     }
 
     /// The lambda ARN. At most 512 characters. Matches `arn:aws:.*:.*:[0-9]+:.*`. Required.
-    pub fn lambda_arn(&self) -> Option<&str> {
-        self.lambda_arn.as_deref()
+    pub fn lambda_arn(&self) -> &str {
+        self.lambda_arn.as_deref().unwrap_or_default()
     }
 }
 
@@ -3716,9 +3960,23 @@ impl LambdaConnectorProvisioningConfigBuilder {
         self
     }
 
-    /// The lambda connector provisioning config.
-    pub fn build(self) -> LambdaConnectorProvisioningConfig {
-        self.inner
+    /// The lambda connector provisioning config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<LambdaConnectorProvisioningConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "LambdaConnectorProvisioningConfig",
+            &[("lambdaArn", self.inner.lambda_arn.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl LambdaConnectorProvisioningConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: LambdaConnectorProvisioningConfig =
+            LambdaConnectorProvisioningConfig { lambda_arn: None };
+        &UNSET
     }
 }
 
@@ -3914,6 +4172,23 @@ impl OAuth2CustomParameterBuilder {
     /// The o auth2 custom parameter.
     pub fn build(self) -> OAuth2CustomParameter {
         self.inner
+    }
+}
+
+impl OAuth2CustomParameter {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuth2CustomParameter = OAuth2CustomParameter {
+            key: None,
+            is_required: None,
+            label: None,
+            description: None,
+            is_sensitive_field: None,
+            connector_supplied_values: None,
+            r#type: None,
+        };
+        &UNSET
     }
 }
 
@@ -4180,6 +4455,21 @@ impl OAuth2DefaultsBuilder {
     /// The o auth2 defaults.
     pub fn build(self) -> OAuth2Defaults {
         self.inner
+    }
+}
+
+impl OAuth2Defaults {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuth2Defaults = OAuth2Defaults {
+            oauth_scopes: None,
+            token_urls: None,
+            auth_code_urls: None,
+            oauth2_grant_types_supported: None,
+            oauth2_custom_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -4491,6 +4781,18 @@ impl RangeBuilder {
     }
 }
 
+impl Range {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: Range = Range {
+            maximum: None,
+            minimum: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for Range {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4667,6 +4969,19 @@ impl SourceFieldPropertiesBuilder {
     }
 }
 
+impl SourceFieldProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SourceFieldProperties = SourceFieldProperties {
+            is_retrievable: None,
+            is_queryable: None,
+            is_timestamp_field_for_incremental_queries: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SourceFieldProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4775,8 +5090,10 @@ impl SupportedFieldTypeDetails {
     }
 
     /// The v1. Required.
-    pub fn v1(&self) -> Option<&FieldTypeDetails> {
-        self.v1.as_ref()
+    pub fn v1(&self) -> &FieldTypeDetails {
+        self.v1
+            .as_ref()
+            .unwrap_or_else(|| FieldTypeDetails::unset())
     }
 }
 
@@ -4799,9 +5116,22 @@ impl SupportedFieldTypeDetailsBuilder {
         self
     }
 
-    /// The supported field type details.
-    pub fn build(self) -> SupportedFieldTypeDetails {
-        self.inner
+    /// The supported field type details, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SupportedFieldTypeDetails, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SupportedFieldTypeDetails",
+            &[("v1", self.inner.v1.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SupportedFieldTypeDetails {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SupportedFieldTypeDetails = SupportedFieldTypeDetails { v1: None };
+        &UNSET
     }
 }
 

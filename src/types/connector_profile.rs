@@ -47,8 +47,8 @@ impl ApiKeyCredentials {
     }
 
     /// The API key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref()
+    pub fn api_key(&self) -> &str {
+        self.api_key.as_deref().unwrap_or_default()
     }
 
     /// The API secret key. At most 256 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -88,9 +88,25 @@ impl ApiKeyCredentialsBuilder {
         self
     }
 
-    /// The API key credentials.
-    pub fn build(self) -> ApiKeyCredentials {
-        self.inner
+    /// The API key credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ApiKeyCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ApiKeyCredentials",
+            &[("apiKey", self.inner.api_key.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ApiKeyCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ApiKeyCredentials = ApiKeyCredentials {
+            api_key: None,
+            api_secret_key: None,
+        };
+        &UNSET
     }
 }
 
@@ -225,13 +241,13 @@ impl BasicAuthCredentials {
     }
 
     /// The username. At most 512 characters. Matches `\S+`. Required.
-    pub fn username(&self) -> Option<&str> {
-        self.username.as_deref()
+    pub fn username(&self) -> &str {
+        self.username.as_deref().unwrap_or_default()
     }
 
     /// The password. At most 512 characters. Required. A secret: `Debug` hides it.
-    pub fn password(&self) -> Option<&str> {
-        self.password.as_deref()
+    pub fn password(&self) -> &str {
+        self.password.as_deref().unwrap_or_default()
     }
 }
 
@@ -266,9 +282,28 @@ impl BasicAuthCredentialsBuilder {
         self
     }
 
-    /// The basic auth credentials.
-    pub fn build(self) -> BasicAuthCredentials {
-        self.inner
+    /// The basic auth credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<BasicAuthCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "BasicAuthCredentials",
+            &[
+                ("username", self.inner.username.is_some()),
+                ("password", self.inner.password.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl BasicAuthCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: BasicAuthCredentials = BasicAuthCredentials {
+            username: None,
+            password: None,
+        };
+        &UNSET
     }
 }
 
@@ -457,6 +492,19 @@ impl ConnectorOAuthRequestBuilder {
     /// The connector o auth request.
     pub fn build(self) -> ConnectorOAuthRequest {
         self.inner
+    }
+}
+
+impl ConnectorOAuthRequest {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorOAuthRequest = ConnectorOAuthRequest {
+            auth_code: None,
+            redirect_uri: None,
+            code_verifier: None,
+        };
+        &UNSET
     }
 }
 
@@ -747,6 +795,26 @@ impl ConnectorProfileBuilder {
     }
 }
 
+impl ConnectorProfile {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorProfile = ConnectorProfile {
+            connector_profile_arn: None,
+            connector_profile_name: None,
+            connector_type: None,
+            connector_label: None,
+            connection_mode: None,
+            credentials_arn: None,
+            connector_profile_properties: None,
+            created_at: None,
+            last_updated_at: None,
+            private_connection_provisioning_state: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorProfile {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -873,8 +941,10 @@ impl ConnectorProfileConfig {
     }
 
     /// The connector profile properties. Required.
-    pub fn connector_profile_properties(&self) -> Option<&ConnectorProfileProperties> {
-        self.connector_profile_properties.as_ref()
+    pub fn connector_profile_properties(&self) -> &ConnectorProfileProperties {
+        self.connector_profile_properties
+            .as_ref()
+            .unwrap_or_else(|| ConnectorProfileProperties::unset())
     }
 
     /// The connector profile credentials.
@@ -920,9 +990,28 @@ impl ConnectorProfileConfigBuilder {
         self
     }
 
-    /// The connector profile config.
-    pub fn build(self) -> ConnectorProfileConfig {
-        self.inner
+    /// The connector profile config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ConnectorProfileConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ConnectorProfileConfig",
+            &[(
+                "connectorProfileProperties",
+                self.inner.connector_profile_properties.is_some(),
+            )],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ConnectorProfileConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorProfileConfig = ConnectorProfileConfig {
+            connector_profile_properties: None,
+            connector_profile_credentials: None,
+        };
+        &UNSET
     }
 }
 
@@ -1357,6 +1446,35 @@ impl ConnectorProfileCredentialsBuilder {
     /// The connector profile credentials.
     pub fn build(self) -> ConnectorProfileCredentials {
         self.inner
+    }
+}
+
+impl ConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorProfileCredentials = ConnectorProfileCredentials {
+            amplitude: None,
+            datadog: None,
+            dynatrace: None,
+            google_analytics: None,
+            honeycode: None,
+            infor_nexus: None,
+            marketo: None,
+            redshift: None,
+            salesforce: None,
+            service_now: None,
+            singular: None,
+            slack: None,
+            snowflake: None,
+            trendmicro: None,
+            veeva: None,
+            zendesk: None,
+            sapo_data: None,
+            custom_connector: None,
+            pardot: None,
+        };
+        &UNSET
     }
 }
 
@@ -1903,6 +2021,35 @@ impl ConnectorProfilePropertiesBuilder {
     }
 }
 
+impl ConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorProfileProperties = ConnectorProfileProperties {
+            amplitude: None,
+            datadog: None,
+            dynatrace: None,
+            google_analytics: None,
+            honeycode: None,
+            infor_nexus: None,
+            marketo: None,
+            redshift: None,
+            salesforce: None,
+            service_now: None,
+            singular: None,
+            slack: None,
+            snowflake: None,
+            trendmicro: None,
+            veeva: None,
+            zendesk: None,
+            sapo_data: None,
+            custom_connector: None,
+            pardot: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2070,8 +2217,10 @@ impl CustomAuthCredentials {
     }
 
     /// The custom authentication type. At most 256 characters. Matches `\S+`. Required.
-    pub fn custom_authentication_type(&self) -> Option<&str> {
-        self.custom_authentication_type.as_deref()
+    pub fn custom_authentication_type(&self) -> &str {
+        self.custom_authentication_type
+            .as_deref()
+            .unwrap_or_default()
     }
 
     /// The credentials map. 0 to 50 items. A secret: `Debug` hides it.
@@ -2114,9 +2263,28 @@ impl CustomAuthCredentialsBuilder {
         self
     }
 
-    /// The custom auth credentials.
-    pub fn build(self) -> CustomAuthCredentials {
-        self.inner
+    /// The custom auth credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<CustomAuthCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "CustomAuthCredentials",
+            &[(
+                "customAuthenticationType",
+                self.inner.custom_authentication_type.is_some(),
+            )],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl CustomAuthCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomAuthCredentials = CustomAuthCredentials {
+            custom_authentication_type: None,
+            credentials_map: None,
+        };
+        &UNSET
     }
 }
 
@@ -2311,6 +2479,21 @@ impl OAuth2CredentialsBuilder {
     }
 }
 
+impl OAuth2Credentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuth2Credentials = OAuth2Credentials {
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            refresh_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for OAuth2Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2418,13 +2601,15 @@ impl OAuth2Properties {
     }
 
     /// The token URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
-    pub fn token_url(&self) -> Option<&str> {
-        self.token_url.as_deref()
+    pub fn token_url(&self) -> &str {
+        self.token_url.as_deref().unwrap_or_default()
     }
 
     /// The o auth2 grant type. Required.
-    pub fn o_auth2_grant_type(&self) -> Option<&OAuth2GrantType> {
-        self.o_auth2_grant_type.as_ref()
+    pub fn o_auth2_grant_type(&self) -> &OAuth2GrantType {
+        self.o_auth2_grant_type
+            .as_ref()
+            .unwrap_or_else(|| OAuth2GrantType::unset())
     }
 
     /// The token URL custom properties. 0 to 50 items.
@@ -2486,9 +2671,29 @@ impl OAuth2PropertiesBuilder {
         self
     }
 
-    /// The o auth2 properties.
-    pub fn build(self) -> OAuth2Properties {
-        self.inner
+    /// The o auth2 properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<OAuth2Properties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "OAuth2Properties",
+            &[
+                ("tokenUrl", self.inner.token_url.is_some()),
+                ("oAuth2GrantType", self.inner.o_auth2_grant_type.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl OAuth2Properties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuth2Properties = OAuth2Properties {
+            token_url: None,
+            o_auth2_grant_type: None,
+            token_url_custom_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -2583,13 +2788,13 @@ impl OAuthCredentials {
     }
 
     /// The client ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
     }
 
     /// The client secret. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    pub fn client_secret(&self) -> &str {
+        self.client_secret.as_deref().unwrap_or_default()
     }
 
     /// The access token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -2675,9 +2880,31 @@ impl OAuthCredentialsBuilder {
         self
     }
 
-    /// The o auth credentials.
-    pub fn build(self) -> OAuthCredentials {
-        self.inner
+    /// The o auth credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<OAuthCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "OAuthCredentials",
+            &[
+                ("clientId", self.inner.client_id.is_some()),
+                ("clientSecret", self.inner.client_secret.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl OAuthCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuthCredentials = OAuthCredentials {
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            refresh_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
     }
 }
 
@@ -2790,13 +3017,13 @@ impl OAuthProperties {
     }
 
     /// The token URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
-    pub fn token_url(&self) -> Option<&str> {
-        self.token_url.as_deref()
+    pub fn token_url(&self) -> &str {
+        self.token_url.as_deref().unwrap_or_default()
     }
 
     /// The auth code URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
-    pub fn auth_code_url(&self) -> Option<&str> {
-        self.auth_code_url.as_deref()
+    pub fn auth_code_url(&self) -> &str {
+        self.auth_code_url.as_deref().unwrap_or_default()
     }
 
     /// The o auth scopes. Required.
@@ -2851,9 +3078,30 @@ impl OAuthPropertiesBuilder {
         self
     }
 
-    /// The o auth properties.
-    pub fn build(self) -> OAuthProperties {
-        self.inner
+    /// The o auth properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<OAuthProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "OAuthProperties",
+            &[
+                ("tokenUrl", self.inner.token_url.is_some()),
+                ("authCodeUrl", self.inner.auth_code_url.is_some()),
+                ("oAuthScopes", self.inner.o_auth_scopes.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl OAuthProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: OAuthProperties = OAuthProperties {
+            token_url: None,
+            auth_code_url: None,
+            o_auth_scopes: None,
+        };
+        &UNSET
     }
 }
 
@@ -3077,6 +3325,19 @@ impl PrivateConnectionProvisioningStateBuilder {
     /// The private connection provisioning state.
     pub fn build(self) -> PrivateConnectionProvisioningState {
         self.inner
+    }
+}
+
+impl PrivateConnectionProvisioningState {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PrivateConnectionProvisioningState = PrivateConnectionProvisioningState {
+            status: None,
+            failure_message: None,
+            failure_cause: None,
+        };
+        &UNSET
     }
 }
 

@@ -92,6 +92,18 @@ impl AggregationConfigBuilder {
     }
 }
 
+impl AggregationConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AggregationConfig = AggregationConfig {
+            aggregation_type: None,
+            target_file_size: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for AggregationConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -554,6 +566,33 @@ impl ConnectorOperatorBuilder {
     /// The connector operator.
     pub fn build(self) -> ConnectorOperator {
         self.inner
+    }
+}
+
+impl ConnectorOperator {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ConnectorOperator = ConnectorOperator {
+            amplitude: None,
+            datadog: None,
+            dynatrace: None,
+            google_analytics: None,
+            infor_nexus: None,
+            marketo: None,
+            s3: None,
+            salesforce: None,
+            service_now: None,
+            singular: None,
+            slack: None,
+            trendmicro: None,
+            veeva: None,
+            zendesk: None,
+            sapo_data: None,
+            custom_connector: None,
+            pardot: None,
+        };
+        &UNSET
     }
 }
 
@@ -1029,6 +1068,29 @@ impl DestinationConnectorPropertiesBuilder {
     }
 }
 
+impl DestinationConnectorProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DestinationConnectorProperties = DestinationConnectorProperties {
+            redshift: None,
+            s3: None,
+            salesforce: None,
+            snowflake: None,
+            event_bridge: None,
+            lookout_metrics: None,
+            upsolver: None,
+            honeycode: None,
+            customer_profiles: None,
+            zendesk: None,
+            marketo: None,
+            custom_connector: None,
+            sapo_data: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for DestinationConnectorProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1172,8 +1234,10 @@ impl DestinationFlowConfig {
     }
 
     /// The connector type. Required.
-    pub fn connector_type(&self) -> Option<&ConnectorType> {
-        self.connector_type.as_ref()
+    pub fn connector_type(&self) -> &ConnectorType {
+        self.connector_type
+            .as_ref()
+            .unwrap_or_else(|| ConnectorType::unset())
     }
 
     /// The API version. At most 256 characters. Matches `\S+`.
@@ -1187,8 +1251,10 @@ impl DestinationFlowConfig {
     }
 
     /// The destination connector properties. Required.
-    pub fn destination_connector_properties(&self) -> Option<&DestinationConnectorProperties> {
-        self.destination_connector_properties.as_ref()
+    pub fn destination_connector_properties(&self) -> &DestinationConnectorProperties {
+        self.destination_connector_properties
+            .as_ref()
+            .unwrap_or_else(|| DestinationConnectorProperties::unset())
     }
 }
 
@@ -1253,9 +1319,33 @@ impl DestinationFlowConfigBuilder {
         self
     }
 
-    /// The destination flow config.
-    pub fn build(self) -> DestinationFlowConfig {
-        self.inner
+    /// The destination flow config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DestinationFlowConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DestinationFlowConfig",
+            &[
+                ("connectorType", self.inner.connector_type.is_some()),
+                (
+                    "destinationConnectorProperties",
+                    self.inner.destination_connector_properties.is_some(),
+                ),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DestinationFlowConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DestinationFlowConfig = DestinationFlowConfig {
+            connector_type: None,
+            api_version: None,
+            connector_profile_name: None,
+            destination_connector_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -1416,6 +1506,19 @@ impl ErrorHandlingConfigBuilder {
     }
 }
 
+impl ErrorHandlingConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ErrorHandlingConfig = ErrorHandlingConfig {
+            fail_on_first_destination_error: None,
+            bucket_prefix: None,
+            bucket_name: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ErrorHandlingConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1531,6 +1634,18 @@ impl ErrorInfoBuilder {
     /// The error info.
     pub fn build(self) -> ErrorInfo {
         self.inner
+    }
+}
+
+impl ErrorInfo {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ErrorInfo = ErrorInfo {
+            put_failures_count: None,
+            execution_message: None,
+        };
+        &UNSET
     }
 }
 
@@ -1657,6 +1772,19 @@ impl ExecutionDetailsBuilder {
     /// The execution details.
     pub fn build(self) -> ExecutionDetails {
         self.inner
+    }
+}
+
+impl ExecutionDetails {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ExecutionDetails = ExecutionDetails {
+            most_recent_execution_message: None,
+            most_recent_execution_time: None,
+            most_recent_execution_status: None,
+        };
+        &UNSET
     }
 }
 
@@ -1898,6 +2026,24 @@ impl ExecutionRecordBuilder {
     }
 }
 
+impl ExecutionRecord {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ExecutionRecord = ExecutionRecord {
+            execution_id: None,
+            execution_status: None,
+            execution_result: None,
+            started_at: None,
+            last_updated_at: None,
+            data_pull_start_time: None,
+            data_pull_end_time: None,
+            metadata_catalog_details: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ExecutionRecord {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2112,6 +2258,22 @@ impl ExecutionResultBuilder {
     /// The execution result.
     pub fn build(self) -> ExecutionResult {
         self.inner
+    }
+}
+
+impl ExecutionResult {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ExecutionResult = ExecutionResult {
+            error_info: None,
+            bytes_processed: None,
+            bytes_written: None,
+            records_processed: None,
+            num_parallel_processes: None,
+            max_page_size: None,
+        };
+        &UNSET
     }
 }
 
@@ -2588,6 +2750,31 @@ impl FlowDefinitionBuilder {
     }
 }
 
+impl FlowDefinition {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: FlowDefinition = FlowDefinition {
+            flow_arn: None,
+            description: None,
+            flow_name: None,
+            flow_status: None,
+            source_connector_type: None,
+            source_connector_label: None,
+            destination_connector_type: None,
+            destination_connector_label: None,
+            trigger_type: None,
+            created_at: None,
+            last_updated_at: None,
+            created_by: None,
+            last_updated_by: None,
+            tags: None,
+            last_run_execution_details: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for FlowDefinition {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2823,18 +3010,18 @@ impl GlueDataCatalogConfig {
     }
 
     /// The role ARN. At most 512 characters. Matches `arn:aws:iam:.*:[0-9]+:.*`. Required.
-    pub fn role_arn(&self) -> Option<&str> {
-        self.role_arn.as_deref()
+    pub fn role_arn(&self) -> &str {
+        self.role_arn.as_deref().unwrap_or_default()
     }
 
     /// The database name. At most 255 characters. Required.
-    pub fn database_name(&self) -> Option<&str> {
-        self.database_name.as_deref()
+    pub fn database_name(&self) -> &str {
+        self.database_name.as_deref().unwrap_or_default()
     }
 
     /// The table prefix. At most 128 characters. Required.
-    pub fn table_prefix(&self) -> Option<&str> {
-        self.table_prefix.as_deref()
+    pub fn table_prefix(&self) -> &str {
+        self.table_prefix.as_deref().unwrap_or_default()
     }
 }
 
@@ -2881,9 +3068,30 @@ impl GlueDataCatalogConfigBuilder {
         self
     }
 
-    /// The glue data catalog config.
-    pub fn build(self) -> GlueDataCatalogConfig {
-        self.inner
+    /// The glue data catalog config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<GlueDataCatalogConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "GlueDataCatalogConfig",
+            &[
+                ("roleArn", self.inner.role_arn.is_some()),
+                ("databaseName", self.inner.database_name.is_some()),
+                ("tablePrefix", self.inner.table_prefix.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl GlueDataCatalogConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: GlueDataCatalogConfig = GlueDataCatalogConfig {
+            role_arn: None,
+            database_name: None,
+            table_prefix: None,
+        };
+        &UNSET
     }
 }
 
@@ -2991,6 +3199,17 @@ impl IncrementalPullConfigBuilder {
     }
 }
 
+impl IncrementalPullConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: IncrementalPullConfig = IncrementalPullConfig {
+            datetime_type_field_name: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for IncrementalPullConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3073,6 +3292,17 @@ impl MetadataCatalogConfigBuilder {
     /// The metadata catalog config.
     pub fn build(self) -> MetadataCatalogConfig {
         self.inner
+    }
+}
+
+impl MetadataCatalogConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MetadataCatalogConfig = MetadataCatalogConfig {
+            glue_data_catalog: None,
+        };
+        &UNSET
     }
 }
 
@@ -3207,6 +3437,20 @@ impl MetadataCatalogDetailBuilder {
     /// The metadata catalog detail.
     pub fn build(self) -> MetadataCatalogDetail {
         self.inner
+    }
+}
+
+impl MetadataCatalogDetail {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MetadataCatalogDetail = MetadataCatalogDetail {
+            catalog_type: None,
+            table_name: None,
+            table_registration_output: None,
+            partition_registration_output: None,
+        };
+        &UNSET
     }
 }
 
@@ -3534,6 +3778,19 @@ impl PrefixConfigBuilder {
     }
 }
 
+impl PrefixConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PrefixConfig = PrefixConfig {
+            prefix_type: None,
+            prefix_format: None,
+            path_prefix_hierarchy: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for PrefixConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3780,6 +4037,19 @@ impl RegistrationOutputBuilder {
     }
 }
 
+impl RegistrationOutput {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: RegistrationOutput = RegistrationOutput {
+            message: None,
+            result: None,
+            status: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for RegistrationOutput {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3857,8 +4127,8 @@ impl ScheduledTriggerProperties {
     }
 
     /// The schedule expression. At most 256 characters. Required.
-    pub fn schedule_expression(&self) -> Option<&str> {
-        self.schedule_expression.as_deref()
+    pub fn schedule_expression(&self) -> &str {
+        self.schedule_expression.as_deref().unwrap_or_default()
     }
 
     /// The data pull mode.
@@ -4000,9 +4270,34 @@ impl ScheduledTriggerPropertiesBuilder {
         self
     }
 
-    /// The scheduled trigger properties.
-    pub fn build(self) -> ScheduledTriggerProperties {
-        self.inner
+    /// The scheduled trigger properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ScheduledTriggerProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ScheduledTriggerProperties",
+            &[(
+                "scheduleExpression",
+                self.inner.schedule_expression.is_some(),
+            )],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ScheduledTriggerProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ScheduledTriggerProperties = ScheduledTriggerProperties {
+            schedule_expression: None,
+            data_pull_mode: None,
+            schedule_start_time: None,
+            schedule_end_time: None,
+            timezone: None,
+            schedule_offset: None,
+            first_execution_from: None,
+            flow_error_deactivation_threshold: None,
+        };
+        &UNSET
     }
 }
 
@@ -4425,6 +4720,33 @@ impl SourceConnectorPropertiesBuilder {
     }
 }
 
+impl SourceConnectorProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SourceConnectorProperties = SourceConnectorProperties {
+            amplitude: None,
+            datadog: None,
+            dynatrace: None,
+            google_analytics: None,
+            infor_nexus: None,
+            marketo: None,
+            s3: None,
+            salesforce: None,
+            service_now: None,
+            singular: None,
+            slack: None,
+            trendmicro: None,
+            veeva: None,
+            zendesk: None,
+            sapo_data: None,
+            custom_connector: None,
+            pardot: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SourceConnectorProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4601,8 +4923,10 @@ impl SourceFlowConfig {
     }
 
     /// The connector type. Required.
-    pub fn connector_type(&self) -> Option<&ConnectorType> {
-        self.connector_type.as_ref()
+    pub fn connector_type(&self) -> &ConnectorType {
+        self.connector_type
+            .as_ref()
+            .unwrap_or_else(|| ConnectorType::unset())
     }
 
     /// The API version. At most 256 characters. Matches `\S+`.
@@ -4616,8 +4940,10 @@ impl SourceFlowConfig {
     }
 
     /// The source connector properties. Required.
-    pub fn source_connector_properties(&self) -> Option<&SourceConnectorProperties> {
-        self.source_connector_properties.as_ref()
+    pub fn source_connector_properties(&self) -> &SourceConnectorProperties {
+        self.source_connector_properties
+            .as_ref()
+            .unwrap_or_else(|| SourceConnectorProperties::unset())
     }
 
     /// The incremental pull config.
@@ -4696,9 +5022,34 @@ impl SourceFlowConfigBuilder {
         self
     }
 
-    /// The source flow config.
-    pub fn build(self) -> SourceFlowConfig {
-        self.inner
+    /// The source flow config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SourceFlowConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SourceFlowConfig",
+            &[
+                ("connectorType", self.inner.connector_type.is_some()),
+                (
+                    "sourceConnectorProperties",
+                    self.inner.source_connector_properties.is_some(),
+                ),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SourceFlowConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SourceFlowConfig = SourceFlowConfig {
+            connector_type: None,
+            api_version: None,
+            connector_profile_name: None,
+            source_connector_properties: None,
+            incremental_pull_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -4848,6 +5199,18 @@ impl SuccessResponseHandlingConfigBuilder {
     }
 }
 
+impl SuccessResponseHandlingConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SuccessResponseHandlingConfig = SuccessResponseHandlingConfig {
+            bucket_prefix: None,
+            bucket_name: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SuccessResponseHandlingConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4932,8 +5295,8 @@ impl Task {
     }
 
     /// The task type. Required.
-    pub fn task_type(&self) -> Option<&TaskType> {
-        self.task_type.as_ref()
+    pub fn task_type(&self) -> &TaskType {
+        self.task_type.as_ref().unwrap_or_else(|| TaskType::unset())
     }
 
     /// The task properties.
@@ -5022,9 +5385,31 @@ impl TaskBuilder {
         self
     }
 
-    /// The task.
-    pub fn build(self) -> Task {
-        self.inner
+    /// The task, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<Task, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "Task",
+            &[
+                ("sourceFields", self.inner.source_fields.is_some()),
+                ("taskType", self.inner.task_type.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl Task {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: Task = Task {
+            source_fields: None,
+            connector_operator: None,
+            destination_field: None,
+            task_type: None,
+            task_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -5215,8 +5600,10 @@ impl TriggerConfig {
     }
 
     /// The trigger type. Required.
-    pub fn trigger_type(&self) -> Option<&TriggerType> {
-        self.trigger_type.as_ref()
+    pub fn trigger_type(&self) -> &TriggerType {
+        self.trigger_type
+            .as_ref()
+            .unwrap_or_else(|| TriggerType::unset())
     }
 
     /// The trigger properties.
@@ -5256,9 +5643,25 @@ impl TriggerConfigBuilder {
         self
     }
 
-    /// The trigger config.
-    pub fn build(self) -> TriggerConfig {
-        self.inner
+    /// The trigger config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<TriggerConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "TriggerConfig",
+            &[("triggerType", self.inner.trigger_type.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl TriggerConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TriggerConfig = TriggerConfig {
+            trigger_type: None,
+            trigger_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -5354,6 +5757,15 @@ impl TriggerPropertiesBuilder {
     /// The trigger properties.
     pub fn build(self) -> TriggerProperties {
         self.inner
+    }
+}
+
+impl TriggerProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TriggerProperties = TriggerProperties { scheduled: None };
+        &UNSET
     }
 }
 

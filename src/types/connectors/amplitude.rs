@@ -66,13 +66,13 @@ impl AmplitudeConnectorProfileCredentials {
     }
 
     /// The API key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref()
+    pub fn api_key(&self) -> &str {
+        self.api_key.as_deref().unwrap_or_default()
     }
 
     /// The secret key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn secret_key(&self) -> Option<&str> {
-        self.secret_key.as_deref()
+    pub fn secret_key(&self) -> &str {
+        self.secret_key.as_deref().unwrap_or_default()
     }
 }
 
@@ -107,9 +107,28 @@ impl AmplitudeConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The amplitude connector profile credentials.
-    pub fn build(self) -> AmplitudeConnectorProfileCredentials {
-        self.inner
+    /// The amplitude connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<AmplitudeConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "AmplitudeConnectorProfileCredentials",
+            &[
+                ("apiKey", self.inner.api_key.is_some()),
+                ("secretKey", self.inner.secret_key.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl AmplitudeConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AmplitudeConnectorProfileCredentials = AmplitudeConnectorProfileCredentials {
+            api_key: None,
+            secret_key: None,
+        };
+        &UNSET
     }
 }
 
@@ -202,6 +221,15 @@ impl AmplitudeConnectorProfilePropertiesBuilder {
     }
 }
 
+impl AmplitudeConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AmplitudeConnectorProfileProperties = AmplitudeConnectorProfileProperties {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for AmplitudeConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -247,6 +275,15 @@ impl AmplitudeMetadataBuilder {
     }
 }
 
+impl AmplitudeMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AmplitudeMetadata = AmplitudeMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for AmplitudeMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -281,8 +318,8 @@ impl AmplitudeSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -305,9 +342,22 @@ impl AmplitudeSourcePropertiesBuilder {
         self
     }
 
-    /// The amplitude source properties.
-    pub fn build(self) -> AmplitudeSourceProperties {
-        self.inner
+    /// The amplitude source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<AmplitudeSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "AmplitudeSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl AmplitudeSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: AmplitudeSourceProperties = AmplitudeSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -32,8 +32,8 @@ impl CustomConnectorDestinationProperties {
     }
 
     /// The entity name. At most 1024 characters. Matches `\S+`. Required.
-    pub fn entity_name(&self) -> Option<&str> {
-        self.entity_name.as_deref()
+    pub fn entity_name(&self) -> &str {
+        self.entity_name.as_deref().unwrap_or_default()
     }
 
     /// The error handling config.
@@ -130,9 +130,28 @@ impl CustomConnectorDestinationPropertiesBuilder {
         self
     }
 
-    /// The custom connector destination properties.
-    pub fn build(self) -> CustomConnectorDestinationProperties {
-        self.inner
+    /// The custom connector destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<CustomConnectorDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "CustomConnectorDestinationProperties",
+            &[("entityName", self.inner.entity_name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl CustomConnectorDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomConnectorDestinationProperties = CustomConnectorDestinationProperties {
+            entity_name: None,
+            error_handling_config: None,
+            write_operation_type: None,
+            id_field_names: None,
+            custom_properties: None,
+        };
+        &UNSET
     }
 }
 
@@ -242,8 +261,10 @@ impl CustomConnectorProfileCredentials {
     }
 
     /// The authentication type. Required.
-    pub fn authentication_type(&self) -> Option<&AuthenticationType> {
-        self.authentication_type.as_ref()
+    pub fn authentication_type(&self) -> &AuthenticationType {
+        self.authentication_type
+            .as_ref()
+            .unwrap_or_else(|| AuthenticationType::unset())
     }
 
     /// The basic.
@@ -334,9 +355,31 @@ impl CustomConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The custom connector profile credentials.
-    pub fn build(self) -> CustomConnectorProfileCredentials {
-        self.inner
+    /// The custom connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<CustomConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "CustomConnectorProfileCredentials",
+            &[(
+                "authenticationType",
+                self.inner.authentication_type.is_some(),
+            )],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl CustomConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomConnectorProfileCredentials = CustomConnectorProfileCredentials {
+            authentication_type: None,
+            basic: None,
+            oauth2: None,
+            api_key: None,
+            custom: None,
+        };
+        &UNSET
     }
 }
 
@@ -474,6 +517,18 @@ impl CustomConnectorProfilePropertiesBuilder {
     }
 }
 
+impl CustomConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomConnectorProfileProperties = CustomConnectorProfileProperties {
+            profile_properties: None,
+            o_auth2_properties: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for CustomConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -547,8 +602,8 @@ impl CustomConnectorSourceProperties {
     }
 
     /// The entity name. At most 1024 characters. Matches `\S+`. Required.
-    pub fn entity_name(&self) -> Option<&str> {
-        self.entity_name.as_deref()
+    pub fn entity_name(&self) -> &str {
+        self.entity_name.as_deref().unwrap_or_default()
     }
 
     /// The custom properties. 0 to 50 items.
@@ -608,9 +663,26 @@ impl CustomConnectorSourcePropertiesBuilder {
         self
     }
 
-    /// The custom connector source properties.
-    pub fn build(self) -> CustomConnectorSourceProperties {
-        self.inner
+    /// The custom connector source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<CustomConnectorSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "CustomConnectorSourceProperties",
+            &[("entityName", self.inner.entity_name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl CustomConnectorSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomConnectorSourceProperties = CustomConnectorSourceProperties {
+            entity_name: None,
+            custom_properties: None,
+            data_transfer_api: None,
+        };
+        &UNSET
     }
 }
 

@@ -23,8 +23,8 @@ impl CustomerProfilesDestinationProperties {
     }
 
     /// The domain name. At most 64 characters. Matches `\S+`. Required.
-    pub fn domain_name(&self) -> Option<&str> {
-        self.domain_name.as_deref()
+    pub fn domain_name(&self) -> &str {
+        self.domain_name.as_deref().unwrap_or_default()
     }
 
     /// The object type name. At most 255 characters. Matches `\S+`.
@@ -64,9 +64,26 @@ impl CustomerProfilesDestinationPropertiesBuilder {
         self
     }
 
-    /// The customer profiles destination properties.
-    pub fn build(self) -> CustomerProfilesDestinationProperties {
-        self.inner
+    /// The customer profiles destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<CustomerProfilesDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "CustomerProfilesDestinationProperties",
+            &[("domainName", self.inner.domain_name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl CustomerProfilesDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomerProfilesDestinationProperties =
+            CustomerProfilesDestinationProperties {
+                domain_name: None,
+                object_type_name: None,
+            };
+        &UNSET
     }
 }
 
@@ -145,6 +162,15 @@ impl CustomerProfilesMetadataBuilder {
     /// The customer profiles metadata.
     pub fn build(self) -> CustomerProfilesMetadata {
         self.inner
+    }
+}
+
+impl CustomerProfilesMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: CustomerProfilesMetadata = CustomerProfilesMetadata {};
+        &UNSET
     }
 }
 

@@ -138,13 +138,13 @@ impl DatadogConnectorProfileCredentials {
     }
 
     /// The API key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref()
+    pub fn api_key(&self) -> &str {
+        self.api_key.as_deref().unwrap_or_default()
     }
 
     /// The application key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn application_key(&self) -> Option<&str> {
-        self.application_key.as_deref()
+    pub fn application_key(&self) -> &str {
+        self.application_key.as_deref().unwrap_or_default()
     }
 }
 
@@ -179,9 +179,28 @@ impl DatadogConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The datadog connector profile credentials.
-    pub fn build(self) -> DatadogConnectorProfileCredentials {
-        self.inner
+    /// The datadog connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DatadogConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DatadogConnectorProfileCredentials",
+            &[
+                ("apiKey", self.inner.api_key.is_some()),
+                ("applicationKey", self.inner.application_key.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DatadogConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DatadogConnectorProfileCredentials = DatadogConnectorProfileCredentials {
+            api_key: None,
+            application_key: None,
+        };
+        &UNSET
     }
 }
 
@@ -263,8 +282,8 @@ impl DatadogConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -287,9 +306,23 @@ impl DatadogConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The datadog connector profile properties.
-    pub fn build(self) -> DatadogConnectorProfileProperties {
-        self.inner
+    /// The datadog connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DatadogConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DatadogConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DatadogConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DatadogConnectorProfileProperties =
+            DatadogConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -356,6 +389,15 @@ impl DatadogMetadataBuilder {
     }
 }
 
+impl DatadogMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DatadogMetadata = DatadogMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for DatadogMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -390,8 +432,8 @@ impl DatadogSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -414,9 +456,22 @@ impl DatadogSourcePropertiesBuilder {
         self
     }
 
-    /// The datadog source properties.
-    pub fn build(self) -> DatadogSourceProperties {
-        self.inner
+    /// The datadog source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DatadogSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DatadogSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DatadogSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DatadogSourceProperties = DatadogSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -137,8 +137,8 @@ impl DynatraceConnectorProfileCredentials {
     }
 
     /// The API token. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_token(&self) -> Option<&str> {
-        self.api_token.as_deref()
+    pub fn api_token(&self) -> &str {
+        self.api_token.as_deref().unwrap_or_default()
     }
 }
 
@@ -161,9 +161,23 @@ impl DynatraceConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The dynatrace connector profile credentials.
-    pub fn build(self) -> DynatraceConnectorProfileCredentials {
-        self.inner
+    /// The dynatrace connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DynatraceConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DynatraceConnectorProfileCredentials",
+            &[("apiToken", self.inner.api_token.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DynatraceConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DynatraceConnectorProfileCredentials =
+            DynatraceConnectorProfileCredentials { api_token: None };
+        &UNSET
     }
 }
 
@@ -228,8 +242,8 @@ impl DynatraceConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -252,9 +266,23 @@ impl DynatraceConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The dynatrace connector profile properties.
-    pub fn build(self) -> DynatraceConnectorProfileProperties {
-        self.inner
+    /// The dynatrace connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DynatraceConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DynatraceConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DynatraceConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DynatraceConnectorProfileProperties =
+            DynatraceConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -321,6 +349,15 @@ impl DynatraceMetadataBuilder {
     }
 }
 
+impl DynatraceMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DynatraceMetadata = DynatraceMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for DynatraceMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -355,8 +392,8 @@ impl DynatraceSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -379,9 +416,22 @@ impl DynatraceSourcePropertiesBuilder {
         self
     }
 
-    /// The dynatrace source properties.
-    pub fn build(self) -> DynatraceSourceProperties {
-        self.inner
+    /// The dynatrace source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<DynatraceSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "DynatraceSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl DynatraceSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: DynatraceSourceProperties = DynatraceSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -24,8 +24,8 @@ impl EventBridgeDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The error handling config.
@@ -65,9 +65,25 @@ impl EventBridgeDestinationPropertiesBuilder {
         self
     }
 
-    /// The event bridge destination properties.
-    pub fn build(self) -> EventBridgeDestinationProperties {
-        self.inner
+    /// The event bridge destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<EventBridgeDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "EventBridgeDestinationProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl EventBridgeDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: EventBridgeDestinationProperties = EventBridgeDestinationProperties {
+            object: None,
+            error_handling_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -145,6 +161,15 @@ impl EventBridgeMetadataBuilder {
     /// The event bridge metadata.
     pub fn build(self) -> EventBridgeMetadata {
         self.inner
+    }
+}
+
+impl EventBridgeMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: EventBridgeMetadata = EventBridgeMetadata {};
+        &UNSET
     }
 }
 

@@ -74,13 +74,13 @@ impl GoogleAnalyticsConnectorProfileCredentials {
     }
 
     /// The client ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
     }
 
     /// The client secret. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    pub fn client_secret(&self) -> &str {
+        self.client_secret.as_deref().unwrap_or_default()
     }
 
     /// The access token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -166,9 +166,34 @@ impl GoogleAnalyticsConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The google analytics connector profile credentials.
-    pub fn build(self) -> GoogleAnalyticsConnectorProfileCredentials {
-        self.inner
+    /// The google analytics connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(
+        self,
+    ) -> Result<GoogleAnalyticsConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "GoogleAnalyticsConnectorProfileCredentials",
+            &[
+                ("clientId", self.inner.client_id.is_some()),
+                ("clientSecret", self.inner.client_secret.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl GoogleAnalyticsConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: GoogleAnalyticsConnectorProfileCredentials =
+            GoogleAnalyticsConnectorProfileCredentials {
+                client_id: None,
+                client_secret: None,
+                access_token: None,
+                refresh_token: None,
+                o_auth_request: None,
+            };
+        &UNSET
     }
 }
 
@@ -290,6 +315,16 @@ impl GoogleAnalyticsConnectorProfilePropertiesBuilder {
     }
 }
 
+impl GoogleAnalyticsConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: GoogleAnalyticsConnectorProfileProperties =
+            GoogleAnalyticsConnectorProfileProperties {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for GoogleAnalyticsConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -357,6 +392,17 @@ impl GoogleAnalyticsMetadataBuilder {
     }
 }
 
+impl GoogleAnalyticsMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: GoogleAnalyticsMetadata = GoogleAnalyticsMetadata {
+            o_auth_scopes: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for GoogleAnalyticsMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -411,8 +457,8 @@ impl GoogleAnalyticsSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -435,9 +481,23 @@ impl GoogleAnalyticsSourcePropertiesBuilder {
         self
     }
 
-    /// The google analytics source properties.
-    pub fn build(self) -> GoogleAnalyticsSourceProperties {
-        self.inner
+    /// The google analytics source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<GoogleAnalyticsSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "GoogleAnalyticsSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl GoogleAnalyticsSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: GoogleAnalyticsSourceProperties =
+            GoogleAnalyticsSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -89,6 +89,19 @@ impl HoneycodeConnectorProfileCredentialsBuilder {
     }
 }
 
+impl HoneycodeConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: HoneycodeConnectorProfileCredentials = HoneycodeConnectorProfileCredentials {
+            access_token: None,
+            refresh_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for HoneycodeConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -183,6 +196,15 @@ impl HoneycodeConnectorProfilePropertiesBuilder {
     }
 }
 
+impl HoneycodeConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: HoneycodeConnectorProfileProperties = HoneycodeConnectorProfileProperties {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for HoneycodeConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -218,8 +240,8 @@ impl HoneycodeDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The error handling config.
@@ -259,9 +281,25 @@ impl HoneycodeDestinationPropertiesBuilder {
         self
     }
 
-    /// The honeycode destination properties.
-    pub fn build(self) -> HoneycodeDestinationProperties {
-        self.inner
+    /// The honeycode destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<HoneycodeDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "HoneycodeDestinationProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl HoneycodeDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: HoneycodeDestinationProperties = HoneycodeDestinationProperties {
+            object: None,
+            error_handling_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -361,6 +399,17 @@ impl HoneycodeMetadataBuilder {
     /// The honeycode metadata.
     pub fn build(self) -> HoneycodeMetadata {
         self.inner
+    }
+}
+
+impl HoneycodeMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: HoneycodeMetadata = HoneycodeMetadata {
+            o_auth_scopes: None,
+        };
+        &UNSET
     }
 }
 

@@ -140,23 +140,23 @@ impl InforNexusConnectorProfileCredentials {
     }
 
     /// The access key ID. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn access_key_id(&self) -> Option<&str> {
-        self.access_key_id.as_deref()
+    pub fn access_key_id(&self) -> &str {
+        self.access_key_id.as_deref().unwrap_or_default()
     }
 
     /// The user ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn user_id(&self) -> Option<&str> {
-        self.user_id.as_deref()
+    pub fn user_id(&self) -> &str {
+        self.user_id.as_deref().unwrap_or_default()
     }
 
     /// The secret access key. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn secret_access_key(&self) -> Option<&str> {
-        self.secret_access_key.as_deref()
+    pub fn secret_access_key(&self) -> &str {
+        self.secret_access_key.as_deref().unwrap_or_default()
     }
 
     /// The datakey. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn datakey(&self) -> Option<&str> {
-        self.datakey.as_deref()
+    pub fn datakey(&self) -> &str {
+        self.datakey.as_deref().unwrap_or_default()
     }
 }
 
@@ -215,9 +215,33 @@ impl InforNexusConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The infor nexus connector profile credentials.
-    pub fn build(self) -> InforNexusConnectorProfileCredentials {
-        self.inner
+    /// The infor nexus connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<InforNexusConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "InforNexusConnectorProfileCredentials",
+            &[
+                ("accessKeyId", self.inner.access_key_id.is_some()),
+                ("userId", self.inner.user_id.is_some()),
+                ("secretAccessKey", self.inner.secret_access_key.is_some()),
+                ("datakey", self.inner.datakey.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl InforNexusConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: InforNexusConnectorProfileCredentials =
+            InforNexusConnectorProfileCredentials {
+                access_key_id: None,
+                user_id: None,
+                secret_access_key: None,
+                datakey: None,
+            };
+        &UNSET
     }
 }
 
@@ -317,8 +341,8 @@ impl InforNexusConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -341,9 +365,23 @@ impl InforNexusConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The infor nexus connector profile properties.
-    pub fn build(self) -> InforNexusConnectorProfileProperties {
-        self.inner
+    /// The infor nexus connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<InforNexusConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "InforNexusConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl InforNexusConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: InforNexusConnectorProfileProperties =
+            InforNexusConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -410,6 +448,15 @@ impl InforNexusMetadataBuilder {
     }
 }
 
+impl InforNexusMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: InforNexusMetadata = InforNexusMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for InforNexusMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -444,8 +491,8 @@ impl InforNexusSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -468,9 +515,22 @@ impl InforNexusSourcePropertiesBuilder {
         self
     }
 
-    /// The infor nexus source properties.
-    pub fn build(self) -> InforNexusSourceProperties {
-        self.inner
+    /// The infor nexus source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<InforNexusSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "InforNexusSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl InforNexusSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: InforNexusSourceProperties = InforNexusSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -146,13 +146,13 @@ impl MarketoConnectorProfileCredentials {
     }
 
     /// The client ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
     }
 
     /// The client secret. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    pub fn client_secret(&self) -> &str {
+        self.client_secret.as_deref().unwrap_or_default()
     }
 
     /// The access token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -221,9 +221,30 @@ impl MarketoConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The marketo connector profile credentials.
-    pub fn build(self) -> MarketoConnectorProfileCredentials {
-        self.inner
+    /// The marketo connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<MarketoConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "MarketoConnectorProfileCredentials",
+            &[
+                ("clientId", self.inner.client_id.is_some()),
+                ("clientSecret", self.inner.client_secret.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl MarketoConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MarketoConnectorProfileCredentials = MarketoConnectorProfileCredentials {
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
     }
 }
 
@@ -320,8 +341,8 @@ impl MarketoConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -344,9 +365,23 @@ impl MarketoConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The marketo connector profile properties.
-    pub fn build(self) -> MarketoConnectorProfileProperties {
-        self.inner
+    /// The marketo connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<MarketoConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "MarketoConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl MarketoConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MarketoConnectorProfileProperties =
+            MarketoConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -403,8 +438,8 @@ impl MarketoDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The error handling config.
@@ -444,9 +479,25 @@ impl MarketoDestinationPropertiesBuilder {
         self
     }
 
-    /// The marketo destination properties.
-    pub fn build(self) -> MarketoDestinationProperties {
-        self.inner
+    /// The marketo destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<MarketoDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "MarketoDestinationProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl MarketoDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MarketoDestinationProperties = MarketoDestinationProperties {
+            object: None,
+            error_handling_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -527,6 +578,15 @@ impl MarketoMetadataBuilder {
     }
 }
 
+impl MarketoMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MarketoMetadata = MarketoMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for MarketoMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -561,8 +621,8 @@ impl MarketoSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -585,9 +645,22 @@ impl MarketoSourcePropertiesBuilder {
         self
     }
 
-    /// The marketo source properties.
-    pub fn build(self) -> MarketoSourceProperties {
-        self.inner
+    /// The marketo source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<MarketoSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "MarketoSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl MarketoSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: MarketoSourceProperties = MarketoSourceProperties { object: None };
+        &UNSET
     }
 }
 

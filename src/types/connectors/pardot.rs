@@ -217,6 +217,20 @@ impl PardotConnectorProfileCredentialsBuilder {
     }
 }
 
+impl PardotConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PardotConnectorProfileCredentials = PardotConnectorProfileCredentials {
+            access_token: None,
+            refresh_token: None,
+            o_auth_request: None,
+            client_credentials_arn: None,
+        };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for PardotConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -379,6 +393,19 @@ impl PardotConnectorProfilePropertiesBuilder {
     }
 }
 
+impl PardotConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PardotConnectorProfileProperties = PardotConnectorProfileProperties {
+            instance_url: None,
+            is_sandbox_environment: None,
+            business_unit_id: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for PardotConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -458,6 +485,15 @@ impl PardotMetadataBuilder {
     }
 }
 
+impl PardotMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PardotMetadata = PardotMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for PardotMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -492,8 +528,8 @@ impl PardotSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -516,9 +552,22 @@ impl PardotSourcePropertiesBuilder {
         self
     }
 
-    /// The pardot source properties.
-    pub fn build(self) -> PardotSourceProperties {
-        self.inner
+    /// The pardot source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<PardotSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "PardotSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl PardotSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: PardotSourceProperties = PardotSourceProperties { object: None };
+        &UNSET
     }
 }
 

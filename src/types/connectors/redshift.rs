@@ -71,6 +71,18 @@ impl RedshiftConnectorProfileCredentialsBuilder {
     }
 }
 
+impl RedshiftConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: RedshiftConnectorProfileCredentials = RedshiftConnectorProfileCredentials {
+            username: None,
+            password: None,
+        };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for RedshiftConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -158,8 +170,8 @@ impl RedshiftConnectorProfileProperties {
     }
 
     /// The bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn bucket_name(&self) -> Option<&str> {
-        self.bucket_name.as_deref()
+    pub fn bucket_name(&self) -> &str {
+        self.bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -168,8 +180,8 @@ impl RedshiftConnectorProfileProperties {
     }
 
     /// The role ARN. At most 512 characters. Matches `arn:aws:iam:.*:[0-9]+:.*`. Required.
-    pub fn role_arn(&self) -> Option<&str> {
-        self.role_arn.as_deref()
+    pub fn role_arn(&self) -> &str {
+        self.role_arn.as_deref().unwrap_or_default()
     }
 
     /// The data API role ARN. At most 512 characters. Matches `arn:aws:iam:.*:[0-9]+:.*`.
@@ -313,9 +325,35 @@ impl RedshiftConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The redshift connector profile properties.
-    pub fn build(self) -> RedshiftConnectorProfileProperties {
-        self.inner
+    /// The redshift connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<RedshiftConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "RedshiftConnectorProfileProperties",
+            &[
+                ("bucketName", self.inner.bucket_name.is_some()),
+                ("roleArn", self.inner.role_arn.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl RedshiftConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: RedshiftConnectorProfileProperties = RedshiftConnectorProfileProperties {
+            database_url: None,
+            bucket_name: None,
+            bucket_prefix: None,
+            role_arn: None,
+            data_api_role_arn: None,
+            is_redshift_serverless: None,
+            cluster_identifier: None,
+            workgroup_name: None,
+            database_name: None,
+        };
+        &UNSET
     }
 }
 
@@ -443,13 +481,13 @@ impl RedshiftDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The intermediate bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn intermediate_bucket_name(&self) -> Option<&str> {
-        self.intermediate_bucket_name.as_deref()
+    pub fn intermediate_bucket_name(&self) -> &str {
+        self.intermediate_bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -518,9 +556,33 @@ impl RedshiftDestinationPropertiesBuilder {
         self
     }
 
-    /// The redshift destination properties.
-    pub fn build(self) -> RedshiftDestinationProperties {
-        self.inner
+    /// The redshift destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<RedshiftDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "RedshiftDestinationProperties",
+            &[
+                ("object", self.inner.object.is_some()),
+                (
+                    "intermediateBucketName",
+                    self.inner.intermediate_bucket_name.is_some(),
+                ),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl RedshiftDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: RedshiftDestinationProperties = RedshiftDestinationProperties {
+            object: None,
+            intermediate_bucket_name: None,
+            bucket_prefix: None,
+            error_handling_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -620,6 +682,15 @@ impl RedshiftMetadataBuilder {
     /// The redshift metadata.
     pub fn build(self) -> RedshiftMetadata {
         self.inner
+    }
+}
+
+impl RedshiftMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: RedshiftMetadata = RedshiftMetadata {};
+        &UNSET
     }
 }
 

@@ -163,8 +163,8 @@ impl S3DestinationProperties {
     }
 
     /// The bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn bucket_name(&self) -> Option<&str> {
-        self.bucket_name.as_deref()
+    pub fn bucket_name(&self) -> &str {
+        self.bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -221,9 +221,26 @@ impl S3DestinationPropertiesBuilder {
         self
     }
 
-    /// The s3 destination properties.
-    pub fn build(self) -> S3DestinationProperties {
-        self.inner
+    /// The s3 destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<S3DestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "S3DestinationProperties",
+            &[("bucketName", self.inner.bucket_name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl S3DestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: S3DestinationProperties = S3DestinationProperties {
+            bucket_name: None,
+            bucket_prefix: None,
+            s3_output_format_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -374,6 +391,17 @@ impl S3InputFormatConfigBuilder {
     }
 }
 
+impl S3InputFormatConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: S3InputFormatConfig = S3InputFormatConfig {
+            s3_input_file_type: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for S3InputFormatConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -432,6 +460,15 @@ impl S3MetadataBuilder {
     /// The s3 metadata.
     pub fn build(self) -> S3Metadata {
         self.inner
+    }
+}
+
+impl S3Metadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: S3Metadata = S3Metadata {};
+        &UNSET
     }
 }
 
@@ -553,6 +590,20 @@ impl S3OutputFormatConfigBuilder {
     }
 }
 
+impl S3OutputFormatConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: S3OutputFormatConfig = S3OutputFormatConfig {
+            file_type: None,
+            prefix_config: None,
+            aggregation_config: None,
+            preserve_source_data_typing: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for S3OutputFormatConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -635,8 +686,8 @@ impl S3SourceProperties {
     }
 
     /// The bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn bucket_name(&self) -> Option<&str> {
-        self.bucket_name.as_deref()
+    pub fn bucket_name(&self) -> &str {
+        self.bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -693,9 +744,26 @@ impl S3SourcePropertiesBuilder {
         self
     }
 
-    /// The s3 source properties.
-    pub fn build(self) -> S3SourceProperties {
-        self.inner
+    /// The s3 source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<S3SourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "S3SourceProperties",
+            &[("bucketName", self.inner.bucket_name.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl S3SourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: S3SourceProperties = S3SourceProperties {
+            bucket_name: None,
+            bucket_prefix: None,
+            s3_input_format_config: None,
+        };
+        &UNSET
     }
 }
 

@@ -290,6 +290,23 @@ impl SalesforceConnectorProfileCredentialsBuilder {
     }
 }
 
+impl SalesforceConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SalesforceConnectorProfileCredentials =
+            SalesforceConnectorProfileCredentials {
+                access_token: None,
+                refresh_token: None,
+                o_auth_request: None,
+                client_credentials_arn: None,
+                o_auth2_grant_type: None,
+                jwt_token: None,
+            };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for SalesforceConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -476,6 +493,19 @@ impl SalesforceConnectorProfilePropertiesBuilder {
     }
 }
 
+impl SalesforceConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SalesforceConnectorProfileProperties = SalesforceConnectorProfileProperties {
+            instance_url: None,
+            is_sandbox_environment: None,
+            use_private_link_for_metadata_and_authorization: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SalesforceConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -604,8 +634,8 @@ impl SalesforceDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The ID field names. At least 0 items.
@@ -699,9 +729,28 @@ impl SalesforceDestinationPropertiesBuilder {
         self
     }
 
-    /// The salesforce destination properties.
-    pub fn build(self) -> SalesforceDestinationProperties {
-        self.inner
+    /// The salesforce destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SalesforceDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SalesforceDestinationProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SalesforceDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SalesforceDestinationProperties = SalesforceDestinationProperties {
+            object: None,
+            id_field_names: None,
+            error_handling_config: None,
+            write_operation_type: None,
+            data_transfer_api: None,
+        };
+        &UNSET
     }
 }
 
@@ -877,6 +926,19 @@ impl SalesforceMetadataBuilder {
     }
 }
 
+impl SalesforceMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SalesforceMetadata = SalesforceMetadata {
+            o_auth_scopes: None,
+            data_transfer_apis: None,
+            oauth2_grant_types_supported: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SalesforceMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -967,8 +1029,8 @@ impl SalesforceSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The `enableDynamicFieldUpdate` flag.
@@ -1042,9 +1104,27 @@ impl SalesforceSourcePropertiesBuilder {
         self
     }
 
-    /// The salesforce source properties.
-    pub fn build(self) -> SalesforceSourceProperties {
-        self.inner
+    /// The salesforce source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SalesforceSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SalesforceSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SalesforceSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SalesforceSourceProperties = SalesforceSourceProperties {
+            object: None,
+            enable_dynamic_field_update: None,
+            include_deleted_records: None,
+            data_transfer_api: None,
+        };
+        &UNSET
     }
 }
 

@@ -219,6 +219,18 @@ impl SapoDataConnectorProfileCredentialsBuilder {
     }
 }
 
+impl SapoDataConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataConnectorProfileCredentials = SapoDataConnectorProfileCredentials {
+            basic_auth_credentials: None,
+            o_auth_credentials: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SapoDataConnectorProfileCredentials {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -290,23 +302,23 @@ impl SapoDataConnectorProfileProperties {
     }
 
     /// The application host URL. At most 256 characters. Matches `^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]`. Required.
-    pub fn application_host_url(&self) -> Option<&str> {
-        self.application_host_url.as_deref()
+    pub fn application_host_url(&self) -> &str {
+        self.application_host_url.as_deref().unwrap_or_default()
     }
 
     /// The application service path. At most 512 characters. Matches `\S+`. Required.
-    pub fn application_service_path(&self) -> Option<&str> {
-        self.application_service_path.as_deref()
+    pub fn application_service_path(&self) -> &str {
+        self.application_service_path.as_deref().unwrap_or_default()
     }
 
     /// The port number. From 1 to 65535. Required.
-    pub fn port_number(&self) -> Option<i32> {
-        self.port_number
+    pub fn port_number(&self) -> i32 {
+        self.port_number.unwrap_or_default()
     }
 
     /// The client number. 3 to 3 characters. Matches `^\d{3}$`. Required.
-    pub fn client_number(&self) -> Option<&str> {
-        self.client_number.as_deref()
+    pub fn client_number(&self) -> &str {
+        self.client_number.as_deref().unwrap_or_default()
     }
 
     /// The logon language. At most 2 characters. Matches `^[a-zA-Z0-9_]*$`.
@@ -433,9 +445,42 @@ impl SapoDataConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The SAPO data connector profile properties.
-    pub fn build(self) -> SapoDataConnectorProfileProperties {
-        self.inner
+    /// The SAPO data connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SapoDataConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SapoDataConnectorProfileProperties",
+            &[
+                (
+                    "applicationHostUrl",
+                    self.inner.application_host_url.is_some(),
+                ),
+                (
+                    "applicationServicePath",
+                    self.inner.application_service_path.is_some(),
+                ),
+                ("portNumber", self.inner.port_number.is_some()),
+                ("clientNumber", self.inner.client_number.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SapoDataConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataConnectorProfileProperties = SapoDataConnectorProfileProperties {
+            application_host_url: None,
+            application_service_path: None,
+            port_number: None,
+            client_number: None,
+            logon_language: None,
+            private_link_service_name: None,
+            o_auth_properties: None,
+            disable_sso: None,
+        };
+        &UNSET
     }
 }
 
@@ -564,8 +609,8 @@ impl SapoDataDestinationProperties {
     }
 
     /// The object path. At most 512 characters. Matches `\S+`. Required.
-    pub fn object_path(&self) -> Option<&str> {
-        self.object_path.as_deref()
+    pub fn object_path(&self) -> &str {
+        self.object_path.as_deref().unwrap_or_default()
     }
 
     /// The success response handling config.
@@ -665,9 +710,28 @@ impl SapoDataDestinationPropertiesBuilder {
         self
     }
 
-    /// The SAPO data destination properties.
-    pub fn build(self) -> SapoDataDestinationProperties {
-        self.inner
+    /// The SAPO data destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SapoDataDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SapoDataDestinationProperties",
+            &[("objectPath", self.inner.object_path.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SapoDataDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataDestinationProperties = SapoDataDestinationProperties {
+            object_path: None,
+            success_response_handling_config: None,
+            id_field_names: None,
+            error_handling_config: None,
+            write_operation_type: None,
+        };
+        &UNSET
     }
 }
 
@@ -780,6 +844,15 @@ impl SapoDataMetadataBuilder {
     }
 }
 
+impl SapoDataMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataMetadata = SapoDataMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SapoDataMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -814,8 +887,8 @@ impl SapoDataPaginationConfig {
     }
 
     /// The max page size. From 1 to 10000. Required.
-    pub fn max_page_size(&self) -> Option<i32> {
-        self.max_page_size
+    pub fn max_page_size(&self) -> i32 {
+        self.max_page_size.unwrap_or_default()
     }
 }
 
@@ -838,9 +911,24 @@ impl SapoDataPaginationConfigBuilder {
         self
     }
 
-    /// The SAPO data pagination config.
-    pub fn build(self) -> SapoDataPaginationConfig {
-        self.inner
+    /// The SAPO data pagination config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SapoDataPaginationConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SapoDataPaginationConfig",
+            &[("maxPageSize", self.inner.max_page_size.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SapoDataPaginationConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataPaginationConfig = SapoDataPaginationConfig {
+            max_page_size: None,
+        };
+        &UNSET
     }
 }
 
@@ -895,8 +983,8 @@ impl SapoDataParallelismConfig {
     }
 
     /// The max parallelism. From 1 to 10. Required.
-    pub fn max_parallelism(&self) -> Option<i32> {
-        self.max_parallelism
+    pub fn max_parallelism(&self) -> i32 {
+        self.max_parallelism.unwrap_or_default()
     }
 }
 
@@ -919,9 +1007,24 @@ impl SapoDataParallelismConfigBuilder {
         self
     }
 
-    /// The SAPO data parallelism config.
-    pub fn build(self) -> SapoDataParallelismConfig {
-        self.inner
+    /// The SAPO data parallelism config, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SapoDataParallelismConfig, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SapoDataParallelismConfig",
+            &[("maxParallelism", self.inner.max_parallelism.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SapoDataParallelismConfig {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataParallelismConfig = SapoDataParallelismConfig {
+            max_parallelism: None,
+        };
+        &UNSET
     }
 }
 
@@ -1039,6 +1142,19 @@ impl SapoDataSourcePropertiesBuilder {
     /// The SAPO data source properties.
     pub fn build(self) -> SapoDataSourceProperties {
         self.inner
+    }
+}
+
+impl SapoDataSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SapoDataSourceProperties = SapoDataSourceProperties {
+            object_path: None,
+            parallelism_config: None,
+            pagination_config: None,
+        };
+        &UNSET
     }
 }
 

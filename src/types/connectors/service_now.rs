@@ -234,6 +234,20 @@ impl ServiceNowConnectorProfileCredentialsBuilder {
     }
 }
 
+impl ServiceNowConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ServiceNowConnectorProfileCredentials =
+            ServiceNowConnectorProfileCredentials {
+                username: None,
+                password: None,
+                o_auth2_credentials: None,
+            };
+        &UNSET
+    }
+}
+
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for ServiceNowConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -316,8 +330,8 @@ impl ServiceNowConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -340,9 +354,23 @@ impl ServiceNowConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The service now connector profile properties.
-    pub fn build(self) -> ServiceNowConnectorProfileProperties {
-        self.inner
+    /// The service now connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ServiceNowConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ServiceNowConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ServiceNowConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ServiceNowConnectorProfileProperties =
+            ServiceNowConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -409,6 +437,15 @@ impl ServiceNowMetadataBuilder {
     }
 }
 
+impl ServiceNowMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ServiceNowMetadata = ServiceNowMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ServiceNowMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -443,8 +480,8 @@ impl ServiceNowSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -467,9 +504,22 @@ impl ServiceNowSourcePropertiesBuilder {
         self
     }
 
-    /// The service now source properties.
-    pub fn build(self) -> ServiceNowSourceProperties {
-        self.inner
+    /// The service now source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ServiceNowSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ServiceNowSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ServiceNowSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ServiceNowSourceProperties = ServiceNowSourceProperties { object: None };
+        &UNSET
     }
 }
 

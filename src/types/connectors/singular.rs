@@ -132,8 +132,8 @@ impl SingularConnectorProfileCredentials {
     }
 
     /// The API key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_key(&self) -> Option<&str> {
-        self.api_key.as_deref()
+    pub fn api_key(&self) -> &str {
+        self.api_key.as_deref().unwrap_or_default()
     }
 }
 
@@ -156,9 +156,23 @@ impl SingularConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The singular connector profile credentials.
-    pub fn build(self) -> SingularConnectorProfileCredentials {
-        self.inner
+    /// The singular connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SingularConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SingularConnectorProfileCredentials",
+            &[("apiKey", self.inner.api_key.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SingularConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SingularConnectorProfileCredentials =
+            SingularConnectorProfileCredentials { api_key: None };
+        &UNSET
     }
 }
 
@@ -234,6 +248,15 @@ impl SingularConnectorProfilePropertiesBuilder {
     }
 }
 
+impl SingularConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SingularConnectorProfileProperties = SingularConnectorProfileProperties {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SingularConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -279,6 +302,15 @@ impl SingularMetadataBuilder {
     }
 }
 
+impl SingularMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SingularMetadata = SingularMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SingularMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -313,8 +345,8 @@ impl SingularSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -337,9 +369,22 @@ impl SingularSourcePropertiesBuilder {
         self
     }
 
-    /// The singular source properties.
-    pub fn build(self) -> SingularSourceProperties {
-        self.inner
+    /// The singular source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SingularSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SingularSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SingularSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SingularSourceProperties = SingularSourceProperties { object: None };
+        &UNSET
     }
 }
 

@@ -161,13 +161,13 @@ impl SlackConnectorProfileCredentials {
     }
 
     /// The client ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
     }
 
     /// The client secret. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    pub fn client_secret(&self) -> &str {
+        self.client_secret.as_deref().unwrap_or_default()
     }
 
     /// The access token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -236,9 +236,30 @@ impl SlackConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The slack connector profile credentials.
-    pub fn build(self) -> SlackConnectorProfileCredentials {
-        self.inner
+    /// The slack connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SlackConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SlackConnectorProfileCredentials",
+            &[
+                ("clientId", self.inner.client_id.is_some()),
+                ("clientSecret", self.inner.client_secret.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SlackConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SlackConnectorProfileCredentials = SlackConnectorProfileCredentials {
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
     }
 }
 
@@ -335,8 +356,8 @@ impl SlackConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -359,9 +380,23 @@ impl SlackConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The slack connector profile properties.
-    pub fn build(self) -> SlackConnectorProfileProperties {
-        self.inner
+    /// The slack connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SlackConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SlackConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SlackConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SlackConnectorProfileProperties =
+            SlackConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -450,6 +485,17 @@ impl SlackMetadataBuilder {
     }
 }
 
+impl SlackMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SlackMetadata = SlackMetadata {
+            o_auth_scopes: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for SlackMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -504,8 +550,8 @@ impl SlackSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -528,9 +574,22 @@ impl SlackSourcePropertiesBuilder {
         self
     }
 
-    /// The slack source properties.
-    pub fn build(self) -> SlackSourceProperties {
-        self.inner
+    /// The slack source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SlackSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SlackSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SlackSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SlackSourceProperties = SlackSourceProperties { object: None };
+        &UNSET
     }
 }
 

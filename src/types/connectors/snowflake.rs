@@ -25,8 +25,8 @@ impl SnowflakeConnectorProfileCredentials {
     }
 
     /// The username. At most 512 characters. Matches `\S+`. Required.
-    pub fn username(&self) -> Option<&str> {
-        self.username.as_deref()
+    pub fn username(&self) -> &str {
+        self.username.as_deref().unwrap_or_default()
     }
 
     /// The password. At most 512 characters. A secret: `Debug` hides it.
@@ -83,9 +83,26 @@ impl SnowflakeConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The snowflake connector profile credentials.
-    pub fn build(self) -> SnowflakeConnectorProfileCredentials {
-        self.inner
+    /// The snowflake connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SnowflakeConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SnowflakeConnectorProfileCredentials",
+            &[("username", self.inner.username.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SnowflakeConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SnowflakeConnectorProfileCredentials = SnowflakeConnectorProfileCredentials {
+            username: None,
+            password: None,
+            private_key: None,
+        };
+        &UNSET
     }
 }
 
@@ -178,18 +195,18 @@ impl SnowflakeConnectorProfileProperties {
     }
 
     /// The warehouse. At most 512 characters. Required.
-    pub fn warehouse(&self) -> Option<&str> {
-        self.warehouse.as_deref()
+    pub fn warehouse(&self) -> &str {
+        self.warehouse.as_deref().unwrap_or_default()
     }
 
     /// The stage. At most 512 characters. Matches `\S+`. Required.
-    pub fn stage(&self) -> Option<&str> {
-        self.stage.as_deref()
+    pub fn stage(&self) -> &str {
+        self.stage.as_deref().unwrap_or_default()
     }
 
     /// The bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn bucket_name(&self) -> Option<&str> {
-        self.bucket_name.as_deref()
+    pub fn bucket_name(&self) -> &str {
+        self.bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -304,9 +321,34 @@ impl SnowflakeConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The snowflake connector profile properties.
-    pub fn build(self) -> SnowflakeConnectorProfileProperties {
-        self.inner
+    /// The snowflake connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SnowflakeConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SnowflakeConnectorProfileProperties",
+            &[
+                ("warehouse", self.inner.warehouse.is_some()),
+                ("stage", self.inner.stage.is_some()),
+                ("bucketName", self.inner.bucket_name.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SnowflakeConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SnowflakeConnectorProfileProperties = SnowflakeConnectorProfileProperties {
+            warehouse: None,
+            stage: None,
+            bucket_name: None,
+            bucket_prefix: None,
+            private_link_service_name: None,
+            account_name: None,
+            region: None,
+        };
+        &UNSET
     }
 }
 
@@ -423,13 +465,13 @@ impl SnowflakeDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The intermediate bucket name. 3 to 63 characters. Matches `\S+`. Required.
-    pub fn intermediate_bucket_name(&self) -> Option<&str> {
-        self.intermediate_bucket_name.as_deref()
+    pub fn intermediate_bucket_name(&self) -> &str {
+        self.intermediate_bucket_name.as_deref().unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -498,9 +540,33 @@ impl SnowflakeDestinationPropertiesBuilder {
         self
     }
 
-    /// The snowflake destination properties.
-    pub fn build(self) -> SnowflakeDestinationProperties {
-        self.inner
+    /// The snowflake destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<SnowflakeDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "SnowflakeDestinationProperties",
+            &[
+                ("object", self.inner.object.is_some()),
+                (
+                    "intermediateBucketName",
+                    self.inner.intermediate_bucket_name.is_some(),
+                ),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl SnowflakeDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SnowflakeDestinationProperties = SnowflakeDestinationProperties {
+            object: None,
+            intermediate_bucket_name: None,
+            bucket_prefix: None,
+            error_handling_config: None,
+        };
+        &UNSET
     }
 }
 
@@ -622,6 +688,17 @@ impl SnowflakeMetadataBuilder {
     /// The snowflake metadata.
     pub fn build(self) -> SnowflakeMetadata {
         self.inner
+    }
+}
+
+impl SnowflakeMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: SnowflakeMetadata = SnowflakeMetadata {
+            supported_regions: None,
+        };
+        &UNSET
     }
 }
 

@@ -132,8 +132,8 @@ impl TrendmicroConnectorProfileCredentials {
     }
 
     /// The API secret key. At most 256 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn api_secret_key(&self) -> Option<&str> {
-        self.api_secret_key.as_deref()
+    pub fn api_secret_key(&self) -> &str {
+        self.api_secret_key.as_deref().unwrap_or_default()
     }
 }
 
@@ -156,9 +156,25 @@ impl TrendmicroConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The trendmicro connector profile credentials.
-    pub fn build(self) -> TrendmicroConnectorProfileCredentials {
-        self.inner
+    /// The trendmicro connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<TrendmicroConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "TrendmicroConnectorProfileCredentials",
+            &[("apiSecretKey", self.inner.api_secret_key.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl TrendmicroConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TrendmicroConnectorProfileCredentials =
+            TrendmicroConnectorProfileCredentials {
+                api_secret_key: None,
+            };
+        &UNSET
     }
 }
 
@@ -234,6 +250,16 @@ impl TrendmicroConnectorProfilePropertiesBuilder {
     }
 }
 
+impl TrendmicroConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TrendmicroConnectorProfileProperties =
+            TrendmicroConnectorProfileProperties {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for TrendmicroConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -279,6 +305,15 @@ impl TrendmicroMetadataBuilder {
     }
 }
 
+impl TrendmicroMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TrendmicroMetadata = TrendmicroMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for TrendmicroMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -313,8 +348,8 @@ impl TrendmicroSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -337,9 +372,22 @@ impl TrendmicroSourcePropertiesBuilder {
         self
     }
 
-    /// The trendmicro source properties.
-    pub fn build(self) -> TrendmicroSourceProperties {
-        self.inner
+    /// The trendmicro source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<TrendmicroSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "TrendmicroSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl TrendmicroSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: TrendmicroSourceProperties = TrendmicroSourceProperties { object: None };
+        &UNSET
     }
 }
 

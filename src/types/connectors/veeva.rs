@@ -168,13 +168,13 @@ impl VeevaConnectorProfileCredentials {
     }
 
     /// The username. At most 512 characters. Matches `\S+`. Required.
-    pub fn username(&self) -> Option<&str> {
-        self.username.as_deref()
+    pub fn username(&self) -> &str {
+        self.username.as_deref().unwrap_or_default()
     }
 
     /// The password. At most 512 characters. Required. A secret: `Debug` hides it.
-    pub fn password(&self) -> Option<&str> {
-        self.password.as_deref()
+    pub fn password(&self) -> &str {
+        self.password.as_deref().unwrap_or_default()
     }
 }
 
@@ -209,9 +209,28 @@ impl VeevaConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The veeva connector profile credentials.
-    pub fn build(self) -> VeevaConnectorProfileCredentials {
-        self.inner
+    /// The veeva connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<VeevaConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "VeevaConnectorProfileCredentials",
+            &[
+                ("username", self.inner.username.is_some()),
+                ("password", self.inner.password.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl VeevaConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: VeevaConnectorProfileCredentials = VeevaConnectorProfileCredentials {
+            username: None,
+            password: None,
+        };
+        &UNSET
     }
 }
 
@@ -292,8 +311,8 @@ impl VeevaConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -316,9 +335,23 @@ impl VeevaConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The veeva connector profile properties.
-    pub fn build(self) -> VeevaConnectorProfileProperties {
-        self.inner
+    /// The veeva connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<VeevaConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "VeevaConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl VeevaConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: VeevaConnectorProfileProperties =
+            VeevaConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -385,6 +418,15 @@ impl VeevaMetadataBuilder {
     }
 }
 
+impl VeevaMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: VeevaMetadata = VeevaMetadata {};
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for VeevaMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -423,8 +465,8 @@ impl VeevaSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The document type. At most 512 characters. Matches `[\s\w_-]+`.
@@ -515,9 +557,28 @@ impl VeevaSourcePropertiesBuilder {
         self
     }
 
-    /// The veeva source properties.
-    pub fn build(self) -> VeevaSourceProperties {
-        self.inner
+    /// The veeva source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<VeevaSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "VeevaSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl VeevaSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: VeevaSourceProperties = VeevaSourceProperties {
+            object: None,
+            document_type: None,
+            include_source_files: None,
+            include_renditions: None,
+            include_all_versions: None,
+        };
+        &UNSET
     }
 }
 

@@ -136,13 +136,13 @@ impl ZendeskConnectorProfileCredentials {
     }
 
     /// The client ID. At most 512 characters. Matches `\S+`. Required.
-    pub fn client_id(&self) -> Option<&str> {
-        self.client_id.as_deref()
+    pub fn client_id(&self) -> &str {
+        self.client_id.as_deref().unwrap_or_default()
     }
 
     /// The client secret. At most 512 characters. Matches `\S+`. Required. A secret: `Debug` hides it.
-    pub fn client_secret(&self) -> Option<&str> {
-        self.client_secret.as_deref()
+    pub fn client_secret(&self) -> &str {
+        self.client_secret.as_deref().unwrap_or_default()
     }
 
     /// The access token. At most 4096 characters. Matches `\S+`. A secret: `Debug` hides it.
@@ -211,9 +211,30 @@ impl ZendeskConnectorProfileCredentialsBuilder {
         self
     }
 
-    /// The zendesk connector profile credentials.
-    pub fn build(self) -> ZendeskConnectorProfileCredentials {
-        self.inner
+    /// The zendesk connector profile credentials, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ZendeskConnectorProfileCredentials, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ZendeskConnectorProfileCredentials",
+            &[
+                ("clientId", self.inner.client_id.is_some()),
+                ("clientSecret", self.inner.client_secret.is_some()),
+            ],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ZendeskConnectorProfileCredentials {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ZendeskConnectorProfileCredentials = ZendeskConnectorProfileCredentials {
+            client_id: None,
+            client_secret: None,
+            access_token: None,
+            o_auth_request: None,
+        };
+        &UNSET
     }
 }
 
@@ -310,8 +331,8 @@ impl ZendeskConnectorProfileProperties {
     }
 
     /// The instance URL. At most 256 characters. Matches `\S+`. Required.
-    pub fn instance_url(&self) -> Option<&str> {
-        self.instance_url.as_deref()
+    pub fn instance_url(&self) -> &str {
+        self.instance_url.as_deref().unwrap_or_default()
     }
 }
 
@@ -334,9 +355,23 @@ impl ZendeskConnectorProfilePropertiesBuilder {
         self
     }
 
-    /// The zendesk connector profile properties.
-    pub fn build(self) -> ZendeskConnectorProfileProperties {
-        self.inner
+    /// The zendesk connector profile properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ZendeskConnectorProfileProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ZendeskConnectorProfileProperties",
+            &[("instanceUrl", self.inner.instance_url.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ZendeskConnectorProfileProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ZendeskConnectorProfileProperties =
+            ZendeskConnectorProfileProperties { instance_url: None };
+        &UNSET
     }
 }
 
@@ -395,8 +430,8 @@ impl ZendeskDestinationProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 
     /// The ID field names. At least 0 items.
@@ -473,9 +508,27 @@ impl ZendeskDestinationPropertiesBuilder {
         self
     }
 
-    /// The zendesk destination properties.
-    pub fn build(self) -> ZendeskDestinationProperties {
-        self.inner
+    /// The zendesk destination properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ZendeskDestinationProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ZendeskDestinationProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ZendeskDestinationProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ZendeskDestinationProperties = ZendeskDestinationProperties {
+            object: None,
+            id_field_names: None,
+            error_handling_config: None,
+            write_operation_type: None,
+        };
+        &UNSET
     }
 }
 
@@ -600,6 +653,17 @@ impl ZendeskMetadataBuilder {
     }
 }
 
+impl ZendeskMetadata {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ZendeskMetadata = ZendeskMetadata {
+            o_auth_scopes: None,
+        };
+        &UNSET
+    }
+}
+
 impl crate::json::ToJson for ZendeskMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -654,8 +718,8 @@ impl ZendeskSourceProperties {
     }
 
     /// The object. At most 512 characters. Matches `\S+`. Required.
-    pub fn object(&self) -> Option<&str> {
-        self.object.as_deref()
+    pub fn object(&self) -> &str {
+        self.object.as_deref().unwrap_or_default()
     }
 }
 
@@ -678,9 +742,22 @@ impl ZendeskSourcePropertiesBuilder {
         self
     }
 
-    /// The zendesk source properties.
-    pub fn build(self) -> ZendeskSourceProperties {
-        self.inner
+    /// The zendesk source properties, or an error naming a required member that was not set.
+    pub fn build(self) -> Result<ZendeskSourceProperties, crate::error::BuildError> {
+        crate::error::BuildError::require(
+            "ZendeskSourceProperties",
+            &[("object", self.inner.object.is_some())],
+        )?;
+        Ok(self.inner)
+    }
+}
+
+impl ZendeskSourceProperties {
+    /// What a required member reads as when an answer left it out.
+    #[allow(dead_code)]
+    pub(crate) fn unset() -> &'static Self {
+        static UNSET: ZendeskSourceProperties = ZendeskSourceProperties { object: None };
+        &UNSET
     }
 }
 
