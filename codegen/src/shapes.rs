@@ -148,7 +148,10 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
         for m in &members {
             out.push_str(&setters(model, m, "inner"));
         }
-        let required: Vec<&Member> = members.iter().filter(|m| m.required).collect();
+        let required: Vec<&Member> = members
+            .iter()
+            .filter(|m| is_required_value(model, m))
+            .collect();
         if required.is_empty() {
             writeln!(
                 out,
@@ -168,15 +171,6 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
             )
             .unwrap();
         }
-        let unset: String = members
-            .iter()
-            .map(|m| format!("{}: None,", m.field))
-            .collect();
-        writeln!(
-            out,
-            "impl {ty} {{\n/// What a required member reads as when an answer left it out.\n#[allow(dead_code)]\npub(crate) fn unset() -> &'static Self {{\nstatic UNSET: {ty} = {ty} {{ {unset} }};\n&UNSET\n}}\n}}\n"
-        )
-        .unwrap();
     }
     if sensitive {
         out.push_str(&debug_impl(ty, &members));
@@ -275,12 +269,19 @@ fn bare(field: &str) -> &str {
     field.trim_start_matches("r#")
 }
 
+/// Whether the SDK treats a member as required: the model requires it and
+/// it is not a structure (required structures stay optional in the SDK, so
+/// a builder never demands one).
+fn is_required_value(model: &Model, m: &Member) -> bool {
+    m.required && model.kind(m.target) != "structure"
+}
+
 fn accessor(model: &Model, m: &Member) -> String {
     let ty = model.rust_type(m.target);
     let f = &m.field;
     // Required members read as plain values, as in the SDK; an answer that
     // left one out reads as empty (the SDK's client-side error correction).
-    let required = m.required.then(|| match model.kind(m.target) {
+    let required = is_required_value(model, m).then(|| match model.kind(m.target) {
         "string" if !model.is_enum(m.target) => (
             "&str".to_owned(),
             format!("self.{f}.as_deref().unwrap_or_default()"),
@@ -294,7 +295,7 @@ fn accessor(model: &Model, m: &Member) -> String {
                 "static EMPTY: std::sync::OnceLock<{ty}> = std::sync::OnceLock::new(); self.{f}.as_ref().unwrap_or_else(|| EMPTY.get_or_init(Default::default))"
             ),
         ),
-        "string" | "structure" => (
+        "string" => (
             format!("&{ty}"),
             format!("self.{f}.as_ref().unwrap_or_else(|| {ty}::unset())"),
         ),

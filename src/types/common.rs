@@ -228,18 +228,6 @@ impl DataTransferApiBuilder {
     }
 }
 
-impl DataTransferApi {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DataTransferApi = DataTransferApi {
-            name: None,
-            r#type: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for DataTransferApi {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {

@@ -158,22 +158,6 @@ impl AuthParameterBuilder {
     }
 }
 
-impl AuthParameter {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AuthParameter = AuthParameter {
-            key: None,
-            is_required: None,
-            label: None,
-            description: None,
-            is_sensitive_field: None,
-            connector_supplied_values: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for AuthParameter {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -386,22 +370,6 @@ impl AuthenticationConfigBuilder {
     /// The authentication config.
     pub fn build(self) -> AuthenticationConfig {
         self.inner
-    }
-}
-
-impl AuthenticationConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AuthenticationConfig = AuthenticationConfig {
-            is_basic_auth_supported: None,
-            is_api_key_auth_supported: None,
-            is_o_auth2_supported: None,
-            is_custom_auth_supported: None,
-            o_auth2_defaults: None,
-            custom_auth_configs: None,
-        };
-        &UNSET
     }
 }
 
@@ -1066,44 +1034,6 @@ impl ConnectorConfigurationBuilder {
     }
 }
 
-impl ConnectorConfiguration {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorConfiguration = ConnectorConfiguration {
-            can_use_as_source: None,
-            can_use_as_destination: None,
-            supported_destination_connectors: None,
-            supported_scheduling_frequencies: None,
-            is_private_link_enabled: None,
-            is_private_link_endpoint_url_required: None,
-            supported_trigger_types: None,
-            connector_metadata: None,
-            connector_type: None,
-            connector_label: None,
-            connector_description: None,
-            connector_owner: None,
-            connector_name: None,
-            connector_version: None,
-            connector_arn: None,
-            connector_modes: None,
-            authentication_config: None,
-            connector_runtime_settings: None,
-            supported_api_versions: None,
-            supported_operators: None,
-            supported_write_operations: None,
-            connector_provisioning_type: None,
-            connector_provisioning_config: None,
-            logo_url: None,
-            registered_at: None,
-            registered_by: None,
-            supported_data_transfer_types: None,
-            supported_data_transfer_apis: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorConfiguration {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1638,28 +1568,6 @@ impl ConnectorDetailBuilder {
     }
 }
 
-impl ConnectorDetail {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorDetail = ConnectorDetail {
-            connector_description: None,
-            connector_name: None,
-            connector_owner: None,
-            connector_version: None,
-            application_type: None,
-            connector_type: None,
-            connector_label: None,
-            registered_at: None,
-            registered_by: None,
-            connector_provisioning_type: None,
-            connector_modes: None,
-            supported_data_transfer_types: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorDetail {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1877,19 +1785,6 @@ impl ConnectorEntityBuilder {
             &[("name", self.inner.name.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ConnectorEntity {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorEntity = ConnectorEntity {
-            name: None,
-            label: None,
-            has_nested_entities: None,
-        };
-        &UNSET
     }
 }
 
@@ -2178,27 +2073,6 @@ impl ConnectorEntityFieldBuilder {
             &[("identifier", self.inner.identifier.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ConnectorEntityField {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorEntityField = ConnectorEntityField {
-            identifier: None,
-            parent_identifier: None,
-            label: None,
-            is_primary_key: None,
-            default_value: None,
-            is_deprecated: None,
-            supported_field_type_details: None,
-            description: None,
-            source_properties: None,
-            destination_properties: None,
-            custom_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -2741,38 +2615,6 @@ impl ConnectorMetadataBuilder {
     }
 }
 
-impl ConnectorMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorMetadata = ConnectorMetadata {
-            amplitude: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            redshift: None,
-            s3: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            snowflake: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-            event_bridge: None,
-            upsolver: None,
-            customer_profiles: None,
-            honeycode: None,
-            sapo_data: None,
-            pardot: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2943,15 +2785,6 @@ impl ConnectorProvisioningConfigBuilder {
     /// The connector provisioning config.
     pub fn build(self) -> ConnectorProvisioningConfig {
         self.inner
-    }
-}
-
-impl ConnectorProvisioningConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorProvisioningConfig = ConnectorProvisioningConfig { lambda: None };
-        &UNSET
     }
 }
 
@@ -3191,23 +3024,6 @@ impl ConnectorRuntimeSettingBuilder {
     }
 }
 
-impl ConnectorRuntimeSetting {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorRuntimeSetting = ConnectorRuntimeSetting {
-            key: None,
-            data_type: None,
-            is_required: None,
-            label: None,
-            description: None,
-            scope: None,
-            connector_supplied_value_options: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorRuntimeSetting {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3364,18 +3180,6 @@ impl CustomAuthConfigBuilder {
     /// The custom auth config.
     pub fn build(self) -> CustomAuthConfig {
         self.inner
-    }
-}
-
-impl CustomAuthConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomAuthConfig = CustomAuthConfig {
-            custom_authentication_type: None,
-            auth_parameters: None,
-        };
-        &UNSET
     }
 }
 
@@ -3572,22 +3376,6 @@ impl DestinationFieldPropertiesBuilder {
     /// The destination field properties.
     pub fn build(self) -> DestinationFieldProperties {
         self.inner
-    }
-}
-
-impl DestinationFieldProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DestinationFieldProperties = DestinationFieldProperties {
-            is_creatable: None,
-            is_nullable: None,
-            is_upsertable: None,
-            is_updatable: None,
-            is_defaulted_on_create: None,
-            supported_write_operations: None,
-        };
-        &UNSET
     }
 }
 
@@ -3820,23 +3608,6 @@ impl FieldTypeDetailsBuilder {
     }
 }
 
-impl FieldTypeDetails {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: FieldTypeDetails = FieldTypeDetails {
-            field_type: None,
-            filter_operators: None,
-            supported_values: None,
-            value_regex_pattern: None,
-            supported_date_format: None,
-            field_value_range: None,
-            field_length_range: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for FieldTypeDetails {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3967,16 +3738,6 @@ impl LambdaConnectorProvisioningConfigBuilder {
             &[("lambdaArn", self.inner.lambda_arn.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl LambdaConnectorProvisioningConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: LambdaConnectorProvisioningConfig =
-            LambdaConnectorProvisioningConfig { lambda_arn: None };
-        &UNSET
     }
 }
 
@@ -4172,23 +3933,6 @@ impl OAuth2CustomParameterBuilder {
     /// The o auth2 custom parameter.
     pub fn build(self) -> OAuth2CustomParameter {
         self.inner
-    }
-}
-
-impl OAuth2CustomParameter {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuth2CustomParameter = OAuth2CustomParameter {
-            key: None,
-            is_required: None,
-            label: None,
-            description: None,
-            is_sensitive_field: None,
-            connector_supplied_values: None,
-            r#type: None,
-        };
-        &UNSET
     }
 }
 
@@ -4455,21 +4199,6 @@ impl OAuth2DefaultsBuilder {
     /// The o auth2 defaults.
     pub fn build(self) -> OAuth2Defaults {
         self.inner
-    }
-}
-
-impl OAuth2Defaults {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuth2Defaults = OAuth2Defaults {
-            oauth_scopes: None,
-            token_urls: None,
-            auth_code_urls: None,
-            oauth2_grant_types_supported: None,
-            oauth2_custom_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -4781,18 +4510,6 @@ impl RangeBuilder {
     }
 }
 
-impl Range {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: Range = Range {
-            maximum: None,
-            minimum: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for Range {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4969,19 +4686,6 @@ impl SourceFieldPropertiesBuilder {
     }
 }
 
-impl SourceFieldProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SourceFieldProperties = SourceFieldProperties {
-            is_retrievable: None,
-            is_queryable: None,
-            is_timestamp_field_for_incremental_queries: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SourceFieldProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -5090,10 +4794,8 @@ impl SupportedFieldTypeDetails {
     }
 
     /// The v1. Required.
-    pub fn v1(&self) -> &FieldTypeDetails {
-        self.v1
-            .as_ref()
-            .unwrap_or_else(|| FieldTypeDetails::unset())
+    pub fn v1(&self) -> Option<&FieldTypeDetails> {
+        self.v1.as_ref()
     }
 }
 
@@ -5116,22 +4818,9 @@ impl SupportedFieldTypeDetailsBuilder {
         self
     }
 
-    /// The supported field type details, or an error naming a required member that was not set.
-    pub fn build(self) -> Result<SupportedFieldTypeDetails, crate::error::BuildError> {
-        crate::error::BuildError::require(
-            "SupportedFieldTypeDetails",
-            &[("v1", self.inner.v1.is_some())],
-        )?;
-        Ok(self.inner)
-    }
-}
-
-impl SupportedFieldTypeDetails {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SupportedFieldTypeDetails = SupportedFieldTypeDetails { v1: None };
-        &UNSET
+    /// The supported field type details.
+    pub fn build(self) -> SupportedFieldTypeDetails {
+        self.inner
     }
 }
 

@@ -98,18 +98,6 @@ impl ApiKeyCredentialsBuilder {
     }
 }
 
-impl ApiKeyCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ApiKeyCredentials = ApiKeyCredentials {
-            api_key: None,
-            api_secret_key: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for ApiKeyCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -292,18 +280,6 @@ impl BasicAuthCredentialsBuilder {
             ],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl BasicAuthCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: BasicAuthCredentials = BasicAuthCredentials {
-            username: None,
-            password: None,
-        };
-        &UNSET
     }
 }
 
@@ -492,19 +468,6 @@ impl ConnectorOAuthRequestBuilder {
     /// The connector o auth request.
     pub fn build(self) -> ConnectorOAuthRequest {
         self.inner
-    }
-}
-
-impl ConnectorOAuthRequest {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorOAuthRequest = ConnectorOAuthRequest {
-            auth_code: None,
-            redirect_uri: None,
-            code_verifier: None,
-        };
-        &UNSET
     }
 }
 
@@ -795,26 +758,6 @@ impl ConnectorProfileBuilder {
     }
 }
 
-impl ConnectorProfile {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorProfile = ConnectorProfile {
-            connector_profile_arn: None,
-            connector_profile_name: None,
-            connector_type: None,
-            connector_label: None,
-            connection_mode: None,
-            credentials_arn: None,
-            connector_profile_properties: None,
-            created_at: None,
-            last_updated_at: None,
-            private_connection_provisioning_state: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorProfile {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -941,10 +884,8 @@ impl ConnectorProfileConfig {
     }
 
     /// The connector profile properties. Required.
-    pub fn connector_profile_properties(&self) -> &ConnectorProfileProperties {
-        self.connector_profile_properties
-            .as_ref()
-            .unwrap_or_else(|| ConnectorProfileProperties::unset())
+    pub fn connector_profile_properties(&self) -> Option<&ConnectorProfileProperties> {
+        self.connector_profile_properties.as_ref()
     }
 
     /// The connector profile credentials.
@@ -990,28 +931,9 @@ impl ConnectorProfileConfigBuilder {
         self
     }
 
-    /// The connector profile config, or an error naming a required member that was not set.
-    pub fn build(self) -> Result<ConnectorProfileConfig, crate::error::BuildError> {
-        crate::error::BuildError::require(
-            "ConnectorProfileConfig",
-            &[(
-                "connectorProfileProperties",
-                self.inner.connector_profile_properties.is_some(),
-            )],
-        )?;
-        Ok(self.inner)
-    }
-}
-
-impl ConnectorProfileConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorProfileConfig = ConnectorProfileConfig {
-            connector_profile_properties: None,
-            connector_profile_credentials: None,
-        };
-        &UNSET
+    /// The connector profile config.
+    pub fn build(self) -> ConnectorProfileConfig {
+        self.inner
     }
 }
 
@@ -1446,35 +1368,6 @@ impl ConnectorProfileCredentialsBuilder {
     /// The connector profile credentials.
     pub fn build(self) -> ConnectorProfileCredentials {
         self.inner
-    }
-}
-
-impl ConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorProfileCredentials = ConnectorProfileCredentials {
-            amplitude: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            honeycode: None,
-            infor_nexus: None,
-            marketo: None,
-            redshift: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            snowflake: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-            sapo_data: None,
-            custom_connector: None,
-            pardot: None,
-        };
-        &UNSET
     }
 }
 
@@ -2021,35 +1914,6 @@ impl ConnectorProfilePropertiesBuilder {
     }
 }
 
-impl ConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorProfileProperties = ConnectorProfileProperties {
-            amplitude: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            honeycode: None,
-            infor_nexus: None,
-            marketo: None,
-            redshift: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            snowflake: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-            sapo_data: None,
-            custom_connector: None,
-            pardot: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2276,18 +2140,6 @@ impl CustomAuthCredentialsBuilder {
     }
 }
 
-impl CustomAuthCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomAuthCredentials = CustomAuthCredentials {
-            custom_authentication_type: None,
-            credentials_map: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for CustomAuthCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2479,21 +2331,6 @@ impl OAuth2CredentialsBuilder {
     }
 }
 
-impl OAuth2Credentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuth2Credentials = OAuth2Credentials {
-            client_id: None,
-            client_secret: None,
-            access_token: None,
-            refresh_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for OAuth2Credentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -2681,19 +2518,6 @@ impl OAuth2PropertiesBuilder {
             ],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl OAuth2Properties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuth2Properties = OAuth2Properties {
-            token_url: None,
-            o_auth2_grant_type: None,
-            token_url_custom_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -2893,21 +2717,6 @@ impl OAuthCredentialsBuilder {
     }
 }
 
-impl OAuthCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuthCredentials = OAuthCredentials {
-            client_id: None,
-            client_secret: None,
-            access_token: None,
-            refresh_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for OAuthCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3089,19 +2898,6 @@ impl OAuthPropertiesBuilder {
             ],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl OAuthProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: OAuthProperties = OAuthProperties {
-            token_url: None,
-            auth_code_url: None,
-            o_auth_scopes: None,
-        };
-        &UNSET
     }
 }
 
@@ -3325,19 +3121,6 @@ impl PrivateConnectionProvisioningStateBuilder {
     /// The private connection provisioning state.
     pub fn build(self) -> PrivateConnectionProvisioningState {
         self.inner
-    }
-}
-
-impl PrivateConnectionProvisioningState {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PrivateConnectionProvisioningState = PrivateConnectionProvisioningState {
-            status: None,
-            failure_message: None,
-            failure_cause: None,
-        };
-        &UNSET
     }
 }
 

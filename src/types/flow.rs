@@ -92,18 +92,6 @@ impl AggregationConfigBuilder {
     }
 }
 
-impl AggregationConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AggregationConfig = AggregationConfig {
-            aggregation_type: None,
-            target_file_size: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for AggregationConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -566,33 +554,6 @@ impl ConnectorOperatorBuilder {
     /// The connector operator.
     pub fn build(self) -> ConnectorOperator {
         self.inner
-    }
-}
-
-impl ConnectorOperator {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ConnectorOperator = ConnectorOperator {
-            amplitude: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            s3: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-            sapo_data: None,
-            custom_connector: None,
-            pardot: None,
-        };
-        &UNSET
     }
 }
 
@@ -1068,29 +1029,6 @@ impl DestinationConnectorPropertiesBuilder {
     }
 }
 
-impl DestinationConnectorProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DestinationConnectorProperties = DestinationConnectorProperties {
-            redshift: None,
-            s3: None,
-            salesforce: None,
-            snowflake: None,
-            event_bridge: None,
-            lookout_metrics: None,
-            upsolver: None,
-            honeycode: None,
-            customer_profiles: None,
-            zendesk: None,
-            marketo: None,
-            custom_connector: None,
-            sapo_data: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for DestinationConnectorProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1251,10 +1189,8 @@ impl DestinationFlowConfig {
     }
 
     /// The destination connector properties. Required.
-    pub fn destination_connector_properties(&self) -> &DestinationConnectorProperties {
-        self.destination_connector_properties
-            .as_ref()
-            .unwrap_or_else(|| DestinationConnectorProperties::unset())
+    pub fn destination_connector_properties(&self) -> Option<&DestinationConnectorProperties> {
+        self.destination_connector_properties.as_ref()
     }
 }
 
@@ -1323,29 +1259,9 @@ impl DestinationFlowConfigBuilder {
     pub fn build(self) -> Result<DestinationFlowConfig, crate::error::BuildError> {
         crate::error::BuildError::require(
             "DestinationFlowConfig",
-            &[
-                ("connectorType", self.inner.connector_type.is_some()),
-                (
-                    "destinationConnectorProperties",
-                    self.inner.destination_connector_properties.is_some(),
-                ),
-            ],
+            &[("connectorType", self.inner.connector_type.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl DestinationFlowConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DestinationFlowConfig = DestinationFlowConfig {
-            connector_type: None,
-            api_version: None,
-            connector_profile_name: None,
-            destination_connector_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -1506,19 +1422,6 @@ impl ErrorHandlingConfigBuilder {
     }
 }
 
-impl ErrorHandlingConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ErrorHandlingConfig = ErrorHandlingConfig {
-            fail_on_first_destination_error: None,
-            bucket_prefix: None,
-            bucket_name: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ErrorHandlingConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -1634,18 +1537,6 @@ impl ErrorInfoBuilder {
     /// The error info.
     pub fn build(self) -> ErrorInfo {
         self.inner
-    }
-}
-
-impl ErrorInfo {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ErrorInfo = ErrorInfo {
-            put_failures_count: None,
-            execution_message: None,
-        };
-        &UNSET
     }
 }
 
@@ -1772,19 +1663,6 @@ impl ExecutionDetailsBuilder {
     /// The execution details.
     pub fn build(self) -> ExecutionDetails {
         self.inner
-    }
-}
-
-impl ExecutionDetails {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ExecutionDetails = ExecutionDetails {
-            most_recent_execution_message: None,
-            most_recent_execution_time: None,
-            most_recent_execution_status: None,
-        };
-        &UNSET
     }
 }
 
@@ -2026,24 +1904,6 @@ impl ExecutionRecordBuilder {
     }
 }
 
-impl ExecutionRecord {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ExecutionRecord = ExecutionRecord {
-            execution_id: None,
-            execution_status: None,
-            execution_result: None,
-            started_at: None,
-            last_updated_at: None,
-            data_pull_start_time: None,
-            data_pull_end_time: None,
-            metadata_catalog_details: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ExecutionRecord {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -2258,22 +2118,6 @@ impl ExecutionResultBuilder {
     /// The execution result.
     pub fn build(self) -> ExecutionResult {
         self.inner
-    }
-}
-
-impl ExecutionResult {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ExecutionResult = ExecutionResult {
-            error_info: None,
-            bytes_processed: None,
-            bytes_written: None,
-            records_processed: None,
-            num_parallel_processes: None,
-            max_page_size: None,
-        };
-        &UNSET
     }
 }
 
@@ -2750,31 +2594,6 @@ impl FlowDefinitionBuilder {
     }
 }
 
-impl FlowDefinition {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: FlowDefinition = FlowDefinition {
-            flow_arn: None,
-            description: None,
-            flow_name: None,
-            flow_status: None,
-            source_connector_type: None,
-            source_connector_label: None,
-            destination_connector_type: None,
-            destination_connector_label: None,
-            trigger_type: None,
-            created_at: None,
-            last_updated_at: None,
-            created_by: None,
-            last_updated_by: None,
-            tags: None,
-            last_run_execution_details: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for FlowDefinition {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3082,19 +2901,6 @@ impl GlueDataCatalogConfigBuilder {
     }
 }
 
-impl GlueDataCatalogConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: GlueDataCatalogConfig = GlueDataCatalogConfig {
-            role_arn: None,
-            database_name: None,
-            table_prefix: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for GlueDataCatalogConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3199,17 +3005,6 @@ impl IncrementalPullConfigBuilder {
     }
 }
 
-impl IncrementalPullConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: IncrementalPullConfig = IncrementalPullConfig {
-            datetime_type_field_name: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for IncrementalPullConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -3292,17 +3087,6 @@ impl MetadataCatalogConfigBuilder {
     /// The metadata catalog config.
     pub fn build(self) -> MetadataCatalogConfig {
         self.inner
-    }
-}
-
-impl MetadataCatalogConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MetadataCatalogConfig = MetadataCatalogConfig {
-            glue_data_catalog: None,
-        };
-        &UNSET
     }
 }
 
@@ -3437,20 +3221,6 @@ impl MetadataCatalogDetailBuilder {
     /// The metadata catalog detail.
     pub fn build(self) -> MetadataCatalogDetail {
         self.inner
-    }
-}
-
-impl MetadataCatalogDetail {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MetadataCatalogDetail = MetadataCatalogDetail {
-            catalog_type: None,
-            table_name: None,
-            table_registration_output: None,
-            partition_registration_output: None,
-        };
-        &UNSET
     }
 }
 
@@ -3778,19 +3548,6 @@ impl PrefixConfigBuilder {
     }
 }
 
-impl PrefixConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PrefixConfig = PrefixConfig {
-            prefix_type: None,
-            prefix_format: None,
-            path_prefix_hierarchy: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for PrefixConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4037,19 +3794,6 @@ impl RegistrationOutputBuilder {
     }
 }
 
-impl RegistrationOutput {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: RegistrationOutput = RegistrationOutput {
-            message: None,
-            result: None,
-            status: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for RegistrationOutput {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4280,24 +4024,6 @@ impl ScheduledTriggerPropertiesBuilder {
             )],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ScheduledTriggerProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ScheduledTriggerProperties = ScheduledTriggerProperties {
-            schedule_expression: None,
-            data_pull_mode: None,
-            schedule_start_time: None,
-            schedule_end_time: None,
-            timezone: None,
-            schedule_offset: None,
-            first_execution_from: None,
-            flow_error_deactivation_threshold: None,
-        };
-        &UNSET
     }
 }
 
@@ -4720,33 +4446,6 @@ impl SourceConnectorPropertiesBuilder {
     }
 }
 
-impl SourceConnectorProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SourceConnectorProperties = SourceConnectorProperties {
-            amplitude: None,
-            datadog: None,
-            dynatrace: None,
-            google_analytics: None,
-            infor_nexus: None,
-            marketo: None,
-            s3: None,
-            salesforce: None,
-            service_now: None,
-            singular: None,
-            slack: None,
-            trendmicro: None,
-            veeva: None,
-            zendesk: None,
-            sapo_data: None,
-            custom_connector: None,
-            pardot: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SourceConnectorProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -4940,10 +4639,8 @@ impl SourceFlowConfig {
     }
 
     /// The source connector properties. Required.
-    pub fn source_connector_properties(&self) -> &SourceConnectorProperties {
-        self.source_connector_properties
-            .as_ref()
-            .unwrap_or_else(|| SourceConnectorProperties::unset())
+    pub fn source_connector_properties(&self) -> Option<&SourceConnectorProperties> {
+        self.source_connector_properties.as_ref()
     }
 
     /// The incremental pull config.
@@ -5026,30 +4723,9 @@ impl SourceFlowConfigBuilder {
     pub fn build(self) -> Result<SourceFlowConfig, crate::error::BuildError> {
         crate::error::BuildError::require(
             "SourceFlowConfig",
-            &[
-                ("connectorType", self.inner.connector_type.is_some()),
-                (
-                    "sourceConnectorProperties",
-                    self.inner.source_connector_properties.is_some(),
-                ),
-            ],
+            &[("connectorType", self.inner.connector_type.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SourceFlowConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SourceFlowConfig = SourceFlowConfig {
-            connector_type: None,
-            api_version: None,
-            connector_profile_name: None,
-            source_connector_properties: None,
-            incremental_pull_config: None,
-        };
-        &UNSET
     }
 }
 
@@ -5196,18 +4872,6 @@ impl SuccessResponseHandlingConfigBuilder {
     /// The success response handling config.
     pub fn build(self) -> SuccessResponseHandlingConfig {
         self.inner
-    }
-}
-
-impl SuccessResponseHandlingConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SuccessResponseHandlingConfig = SuccessResponseHandlingConfig {
-            bucket_prefix: None,
-            bucket_name: None,
-        };
-        &UNSET
     }
 }
 
@@ -5395,21 +5059,6 @@ impl TaskBuilder {
             ],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl Task {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: Task = Task {
-            source_fields: None,
-            connector_operator: None,
-            destination_field: None,
-            task_type: None,
-            task_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -5653,18 +5302,6 @@ impl TriggerConfigBuilder {
     }
 }
 
-impl TriggerConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TriggerConfig = TriggerConfig {
-            trigger_type: None,
-            trigger_properties: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for TriggerConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -5757,15 +5394,6 @@ impl TriggerPropertiesBuilder {
     /// The trigger properties.
     pub fn build(self) -> TriggerProperties {
         self.inner
-    }
-}
-
-impl TriggerProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TriggerProperties = TriggerProperties { scheduled: None };
-        &UNSET
     }
 }
 

@@ -120,18 +120,6 @@ impl AmplitudeConnectorProfileCredentialsBuilder {
     }
 }
 
-impl AmplitudeConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AmplitudeConnectorProfileCredentials = AmplitudeConnectorProfileCredentials {
-            api_key: None,
-            secret_key: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for AmplitudeConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -221,15 +209,6 @@ impl AmplitudeConnectorProfilePropertiesBuilder {
     }
 }
 
-impl AmplitudeConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AmplitudeConnectorProfileProperties = AmplitudeConnectorProfileProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for AmplitudeConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -272,15 +251,6 @@ impl AmplitudeMetadataBuilder {
     /// The amplitude metadata.
     pub fn build(self) -> AmplitudeMetadata {
         self.inner
-    }
-}
-
-impl AmplitudeMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AmplitudeMetadata = AmplitudeMetadata {};
-        &UNSET
     }
 }
 
@@ -349,15 +319,6 @@ impl AmplitudeSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl AmplitudeSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: AmplitudeSourceProperties = AmplitudeSourceProperties { object: None };
-        &UNSET
     }
 }
 

@@ -140,21 +140,6 @@ impl CustomConnectorDestinationPropertiesBuilder {
     }
 }
 
-impl CustomConnectorDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomConnectorDestinationProperties = CustomConnectorDestinationProperties {
-            entity_name: None,
-            error_handling_config: None,
-            write_operation_type: None,
-            id_field_names: None,
-            custom_properties: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for CustomConnectorDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -368,21 +353,6 @@ impl CustomConnectorProfileCredentialsBuilder {
     }
 }
 
-impl CustomConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomConnectorProfileCredentials = CustomConnectorProfileCredentials {
-            authentication_type: None,
-            basic: None,
-            oauth2: None,
-            api_key: None,
-            custom: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for CustomConnectorProfileCredentials {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -514,18 +484,6 @@ impl CustomConnectorProfilePropertiesBuilder {
     /// The custom connector profile properties.
     pub fn build(self) -> CustomConnectorProfileProperties {
         self.inner
-    }
-}
-
-impl CustomConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomConnectorProfileProperties = CustomConnectorProfileProperties {
-            profile_properties: None,
-            o_auth2_properties: None,
-        };
-        &UNSET
     }
 }
 
@@ -670,19 +628,6 @@ impl CustomConnectorSourcePropertiesBuilder {
             &[("entityName", self.inner.entity_name.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl CustomConnectorSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomConnectorSourceProperties = CustomConnectorSourceProperties {
-            entity_name: None,
-            custom_properties: None,
-            data_transfer_api: None,
-        };
-        &UNSET
     }
 }
 

@@ -74,19 +74,6 @@ impl CustomerProfilesDestinationPropertiesBuilder {
     }
 }
 
-impl CustomerProfilesDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomerProfilesDestinationProperties =
-            CustomerProfilesDestinationProperties {
-                domain_name: None,
-                object_type_name: None,
-            };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for CustomerProfilesDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -162,15 +149,6 @@ impl CustomerProfilesMetadataBuilder {
     /// The customer profiles metadata.
     pub fn build(self) -> CustomerProfilesMetadata {
         self.inner
-    }
-}
-
-impl CustomerProfilesMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: CustomerProfilesMetadata = CustomerProfilesMetadata {};
-        &UNSET
     }
 }
 

@@ -192,18 +192,6 @@ impl DatadogConnectorProfileCredentialsBuilder {
     }
 }
 
-impl DatadogConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DatadogConnectorProfileCredentials = DatadogConnectorProfileCredentials {
-            api_key: None,
-            application_key: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for DatadogConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -316,16 +304,6 @@ impl DatadogConnectorProfilePropertiesBuilder {
     }
 }
 
-impl DatadogConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DatadogConnectorProfileProperties =
-            DatadogConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for DatadogConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -386,15 +364,6 @@ impl DatadogMetadataBuilder {
     /// The datadog metadata.
     pub fn build(self) -> DatadogMetadata {
         self.inner
-    }
-}
-
-impl DatadogMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DatadogMetadata = DatadogMetadata {};
-        &UNSET
     }
 }
 
@@ -463,15 +432,6 @@ impl DatadogSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl DatadogSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DatadogSourceProperties = DatadogSourceProperties { object: None };
-        &UNSET
     }
 }
 

@@ -171,16 +171,6 @@ impl DynatraceConnectorProfileCredentialsBuilder {
     }
 }
 
-impl DynatraceConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DynatraceConnectorProfileCredentials =
-            DynatraceConnectorProfileCredentials { api_token: None };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for DynatraceConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -276,16 +266,6 @@ impl DynatraceConnectorProfilePropertiesBuilder {
     }
 }
 
-impl DynatraceConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DynatraceConnectorProfileProperties =
-            DynatraceConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for DynatraceConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -346,15 +326,6 @@ impl DynatraceMetadataBuilder {
     /// The dynatrace metadata.
     pub fn build(self) -> DynatraceMetadata {
         self.inner
-    }
-}
-
-impl DynatraceMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DynatraceMetadata = DynatraceMetadata {};
-        &UNSET
     }
 }
 
@@ -423,15 +394,6 @@ impl DynatraceSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl DynatraceSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: DynatraceSourceProperties = DynatraceSourceProperties { object: None };
-        &UNSET
     }
 }
 

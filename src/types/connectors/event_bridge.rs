@@ -75,18 +75,6 @@ impl EventBridgeDestinationPropertiesBuilder {
     }
 }
 
-impl EventBridgeDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: EventBridgeDestinationProperties = EventBridgeDestinationProperties {
-            object: None,
-            error_handling_config: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for EventBridgeDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -161,15 +149,6 @@ impl EventBridgeMetadataBuilder {
     /// The event bridge metadata.
     pub fn build(self) -> EventBridgeMetadata {
         self.inner
-    }
-}
-
-impl EventBridgeMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: EventBridgeMetadata = EventBridgeMetadata {};
-        &UNSET
     }
 }
 

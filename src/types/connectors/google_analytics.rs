@@ -181,22 +181,6 @@ impl GoogleAnalyticsConnectorProfileCredentialsBuilder {
     }
 }
 
-impl GoogleAnalyticsConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: GoogleAnalyticsConnectorProfileCredentials =
-            GoogleAnalyticsConnectorProfileCredentials {
-                client_id: None,
-                client_secret: None,
-                access_token: None,
-                refresh_token: None,
-                o_auth_request: None,
-            };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for GoogleAnalyticsConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -315,16 +299,6 @@ impl GoogleAnalyticsConnectorProfilePropertiesBuilder {
     }
 }
 
-impl GoogleAnalyticsConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: GoogleAnalyticsConnectorProfileProperties =
-            GoogleAnalyticsConnectorProfileProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for GoogleAnalyticsConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -389,17 +363,6 @@ impl GoogleAnalyticsMetadataBuilder {
     /// The google analytics metadata.
     pub fn build(self) -> GoogleAnalyticsMetadata {
         self.inner
-    }
-}
-
-impl GoogleAnalyticsMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: GoogleAnalyticsMetadata = GoogleAnalyticsMetadata {
-            o_auth_scopes: None,
-        };
-        &UNSET
     }
 }
 
@@ -488,16 +451,6 @@ impl GoogleAnalyticsSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl GoogleAnalyticsSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: GoogleAnalyticsSourceProperties =
-            GoogleAnalyticsSourceProperties { object: None };
-        &UNSET
     }
 }
 

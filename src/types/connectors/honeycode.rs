@@ -89,19 +89,6 @@ impl HoneycodeConnectorProfileCredentialsBuilder {
     }
 }
 
-impl HoneycodeConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: HoneycodeConnectorProfileCredentials = HoneycodeConnectorProfileCredentials {
-            access_token: None,
-            refresh_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for HoneycodeConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -196,15 +183,6 @@ impl HoneycodeConnectorProfilePropertiesBuilder {
     }
 }
 
-impl HoneycodeConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: HoneycodeConnectorProfileProperties = HoneycodeConnectorProfileProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for HoneycodeConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -288,18 +266,6 @@ impl HoneycodeDestinationPropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl HoneycodeDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: HoneycodeDestinationProperties = HoneycodeDestinationProperties {
-            object: None,
-            error_handling_config: None,
-        };
-        &UNSET
     }
 }
 
@@ -399,17 +365,6 @@ impl HoneycodeMetadataBuilder {
     /// The honeycode metadata.
     pub fn build(self) -> HoneycodeMetadata {
         self.inner
-    }
-}
-
-impl HoneycodeMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: HoneycodeMetadata = HoneycodeMetadata {
-            o_auth_scopes: None,
-        };
-        &UNSET
     }
 }
 

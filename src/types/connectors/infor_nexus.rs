@@ -230,21 +230,6 @@ impl InforNexusConnectorProfileCredentialsBuilder {
     }
 }
 
-impl InforNexusConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: InforNexusConnectorProfileCredentials =
-            InforNexusConnectorProfileCredentials {
-                access_key_id: None,
-                user_id: None,
-                secret_access_key: None,
-                datakey: None,
-            };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for InforNexusConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -375,16 +360,6 @@ impl InforNexusConnectorProfilePropertiesBuilder {
     }
 }
 
-impl InforNexusConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: InforNexusConnectorProfileProperties =
-            InforNexusConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for InforNexusConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -445,15 +420,6 @@ impl InforNexusMetadataBuilder {
     /// The infor nexus metadata.
     pub fn build(self) -> InforNexusMetadata {
         self.inner
-    }
-}
-
-impl InforNexusMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: InforNexusMetadata = InforNexusMetadata {};
-        &UNSET
     }
 }
 
@@ -522,15 +488,6 @@ impl InforNexusSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl InforNexusSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: InforNexusSourceProperties = InforNexusSourceProperties { object: None };
-        &UNSET
     }
 }
 

@@ -32,15 +32,6 @@ impl LookoutMetricsDestinationPropertiesBuilder {
     }
 }
 
-impl LookoutMetricsDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: LookoutMetricsDestinationProperties = LookoutMetricsDestinationProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for LookoutMetricsDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {

@@ -234,20 +234,6 @@ impl MarketoConnectorProfileCredentialsBuilder {
     }
 }
 
-impl MarketoConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MarketoConnectorProfileCredentials = MarketoConnectorProfileCredentials {
-            client_id: None,
-            client_secret: None,
-            access_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for MarketoConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -375,16 +361,6 @@ impl MarketoConnectorProfilePropertiesBuilder {
     }
 }
 
-impl MarketoConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MarketoConnectorProfileProperties =
-            MarketoConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for MarketoConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -489,18 +465,6 @@ impl MarketoDestinationPropertiesBuilder {
     }
 }
 
-impl MarketoDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MarketoDestinationProperties = MarketoDestinationProperties {
-            object: None,
-            error_handling_config: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for MarketoDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -578,15 +542,6 @@ impl MarketoMetadataBuilder {
     }
 }
 
-impl MarketoMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MarketoMetadata = MarketoMetadata {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for MarketoMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -652,15 +607,6 @@ impl MarketoSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl MarketoSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: MarketoSourceProperties = MarketoSourceProperties { object: None };
-        &UNSET
     }
 }
 

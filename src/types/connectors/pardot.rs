@@ -217,20 +217,6 @@ impl PardotConnectorProfileCredentialsBuilder {
     }
 }
 
-impl PardotConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PardotConnectorProfileCredentials = PardotConnectorProfileCredentials {
-            access_token: None,
-            refresh_token: None,
-            o_auth_request: None,
-            client_credentials_arn: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for PardotConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -393,19 +379,6 @@ impl PardotConnectorProfilePropertiesBuilder {
     }
 }
 
-impl PardotConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PardotConnectorProfileProperties = PardotConnectorProfileProperties {
-            instance_url: None,
-            is_sandbox_environment: None,
-            business_unit_id: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for PardotConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -485,15 +458,6 @@ impl PardotMetadataBuilder {
     }
 }
 
-impl PardotMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PardotMetadata = PardotMetadata {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for PardotMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -559,15 +523,6 @@ impl PardotSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl PardotSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: PardotSourceProperties = PardotSourceProperties { object: None };
-        &UNSET
     }
 }
 

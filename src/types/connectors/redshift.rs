@@ -71,18 +71,6 @@ impl RedshiftConnectorProfileCredentialsBuilder {
     }
 }
 
-impl RedshiftConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: RedshiftConnectorProfileCredentials = RedshiftConnectorProfileCredentials {
-            username: None,
-            password: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for RedshiftConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -338,25 +326,6 @@ impl RedshiftConnectorProfilePropertiesBuilder {
     }
 }
 
-impl RedshiftConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: RedshiftConnectorProfileProperties = RedshiftConnectorProfileProperties {
-            database_url: None,
-            bucket_name: None,
-            bucket_prefix: None,
-            role_arn: None,
-            data_api_role_arn: None,
-            is_redshift_serverless: None,
-            cluster_identifier: None,
-            workgroup_name: None,
-            database_name: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for RedshiftConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -572,20 +541,6 @@ impl RedshiftDestinationPropertiesBuilder {
     }
 }
 
-impl RedshiftDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: RedshiftDestinationProperties = RedshiftDestinationProperties {
-            object: None,
-            intermediate_bucket_name: None,
-            bucket_prefix: None,
-            error_handling_config: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for RedshiftDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -682,15 +637,6 @@ impl RedshiftMetadataBuilder {
     /// The redshift metadata.
     pub fn build(self) -> RedshiftMetadata {
         self.inner
-    }
-}
-
-impl RedshiftMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: RedshiftMetadata = RedshiftMetadata {};
-        &UNSET
     }
 }
 

@@ -231,19 +231,6 @@ impl S3DestinationPropertiesBuilder {
     }
 }
 
-impl S3DestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: S3DestinationProperties = S3DestinationProperties {
-            bucket_name: None,
-            bucket_prefix: None,
-            s3_output_format_config: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for S3DestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -391,17 +378,6 @@ impl S3InputFormatConfigBuilder {
     }
 }
 
-impl S3InputFormatConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: S3InputFormatConfig = S3InputFormatConfig {
-            s3_input_file_type: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for S3InputFormatConfig {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -460,15 +436,6 @@ impl S3MetadataBuilder {
     /// The s3 metadata.
     pub fn build(self) -> S3Metadata {
         self.inner
-    }
-}
-
-impl S3Metadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: S3Metadata = S3Metadata {};
-        &UNSET
     }
 }
 
@@ -587,20 +554,6 @@ impl S3OutputFormatConfigBuilder {
     /// The s3 output format config.
     pub fn build(self) -> S3OutputFormatConfig {
         self.inner
-    }
-}
-
-impl S3OutputFormatConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: S3OutputFormatConfig = S3OutputFormatConfig {
-            file_type: None,
-            prefix_config: None,
-            aggregation_config: None,
-            preserve_source_data_typing: None,
-        };
-        &UNSET
     }
 }
 
@@ -751,19 +704,6 @@ impl S3SourcePropertiesBuilder {
             &[("bucketName", self.inner.bucket_name.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl S3SourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: S3SourceProperties = S3SourceProperties {
-            bucket_name: None,
-            bucket_prefix: None,
-            s3_input_format_config: None,
-        };
-        &UNSET
     }
 }
 

@@ -290,23 +290,6 @@ impl SalesforceConnectorProfileCredentialsBuilder {
     }
 }
 
-impl SalesforceConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SalesforceConnectorProfileCredentials =
-            SalesforceConnectorProfileCredentials {
-                access_token: None,
-                refresh_token: None,
-                o_auth_request: None,
-                client_credentials_arn: None,
-                o_auth2_grant_type: None,
-                jwt_token: None,
-            };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for SalesforceConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -490,19 +473,6 @@ impl SalesforceConnectorProfilePropertiesBuilder {
     /// The salesforce connector profile properties.
     pub fn build(self) -> SalesforceConnectorProfileProperties {
         self.inner
-    }
-}
-
-impl SalesforceConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SalesforceConnectorProfileProperties = SalesforceConnectorProfileProperties {
-            instance_url: None,
-            is_sandbox_environment: None,
-            use_private_link_for_metadata_and_authorization: None,
-        };
-        &UNSET
     }
 }
 
@@ -739,21 +709,6 @@ impl SalesforceDestinationPropertiesBuilder {
     }
 }
 
-impl SalesforceDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SalesforceDestinationProperties = SalesforceDestinationProperties {
-            object: None,
-            id_field_names: None,
-            error_handling_config: None,
-            write_operation_type: None,
-            data_transfer_api: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SalesforceDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -923,19 +878,6 @@ impl SalesforceMetadataBuilder {
     /// The salesforce metadata.
     pub fn build(self) -> SalesforceMetadata {
         self.inner
-    }
-}
-
-impl SalesforceMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SalesforceMetadata = SalesforceMetadata {
-            o_auth_scopes: None,
-            data_transfer_apis: None,
-            oauth2_grant_types_supported: None,
-        };
-        &UNSET
     }
 }
 
@@ -1111,20 +1053,6 @@ impl SalesforceSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SalesforceSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SalesforceSourceProperties = SalesforceSourceProperties {
-            object: None,
-            enable_dynamic_field_update: None,
-            include_deleted_records: None,
-            data_transfer_api: None,
-        };
-        &UNSET
     }
 }
 

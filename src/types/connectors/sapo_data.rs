@@ -219,18 +219,6 @@ impl SapoDataConnectorProfileCredentialsBuilder {
     }
 }
 
-impl SapoDataConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataConnectorProfileCredentials = SapoDataConnectorProfileCredentials {
-            basic_auth_credentials: None,
-            o_auth_credentials: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SapoDataConnectorProfileCredentials {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -463,24 +451,6 @@ impl SapoDataConnectorProfilePropertiesBuilder {
             ],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SapoDataConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataConnectorProfileProperties = SapoDataConnectorProfileProperties {
-            application_host_url: None,
-            application_service_path: None,
-            port_number: None,
-            client_number: None,
-            logon_language: None,
-            private_link_service_name: None,
-            o_auth_properties: None,
-            disable_sso: None,
-        };
-        &UNSET
     }
 }
 
@@ -720,21 +690,6 @@ impl SapoDataDestinationPropertiesBuilder {
     }
 }
 
-impl SapoDataDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataDestinationProperties = SapoDataDestinationProperties {
-            object_path: None,
-            success_response_handling_config: None,
-            id_field_names: None,
-            error_handling_config: None,
-            write_operation_type: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SapoDataDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -844,15 +799,6 @@ impl SapoDataMetadataBuilder {
     }
 }
 
-impl SapoDataMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataMetadata = SapoDataMetadata {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SapoDataMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -918,17 +864,6 @@ impl SapoDataPaginationConfigBuilder {
             &[("maxPageSize", self.inner.max_page_size.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SapoDataPaginationConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataPaginationConfig = SapoDataPaginationConfig {
-            max_page_size: None,
-        };
-        &UNSET
     }
 }
 
@@ -1014,17 +949,6 @@ impl SapoDataParallelismConfigBuilder {
             &[("maxParallelism", self.inner.max_parallelism.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SapoDataParallelismConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataParallelismConfig = SapoDataParallelismConfig {
-            max_parallelism: None,
-        };
-        &UNSET
     }
 }
 
@@ -1142,19 +1066,6 @@ impl SapoDataSourcePropertiesBuilder {
     /// The SAPO data source properties.
     pub fn build(self) -> SapoDataSourceProperties {
         self.inner
-    }
-}
-
-impl SapoDataSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SapoDataSourceProperties = SapoDataSourceProperties {
-            object_path: None,
-            parallelism_config: None,
-            pagination_config: None,
-        };
-        &UNSET
     }
 }
 

@@ -234,20 +234,6 @@ impl ServiceNowConnectorProfileCredentialsBuilder {
     }
 }
 
-impl ServiceNowConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ServiceNowConnectorProfileCredentials =
-            ServiceNowConnectorProfileCredentials {
-                username: None,
-                password: None,
-                o_auth2_credentials: None,
-            };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for ServiceNowConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -364,16 +350,6 @@ impl ServiceNowConnectorProfilePropertiesBuilder {
     }
 }
 
-impl ServiceNowConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ServiceNowConnectorProfileProperties =
-            ServiceNowConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ServiceNowConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -434,15 +410,6 @@ impl ServiceNowMetadataBuilder {
     /// The service now metadata.
     pub fn build(self) -> ServiceNowMetadata {
         self.inner
-    }
-}
-
-impl ServiceNowMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ServiceNowMetadata = ServiceNowMetadata {};
-        &UNSET
     }
 }
 
@@ -511,15 +478,6 @@ impl ServiceNowSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ServiceNowSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ServiceNowSourceProperties = ServiceNowSourceProperties { object: None };
-        &UNSET
     }
 }
 

@@ -166,16 +166,6 @@ impl SingularConnectorProfileCredentialsBuilder {
     }
 }
 
-impl SingularConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SingularConnectorProfileCredentials =
-            SingularConnectorProfileCredentials { api_key: None };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for SingularConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -248,15 +238,6 @@ impl SingularConnectorProfilePropertiesBuilder {
     }
 }
 
-impl SingularConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SingularConnectorProfileProperties = SingularConnectorProfileProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SingularConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -299,15 +280,6 @@ impl SingularMetadataBuilder {
     /// The singular metadata.
     pub fn build(self) -> SingularMetadata {
         self.inner
-    }
-}
-
-impl SingularMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SingularMetadata = SingularMetadata {};
-        &UNSET
     }
 }
 
@@ -376,15 +348,6 @@ impl SingularSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SingularSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SingularSourceProperties = SingularSourceProperties { object: None };
-        &UNSET
     }
 }
 

@@ -249,20 +249,6 @@ impl SlackConnectorProfileCredentialsBuilder {
     }
 }
 
-impl SlackConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SlackConnectorProfileCredentials = SlackConnectorProfileCredentials {
-            client_id: None,
-            client_secret: None,
-            access_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for SlackConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -390,16 +376,6 @@ impl SlackConnectorProfilePropertiesBuilder {
     }
 }
 
-impl SlackConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SlackConnectorProfileProperties =
-            SlackConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SlackConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -482,17 +458,6 @@ impl SlackMetadataBuilder {
     /// The slack metadata.
     pub fn build(self) -> SlackMetadata {
         self.inner
-    }
-}
-
-impl SlackMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SlackMetadata = SlackMetadata {
-            o_auth_scopes: None,
-        };
-        &UNSET
     }
 }
 
@@ -581,15 +546,6 @@ impl SlackSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl SlackSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SlackSourceProperties = SlackSourceProperties { object: None };
-        &UNSET
     }
 }
 

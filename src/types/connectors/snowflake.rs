@@ -93,19 +93,6 @@ impl SnowflakeConnectorProfileCredentialsBuilder {
     }
 }
 
-impl SnowflakeConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SnowflakeConnectorProfileCredentials = SnowflakeConnectorProfileCredentials {
-            username: None,
-            password: None,
-            private_key: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for SnowflakeConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -335,23 +322,6 @@ impl SnowflakeConnectorProfilePropertiesBuilder {
     }
 }
 
-impl SnowflakeConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SnowflakeConnectorProfileProperties = SnowflakeConnectorProfileProperties {
-            warehouse: None,
-            stage: None,
-            bucket_name: None,
-            bucket_prefix: None,
-            private_link_service_name: None,
-            account_name: None,
-            region: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SnowflakeConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -556,20 +526,6 @@ impl SnowflakeDestinationPropertiesBuilder {
     }
 }
 
-impl SnowflakeDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SnowflakeDestinationProperties = SnowflakeDestinationProperties {
-            object: None,
-            intermediate_bucket_name: None,
-            bucket_prefix: None,
-            error_handling_config: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for SnowflakeDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -688,17 +644,6 @@ impl SnowflakeMetadataBuilder {
     /// The snowflake metadata.
     pub fn build(self) -> SnowflakeMetadata {
         self.inner
-    }
-}
-
-impl SnowflakeMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: SnowflakeMetadata = SnowflakeMetadata {
-            supported_regions: None,
-        };
-        &UNSET
     }
 }
 

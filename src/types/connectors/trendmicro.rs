@@ -166,18 +166,6 @@ impl TrendmicroConnectorProfileCredentialsBuilder {
     }
 }
 
-impl TrendmicroConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TrendmicroConnectorProfileCredentials =
-            TrendmicroConnectorProfileCredentials {
-                api_secret_key: None,
-            };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for TrendmicroConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -250,16 +238,6 @@ impl TrendmicroConnectorProfilePropertiesBuilder {
     }
 }
 
-impl TrendmicroConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TrendmicroConnectorProfileProperties =
-            TrendmicroConnectorProfileProperties {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for TrendmicroConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -302,15 +280,6 @@ impl TrendmicroMetadataBuilder {
     /// The trendmicro metadata.
     pub fn build(self) -> TrendmicroMetadata {
         self.inner
-    }
-}
-
-impl TrendmicroMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TrendmicroMetadata = TrendmicroMetadata {};
-        &UNSET
     }
 }
 
@@ -379,15 +348,6 @@ impl TrendmicroSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl TrendmicroSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: TrendmicroSourceProperties = TrendmicroSourceProperties { object: None };
-        &UNSET
     }
 }
 

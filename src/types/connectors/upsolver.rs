@@ -35,10 +35,8 @@ impl UpsolverDestinationProperties {
     }
 
     /// The s3 output format config. Required.
-    pub fn s3_output_format_config(&self) -> &UpsolverS3OutputFormatConfig {
-        self.s3_output_format_config
-            .as_ref()
-            .unwrap_or_else(|| UpsolverS3OutputFormatConfig::unset())
+    pub fn s3_output_format_config(&self) -> Option<&UpsolverS3OutputFormatConfig> {
+        self.s3_output_format_config.as_ref()
     }
 }
 
@@ -92,28 +90,9 @@ impl UpsolverDestinationPropertiesBuilder {
     pub fn build(self) -> Result<UpsolverDestinationProperties, crate::error::BuildError> {
         crate::error::BuildError::require(
             "UpsolverDestinationProperties",
-            &[
-                ("bucketName", self.inner.bucket_name.is_some()),
-                (
-                    "s3OutputFormatConfig",
-                    self.inner.s3_output_format_config.is_some(),
-                ),
-            ],
+            &[("bucketName", self.inner.bucket_name.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl UpsolverDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: UpsolverDestinationProperties = UpsolverDestinationProperties {
-            bucket_name: None,
-            bucket_prefix: None,
-            s3_output_format_config: None,
-        };
-        &UNSET
     }
 }
 
@@ -204,15 +183,6 @@ impl UpsolverMetadataBuilder {
     }
 }
 
-impl UpsolverMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: UpsolverMetadata = UpsolverMetadata {};
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for UpsolverMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -254,10 +224,8 @@ impl UpsolverS3OutputFormatConfig {
     }
 
     /// The prefix config. Required.
-    pub fn prefix_config(&self) -> &PrefixConfig {
-        self.prefix_config
-            .as_ref()
-            .unwrap_or_else(|| PrefixConfig::unset())
+    pub fn prefix_config(&self) -> Option<&PrefixConfig> {
+        self.prefix_config.as_ref()
     }
 
     /// The aggregation config.
@@ -309,26 +277,9 @@ impl UpsolverS3OutputFormatConfigBuilder {
         self
     }
 
-    /// The upsolver S3 output format config, or an error naming a required member that was not set.
-    pub fn build(self) -> Result<UpsolverS3OutputFormatConfig, crate::error::BuildError> {
-        crate::error::BuildError::require(
-            "UpsolverS3OutputFormatConfig",
-            &[("prefixConfig", self.inner.prefix_config.is_some())],
-        )?;
-        Ok(self.inner)
-    }
-}
-
-impl UpsolverS3OutputFormatConfig {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: UpsolverS3OutputFormatConfig = UpsolverS3OutputFormatConfig {
-            file_type: None,
-            prefix_config: None,
-            aggregation_config: None,
-        };
-        &UNSET
+    /// The upsolver S3 output format config.
+    pub fn build(self) -> UpsolverS3OutputFormatConfig {
+        self.inner
     }
 }
 

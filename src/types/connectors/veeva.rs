@@ -222,18 +222,6 @@ impl VeevaConnectorProfileCredentialsBuilder {
     }
 }
 
-impl VeevaConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: VeevaConnectorProfileCredentials = VeevaConnectorProfileCredentials {
-            username: None,
-            password: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for VeevaConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -345,16 +333,6 @@ impl VeevaConnectorProfilePropertiesBuilder {
     }
 }
 
-impl VeevaConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: VeevaConnectorProfileProperties =
-            VeevaConnectorProfileProperties { instance_url: None };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for VeevaConnectorProfileProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -415,15 +393,6 @@ impl VeevaMetadataBuilder {
     /// The veeva metadata.
     pub fn build(self) -> VeevaMetadata {
         self.inner
-    }
-}
-
-impl VeevaMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: VeevaMetadata = VeevaMetadata {};
-        &UNSET
     }
 }
 
@@ -564,21 +533,6 @@ impl VeevaSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl VeevaSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: VeevaSourceProperties = VeevaSourceProperties {
-            object: None,
-            document_type: None,
-            include_source_files: None,
-            include_renditions: None,
-            include_all_versions: None,
-        };
-        &UNSET
     }
 }
 

@@ -224,20 +224,6 @@ impl ZendeskConnectorProfileCredentialsBuilder {
     }
 }
 
-impl ZendeskConnectorProfileCredentials {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ZendeskConnectorProfileCredentials = ZendeskConnectorProfileCredentials {
-            client_id: None,
-            client_secret: None,
-            access_token: None,
-            o_auth_request: None,
-        };
-        &UNSET
-    }
-}
-
 /// Secrets are shown as `*** Sensitive Data Redacted ***`.
 impl std::fmt::Debug for ZendeskConnectorProfileCredentials {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -362,16 +348,6 @@ impl ZendeskConnectorProfilePropertiesBuilder {
             &[("instanceUrl", self.inner.instance_url.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ZendeskConnectorProfileProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ZendeskConnectorProfileProperties =
-            ZendeskConnectorProfileProperties { instance_url: None };
-        &UNSET
     }
 }
 
@@ -518,20 +494,6 @@ impl ZendeskDestinationPropertiesBuilder {
     }
 }
 
-impl ZendeskDestinationProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ZendeskDestinationProperties = ZendeskDestinationProperties {
-            object: None,
-            id_field_names: None,
-            error_handling_config: None,
-            write_operation_type: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ZendeskDestinationProperties {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -653,17 +615,6 @@ impl ZendeskMetadataBuilder {
     }
 }
 
-impl ZendeskMetadata {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ZendeskMetadata = ZendeskMetadata {
-            o_auth_scopes: None,
-        };
-        &UNSET
-    }
-}
-
 impl crate::json::ToJson for ZendeskMetadata {
     #[inline(never)]
     fn to_json(&self) -> crate::json::Json {
@@ -749,15 +700,6 @@ impl ZendeskSourcePropertiesBuilder {
             &[("object", self.inner.object.is_some())],
         )?;
         Ok(self.inner)
-    }
-}
-
-impl ZendeskSourceProperties {
-    /// What a required member reads as when an answer left it out.
-    #[allow(dead_code)]
-    pub(crate) fn unset() -> &'static Self {
-        static UNSET: ZendeskSourceProperties = ZendeskSourceProperties { object: None };
-        &UNSET
     }
 }
 
