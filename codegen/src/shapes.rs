@@ -269,6 +269,11 @@ fn bare(field: &str) -> &str {
     field.trim_start_matches("r#")
 }
 
+/// Shapes AWS's Smithy model gives a default (`false`, `0.0`), which its JSON
+/// form leaves out: the SDK reads their members as plain values, unset as
+/// the default. (`JavaBoolean` members have none and stay optional.)
+const DEFAULTED_SHAPES: &[&str] = &["Boolean", "Double"];
+
 /// Whether the SDK treats a member as required: the model requires it and
 /// it is not a structure (required structures stay optional in the SDK, so
 /// a builder never demands one).
@@ -307,6 +312,12 @@ fn accessor(model: &Model, m: &Member) -> String {
             member_doc(model, m)
         );
     }
+    if DEFAULTED_SHAPES.contains(&m.target) {
+        return format!(
+            "/// {}\npub fn {f}(&self) -> {ty} {{ self.{f}.unwrap_or_default() }}\n\n",
+            member_doc(model, m)
+        );
+    }
     let (ret, body) = match model.kind(m.target) {
         "string" if !model.is_enum(m.target) => {
             ("Option<&str>".to_owned(), format!("self.{f}.as_deref()"))
@@ -315,9 +326,7 @@ fn accessor(model: &Model, m: &Member) -> String {
             format!("&[{}]", model.rust_type(model.list_member(m.target))),
             format!("self.{f}.as_deref().unwrap_or_default()"),
         ),
-        "boolean" | "integer" | "long" | "double" | "timestamp" => {
-            (format!("Option<{ty}>"), format!("self.{f}"))
-        }
+        "boolean" | "integer" | "long" | "double" => (format!("Option<{ty}>"), format!("self.{f}")),
         _ => (format!("Option<&{ty}>"), format!("self.{f}.as_ref()")),
     };
     format!(

@@ -180,13 +180,13 @@ impl DescribeFlowOutput {
     }
 
     /// The created at.
-    pub fn created_at(&self) -> Option<DateTime> {
-        self.created_at
+    pub fn created_at(&self) -> Option<&DateTime> {
+        self.created_at.as_ref()
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<DateTime> {
-        self.last_updated_at
+    pub fn last_updated_at(&self) -> Option<&DateTime> {
+        self.last_updated_at.as_ref()
     }
 
     /// The created by. At most 256 characters. Matches `\S+`.

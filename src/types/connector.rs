@@ -43,8 +43,8 @@ impl AuthParameter {
     }
 
     /// The `isRequired` flag.
-    pub fn is_required(&self) -> Option<bool> {
-        self.is_required
+    pub fn is_required(&self) -> bool {
+        self.is_required.unwrap_or_default()
     }
 
     /// The label. At most 128 characters.
@@ -58,8 +58,8 @@ impl AuthParameter {
     }
 
     /// The `isSensitiveField` flag.
-    pub fn is_sensitive_field(&self) -> Option<bool> {
-        self.is_sensitive_field
+    pub fn is_sensitive_field(&self) -> bool {
+        self.is_sensitive_field.unwrap_or_default()
     }
 
     /// The connector supplied values.
@@ -255,23 +255,23 @@ impl AuthenticationConfig {
     }
 
     /// The `isBasicAuthSupported` flag.
-    pub fn is_basic_auth_supported(&self) -> Option<bool> {
-        self.is_basic_auth_supported
+    pub fn is_basic_auth_supported(&self) -> bool {
+        self.is_basic_auth_supported.unwrap_or_default()
     }
 
     /// The `isApiKeyAuthSupported` flag.
-    pub fn is_api_key_auth_supported(&self) -> Option<bool> {
-        self.is_api_key_auth_supported
+    pub fn is_api_key_auth_supported(&self) -> bool {
+        self.is_api_key_auth_supported.unwrap_or_default()
     }
 
     /// The `isOAuth2Supported` flag.
-    pub fn is_o_auth2_supported(&self) -> Option<bool> {
-        self.is_o_auth2_supported
+    pub fn is_o_auth2_supported(&self) -> bool {
+        self.is_o_auth2_supported.unwrap_or_default()
     }
 
     /// The `isCustomAuthSupported` flag.
-    pub fn is_custom_auth_supported(&self) -> Option<bool> {
-        self.is_custom_auth_supported
+    pub fn is_custom_auth_supported(&self) -> bool {
+        self.is_custom_auth_supported.unwrap_or_default()
     }
 
     /// The o auth2 defaults.
@@ -482,13 +482,13 @@ impl ConnectorConfiguration {
     }
 
     /// The `canUseAsSource` flag.
-    pub fn can_use_as_source(&self) -> Option<bool> {
-        self.can_use_as_source
+    pub fn can_use_as_source(&self) -> bool {
+        self.can_use_as_source.unwrap_or_default()
     }
 
     /// The `canUseAsDestination` flag.
-    pub fn can_use_as_destination(&self) -> Option<bool> {
-        self.can_use_as_destination
+    pub fn can_use_as_destination(&self) -> bool {
+        self.can_use_as_destination.unwrap_or_default()
     }
 
     /// The supported destination connectors. 0 to 100 items.
@@ -506,13 +506,14 @@ impl ConnectorConfiguration {
     }
 
     /// The `isPrivateLinkEnabled` flag.
-    pub fn is_private_link_enabled(&self) -> Option<bool> {
-        self.is_private_link_enabled
+    pub fn is_private_link_enabled(&self) -> bool {
+        self.is_private_link_enabled.unwrap_or_default()
     }
 
     /// The `isPrivateLinkEndpointUrlRequired` flag.
-    pub fn is_private_link_endpoint_url_required(&self) -> Option<bool> {
+    pub fn is_private_link_endpoint_url_required(&self) -> bool {
         self.is_private_link_endpoint_url_required
+            .unwrap_or_default()
     }
 
     /// The supported trigger types.
@@ -610,8 +611,8 @@ impl ConnectorConfiguration {
     }
 
     /// The registered at.
-    pub fn registered_at(&self) -> Option<DateTime> {
-        self.registered_at
+    pub fn registered_at(&self) -> Option<&DateTime> {
+        self.registered_at.as_ref()
     }
 
     /// The registered by. At most 512 characters. Matches `\S+`.
@@ -1372,8 +1373,8 @@ impl ConnectorDetail {
     }
 
     /// The registered at.
-    pub fn registered_at(&self) -> Option<DateTime> {
-        self.registered_at
+    pub fn registered_at(&self) -> Option<&DateTime> {
+        self.registered_at.as_ref()
     }
 
     /// The registered by. At most 512 characters. Matches `\S+`.
@@ -1730,8 +1731,8 @@ impl ConnectorEntity {
     }
 
     /// The `hasNestedEntities` flag.
-    pub fn has_nested_entities(&self) -> Option<bool> {
-        self.has_nested_entities
+    pub fn has_nested_entities(&self) -> bool {
+        self.has_nested_entities.unwrap_or_default()
     }
 }
 
@@ -1881,8 +1882,8 @@ impl ConnectorEntityField {
     }
 
     /// The `isPrimaryKey` flag.
-    pub fn is_primary_key(&self) -> Option<bool> {
-        self.is_primary_key
+    pub fn is_primary_key(&self) -> bool {
+        self.is_primary_key.unwrap_or_default()
     }
 
     /// The default value. At most 2048 characters.
@@ -1891,8 +1892,8 @@ impl ConnectorEntityField {
     }
 
     /// The `isDeprecated` flag.
-    pub fn is_deprecated(&self) -> Option<bool> {
-        self.is_deprecated
+    pub fn is_deprecated(&self) -> bool {
+        self.is_deprecated.unwrap_or_default()
     }
 
     /// The supported field type details.
@@ -2897,8 +2898,8 @@ impl ConnectorRuntimeSetting {
     }
 
     /// The `isRequired` flag.
-    pub fn is_required(&self) -> Option<bool> {
-        self.is_required
+    pub fn is_required(&self) -> bool {
+        self.is_required.unwrap_or_default()
     }
 
     /// The label. At most 128 characters.
@@ -3256,28 +3257,28 @@ impl DestinationFieldProperties {
     }
 
     /// The `isCreatable` flag.
-    pub fn is_creatable(&self) -> Option<bool> {
-        self.is_creatable
+    pub fn is_creatable(&self) -> bool {
+        self.is_creatable.unwrap_or_default()
     }
 
     /// The `isNullable` flag.
-    pub fn is_nullable(&self) -> Option<bool> {
-        self.is_nullable
+    pub fn is_nullable(&self) -> bool {
+        self.is_nullable.unwrap_or_default()
     }
 
     /// The `isUpsertable` flag.
-    pub fn is_upsertable(&self) -> Option<bool> {
-        self.is_upsertable
+    pub fn is_upsertable(&self) -> bool {
+        self.is_upsertable.unwrap_or_default()
     }
 
     /// The `isUpdatable` flag.
-    pub fn is_updatable(&self) -> Option<bool> {
-        self.is_updatable
+    pub fn is_updatable(&self) -> bool {
+        self.is_updatable.unwrap_or_default()
     }
 
     /// The `isDefaultedOnCreate` flag.
-    pub fn is_defaulted_on_create(&self) -> Option<bool> {
-        self.is_defaulted_on_create
+    pub fn is_defaulted_on_create(&self) -> bool {
+        self.is_defaulted_on_create.unwrap_or_default()
     }
 
     /// The supported write operations.
@@ -3804,8 +3805,8 @@ impl OAuth2CustomParameter {
     }
 
     /// The `isRequired` flag.
-    pub fn is_required(&self) -> Option<bool> {
-        self.is_required
+    pub fn is_required(&self) -> bool {
+        self.is_required.unwrap_or_default()
     }
 
     /// The label. At most 128 characters.
@@ -3819,8 +3820,8 @@ impl OAuth2CustomParameter {
     }
 
     /// The `isSensitiveField` flag.
-    pub fn is_sensitive_field(&self) -> Option<bool> {
-        self.is_sensitive_field
+    pub fn is_sensitive_field(&self) -> bool {
+        self.is_sensitive_field.unwrap_or_default()
     }
 
     /// The connector supplied values.
@@ -4463,13 +4464,13 @@ impl Range {
     }
 
     /// The maximum.
-    pub fn maximum(&self) -> Option<f64> {
-        self.maximum
+    pub fn maximum(&self) -> f64 {
+        self.maximum.unwrap_or_default()
     }
 
     /// The minimum.
-    pub fn minimum(&self) -> Option<f64> {
-        self.minimum
+    pub fn minimum(&self) -> f64 {
+        self.minimum.unwrap_or_default()
     }
 }
 
@@ -4622,18 +4623,19 @@ impl SourceFieldProperties {
     }
 
     /// The `isRetrievable` flag.
-    pub fn is_retrievable(&self) -> Option<bool> {
-        self.is_retrievable
+    pub fn is_retrievable(&self) -> bool {
+        self.is_retrievable.unwrap_or_default()
     }
 
     /// The `isQueryable` flag.
-    pub fn is_queryable(&self) -> Option<bool> {
-        self.is_queryable
+    pub fn is_queryable(&self) -> bool {
+        self.is_queryable.unwrap_or_default()
     }
 
     /// The `isTimestampFieldForIncrementalQueries` flag.
-    pub fn is_timestamp_field_for_incremental_queries(&self) -> Option<bool> {
+    pub fn is_timestamp_field_for_incremental_queries(&self) -> bool {
         self.is_timestamp_field_for_incremental_queries
+            .unwrap_or_default()
     }
 }
 

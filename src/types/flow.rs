@@ -1358,8 +1358,8 @@ impl ErrorHandlingConfig {
     }
 
     /// The `failOnFirstDestinationError` flag.
-    pub fn fail_on_first_destination_error(&self) -> Option<bool> {
-        self.fail_on_first_destination_error
+    pub fn fail_on_first_destination_error(&self) -> bool {
+        self.fail_on_first_destination_error.unwrap_or_default()
     }
 
     /// The bucket prefix. At most 512 characters.
@@ -1607,8 +1607,8 @@ impl ExecutionDetails {
     }
 
     /// The most recent execution time.
-    pub fn most_recent_execution_time(&self) -> Option<DateTime> {
-        self.most_recent_execution_time
+    pub fn most_recent_execution_time(&self) -> Option<&DateTime> {
+        self.most_recent_execution_time.as_ref()
     }
 
     /// The most recent execution status.
@@ -1764,23 +1764,23 @@ impl ExecutionRecord {
     }
 
     /// The started at.
-    pub fn started_at(&self) -> Option<DateTime> {
-        self.started_at
+    pub fn started_at(&self) -> Option<&DateTime> {
+        self.started_at.as_ref()
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<DateTime> {
-        self.last_updated_at
+    pub fn last_updated_at(&self) -> Option<&DateTime> {
+        self.last_updated_at.as_ref()
     }
 
     /// The data pull start time.
-    pub fn data_pull_start_time(&self) -> Option<DateTime> {
-        self.data_pull_start_time
+    pub fn data_pull_start_time(&self) -> Option<&DateTime> {
+        self.data_pull_start_time.as_ref()
     }
 
     /// The data pull end time.
-    pub fn data_pull_end_time(&self) -> Option<DateTime> {
-        self.data_pull_end_time
+    pub fn data_pull_end_time(&self) -> Option<&DateTime> {
+        self.data_pull_end_time.as_ref()
     }
 
     /// The metadata catalog details.
@@ -2368,13 +2368,13 @@ impl FlowDefinition {
     }
 
     /// The created at.
-    pub fn created_at(&self) -> Option<DateTime> {
-        self.created_at
+    pub fn created_at(&self) -> Option<&DateTime> {
+        self.created_at.as_ref()
     }
 
     /// The last updated at.
-    pub fn last_updated_at(&self) -> Option<DateTime> {
-        self.last_updated_at
+    pub fn last_updated_at(&self) -> Option<&DateTime> {
+        self.last_updated_at.as_ref()
     }
 
     /// The created by. At most 256 characters. Matches `\S+`.
@@ -3881,13 +3881,13 @@ impl ScheduledTriggerProperties {
     }
 
     /// The schedule start time.
-    pub fn schedule_start_time(&self) -> Option<DateTime> {
-        self.schedule_start_time
+    pub fn schedule_start_time(&self) -> Option<&DateTime> {
+        self.schedule_start_time.as_ref()
     }
 
     /// The schedule end time.
-    pub fn schedule_end_time(&self) -> Option<DateTime> {
-        self.schedule_end_time
+    pub fn schedule_end_time(&self) -> Option<&DateTime> {
+        self.schedule_end_time.as_ref()
     }
 
     /// The timezone. At most 256 characters.
@@ -3901,8 +3901,8 @@ impl ScheduledTriggerProperties {
     }
 
     /// The first execution from.
-    pub fn first_execution_from(&self) -> Option<DateTime> {
-        self.first_execution_from
+    pub fn first_execution_from(&self) -> Option<&DateTime> {
+        self.first_execution_from.as_ref()
     }
 
     /// The flow error deactivation threshold. From 1 to 100.

@@ -320,8 +320,8 @@ impl PardotConnectorProfileProperties {
     }
 
     /// The `isSandboxEnvironment` flag.
-    pub fn is_sandbox_environment(&self) -> Option<bool> {
-        self.is_sandbox_environment
+    pub fn is_sandbox_environment(&self) -> bool {
+        self.is_sandbox_environment.unwrap_or_default()
     }
 
     /// The business unit ID. At most 18 characters. Matches `\S+`.

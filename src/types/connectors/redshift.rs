@@ -178,8 +178,8 @@ impl RedshiftConnectorProfileProperties {
     }
 
     /// The `isRedshiftServerless` flag.
-    pub fn is_redshift_serverless(&self) -> Option<bool> {
-        self.is_redshift_serverless
+    pub fn is_redshift_serverless(&self) -> bool {
+        self.is_redshift_serverless.unwrap_or_default()
     }
 
     /// The cluster identifier. At most 512 characters. Matches `\S+`.

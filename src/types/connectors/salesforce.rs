@@ -414,13 +414,14 @@ impl SalesforceConnectorProfileProperties {
     }
 
     /// The `isSandboxEnvironment` flag.
-    pub fn is_sandbox_environment(&self) -> Option<bool> {
-        self.is_sandbox_environment
+    pub fn is_sandbox_environment(&self) -> bool {
+        self.is_sandbox_environment.unwrap_or_default()
     }
 
     /// The `usePrivateLinkForMetadataAndAuthorization` flag.
-    pub fn use_private_link_for_metadata_and_authorization(&self) -> Option<bool> {
+    pub fn use_private_link_for_metadata_and_authorization(&self) -> bool {
         self.use_private_link_for_metadata_and_authorization
+            .unwrap_or_default()
     }
 }
 
@@ -976,13 +977,13 @@ impl SalesforceSourceProperties {
     }
 
     /// The `enableDynamicFieldUpdate` flag.
-    pub fn enable_dynamic_field_update(&self) -> Option<bool> {
-        self.enable_dynamic_field_update
+    pub fn enable_dynamic_field_update(&self) -> bool {
+        self.enable_dynamic_field_update.unwrap_or_default()
     }
 
     /// The `includeDeletedRecords` flag.
-    pub fn include_deleted_records(&self) -> Option<bool> {
-        self.include_deleted_records
+    pub fn include_deleted_records(&self) -> bool {
+        self.include_deleted_records.unwrap_or_default()
     }
 
     /// The data transfer API.

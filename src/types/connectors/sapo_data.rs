@@ -325,8 +325,8 @@ impl SapoDataConnectorProfileProperties {
     }
 
     /// The `disableSSO` flag.
-    pub fn disable_sso(&self) -> Option<bool> {
-        self.disable_sso
+    pub fn disable_sso(&self) -> bool {
+        self.disable_sso.unwrap_or_default()
     }
 }
 

@@ -444,18 +444,18 @@ impl VeevaSourceProperties {
     }
 
     /// The `includeSourceFiles` flag.
-    pub fn include_source_files(&self) -> Option<bool> {
-        self.include_source_files
+    pub fn include_source_files(&self) -> bool {
+        self.include_source_files.unwrap_or_default()
     }
 
     /// The `includeRenditions` flag.
-    pub fn include_renditions(&self) -> Option<bool> {
-        self.include_renditions
+    pub fn include_renditions(&self) -> bool {
+        self.include_renditions.unwrap_or_default()
     }
 
     /// The `includeAllVersions` flag.
-    pub fn include_all_versions(&self) -> Option<bool> {
-        self.include_all_versions
+    pub fn include_all_versions(&self) -> bool {
+        self.include_all_versions.unwrap_or_default()
     }
 }
 
