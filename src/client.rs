@@ -44,6 +44,9 @@ struct Inner {
     quota: RetryQuota,
     /// Shown every signed request before it is sent (`--debug`).
     observer: Option<RequestObserver>,
+    /// Why a client made by [`Client::from_conf`] cannot send: every call
+    /// fails with it, as the SDK's calls fail on a bad configuration.
+    unusable: Option<Unusable>,
     /// Seconds the service's clock is ahead of ours (negative: behind),
     /// learnt from a clock-skew refusal; zero once the clocks agree again.
     skew_secs: AtomicI64,
@@ -70,6 +73,50 @@ impl Client {
     /// shared files; credentials from the [`DefaultChain`].
     pub fn from_env() -> Result<Client, Error> {
         ClientBuilder::from_env().build()
+    }
+
+    /// A client from `config`, as the SDK's `Client::from_conf`. Never
+    /// fails: a configuration that cannot work (no region, say) makes every
+    /// call fail with the reason instead, as in the SDK. Use
+    /// `ClientBuilder::build` to find out at once.
+    pub fn from_conf(config: crate::Config) -> Client {
+        match config.builder.build() {
+            Ok(client) => client,
+            Err(error) => Client::unusable(match error {
+                Error::MissingRegion => Unusable::Region,
+                other => Unusable::Config(other.to_string()),
+            }),
+        }
+    }
+
+    /// A client whose every call fails with `why`.
+    fn unusable(why: Unusable) -> Client {
+        let inner = Inner {
+            transport: Transport::new(None, None, USER_AGENT, None, None)
+                .expect("a transport without a CA bundle or proxy always builds"),
+            credentials: Arc::new(Unconfigured),
+            region: String::new(),
+            endpoint: String::new(),
+            signer: Signer::new(),
+            clock: Arc::new(SystemTime::now),
+            retry: RetryConfig::STANDARD,
+            quota: RetryQuota::default(),
+            observer: None,
+            unusable: Some(why),
+            skew_secs: AtomicI64::new(0),
+        };
+        Client {
+            inner: Arc::new(inner),
+        }
+    }
+
+    /// The error a [`Client::from_conf`] client that cannot send answers.
+    fn check_usable(&self) -> Result<(), Error> {
+        match &self.inner.unusable {
+            None => Ok(()),
+            Some(Unusable::Region) => Err(Error::MissingRegion),
+            Some(Unusable::Config(why)) => Err(Error::config(why.clone())),
+        }
     }
 
     /// The region requests are signed for.
@@ -153,6 +200,7 @@ impl Client {
         invocation_id: &str,
         attempt: u32,
     ) -> Result<SignedRequest, Error> {
+        self.check_usable()?;
         let credentials = self.credentials()?;
         let headers = sdk_headers(invocation_id, attempt, self.inner.retry.max_attempts);
         self.sign(call, &credentials, time, &headers)
@@ -182,6 +230,7 @@ impl Client {
 
     /// [`send`](Self::send), up to the answer's JSON.
     fn send_json(&self, call: &Call) -> Result<JsonAnswer, Error> {
+        self.check_usable()?;
         let invocation_id = crate::token::uuid_v4()
             .map_err(|e| -> Error { Error::Io(std::io::Error::other(e.to_string())) })?;
         let max = self.inner.retry.max_attempts;
@@ -268,6 +317,12 @@ impl Client {
             ))))
         }
     }
+}
+
+/// Why a client cannot send.
+enum Unusable {
+    Region,
+    Config(String),
 }
 
 /// A successful answer, read as JSON.
@@ -625,6 +680,7 @@ impl ClientBuilder {
             retry,
             quota: RetryQuota::default(),
             observer: self.observer,
+            unusable: None,
             skew_secs: AtomicI64::new(0),
         };
         Ok(Client {

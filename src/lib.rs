@@ -75,6 +75,7 @@ pub mod types;
 mod validate;
 
 pub use client::{Client, ClientBuilder, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT};
+pub use config::Config;
 pub use error::{
     Error, ErrorCode, Escaped, InvalidInput, OperationError, ProvideErrorMetadata, Rule,
     ServiceError,

@@ -28,21 +28,43 @@ impl RetryConfig {
         max_backoff: Duration::from_secs(20),
     };
 
-    /// The defaults with another number of attempts.
-    pub fn with_max_attempts(max_attempts: u32) -> RetryConfig {
+    /// The standard mode, as the SDK's `RetryConfig::standard()`.
+    pub fn standard() -> RetryConfig {
+        RetryConfig::STANDARD
+    }
+
+    /// No retries: one attempt per call.
+    pub fn disabled() -> RetryConfig {
+        RetryConfig::STANDARD.with_max_attempts(1)
+    }
+
+    /// This configuration with another number of attempts (at least 1).
+    pub fn with_max_attempts(self, max_attempts: u32) -> RetryConfig {
         RetryConfig {
             max_attempts: max_attempts.max(1),
-            ..RetryConfig::STANDARD
+            ..self
         }
     }
 
-    /// The defaults with other backoff bounds (tests shrink them).
-    pub fn with_backoff(self, initial: Duration, max: Duration) -> RetryConfig {
+    /// This configuration with another first backoff bound.
+    pub fn with_initial_backoff(self, initial: Duration) -> RetryConfig {
         RetryConfig {
             initial_backoff: initial,
+            ..self
+        }
+    }
+
+    /// This configuration with another longest wait.
+    pub fn with_max_backoff(self, max: Duration) -> RetryConfig {
+        RetryConfig {
             max_backoff: max,
             ..self
         }
+    }
+
+    /// This configuration with other backoff bounds (tests shrink them).
+    pub fn with_backoff(self, initial: Duration, max: Duration) -> RetryConfig {
+        self.with_initial_backoff(initial).with_max_backoff(max)
     }
 
     /// How long to wait before retry number `retry` (1 for the first),

@@ -15,7 +15,8 @@ use fake_appflow::{FakeAppFlow, FakeHandle, Fault, Faults, LoggedRequest, Outcom
 use support::{RecordingServer, Reply};
 
 fn fast_retries(max_attempts: u32) -> RetryConfig {
-    RetryConfig::with_max_attempts(max_attempts)
+    RetryConfig::standard()
+        .with_max_attempts(max_attempts)
         .with_backoff(Duration::from_millis(1), Duration::from_millis(20))
 }
 
@@ -392,7 +393,8 @@ fn x_amz_retry_after_is_honoured() {
         Reply::json(200, "{}"),
     ]);
     // The wait is bounded by max_backoff, so allow a second here.
-    let retry = RetryConfig::with_max_attempts(3)
+    let retry = RetryConfig::standard()
+        .with_max_attempts(3)
         .with_backoff(Duration::from_millis(1), Duration::from_secs(1));
     let client = client_for(&server.url(), retry);
     let started = Instant::now();

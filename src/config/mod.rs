@@ -1,11 +1,28 @@
 //! Settings that come from outside the program: region, endpoint, flags.
 
+mod client_config;
 pub mod endpoint;
 mod env;
 pub(crate) mod file;
 pub(crate) mod profile;
 
+pub use client_config::{
+    BehaviorVersion, Config, ConfigBuilder, Region, TimeoutConfig, TimeoutConfigBuilder,
+};
 pub use env::Env;
+
+/// The SDK's `config::Credentials`: fixed credentials.
+pub use crate::credentials::Credentials;
+
+/// The SDK's `config::retry`.
+pub mod retry {
+    pub use crate::retry::RetryConfig;
+}
+
+/// The SDK's `config::timeout`.
+pub mod timeout {
+    pub use super::client_config::{TimeoutConfig, TimeoutConfigBuilder};
+}
 
 use crate::error::Error;
 use profile::{ProfileFiles, Section};
