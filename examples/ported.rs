@@ -5,6 +5,9 @@
 //! builds this file against the real SDK (`cargo build --manifest-path
 //! benches/sdk/Cargo.toml --example sdk-port-original`).
 
+// The SDK's stream loop, kept as ported (`for page in pages` is the
+// idiomatic form once it is an iterator).
+#![allow(clippy::while_let_on_iterator)]
 use appflow_lite::Client;
 use appflow_lite::error::ProvideErrorMetadata;
 use appflow_lite::operation::register_connector::RegisterConnectorError;
