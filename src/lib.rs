@@ -63,6 +63,9 @@ mod json;
 pub mod operation;
 pub mod paginator;
 mod path;
+// Public for fake-appflow (which checks the model's patterns with the same
+// engine) and the tests; not part of the API.
+#[doc(hidden)]
 pub mod pattern;
 pub mod primitives;
 mod protocol;

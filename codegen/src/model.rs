@@ -60,6 +60,29 @@ impl Model {
             .collect()
     }
 
+    /// What a list or map holds, through nesting; any other shape itself.
+    fn element<'a>(&'a self, mut shape: &'a str) -> &'a str {
+        loop {
+            shape = match self.kind(shape) {
+                "list" => self.list_member(shape),
+                "map" => self.map_value(shape),
+                _ => return shape,
+            };
+        }
+    }
+
+    /// The module named after an owner: the shape it holds, snake-cased
+    /// (`DestinationFlowConfigList` -> `destination_flow_config`).
+    fn owner_module(&self, owner: &str) -> String {
+        snake_case(self.element(owner))
+    }
+
+    /// Whether a value of the shape can be part of a request.
+    pub fn is_sent(&self, name: &str) -> bool {
+        self.reachable(self.operation_names().iter().map(|op| self.input_of(op)))
+            .contains(name)
+    }
+
     /// Whether the shape is an error answer (`ConflictException`).
     pub fn is_exception(&self, name: &str) -> bool {
         self.shape(name)["exception"].as_bool().unwrap_or(false)
@@ -229,13 +252,26 @@ impl Model {
             .any(|op| self.input_of(op) == name || self.output_of(op) == name)
     }
 
-    /// Structures and enums used by operations, by the module they go in.
+    /// Structures and enums used by operations, by the module they go in:
+    /// `connectors/<name>` for one connector's shapes, `<area>/<owner>` for
+    /// the shapes of one part of the API (`flow/task`: everything a flow's
+    /// `tasks` are made of), `common` for shapes several parts share.
     pub fn shape_groups(&self) -> BTreeMap<String, Vec<&str>> {
         let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        // The operation member each shape is first reached through, in
+        // operation and member order: the owner that names its file.
+        let mut owners: BTreeMap<&str, &str> = BTreeMap::new();
         for op in self.operation_names() {
             let roots = [self.input_of(op), self.output_of(op)];
             for shape in self.reachable(roots) {
                 users.entry(shape).or_default().insert(op_area(op));
+            }
+            for root in roots {
+                for member in self.members(root) {
+                    for shape in self.reachable([member.target]) {
+                        owners.entry(shape).or_insert(member.target);
+                    }
+                }
             }
         }
         let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
@@ -250,14 +286,60 @@ impl Model {
             }
             let group = match connector_prefix(shape) {
                 Some(prefix) => format!("connectors/{}", field_name(prefix)),
-                None if areas.len() == 1 => areas.into_iter().next().unwrap().to_owned(),
+                None if areas.len() == 1 => {
+                    let area = areas.into_iter().next().expect("one area");
+                    match owners.get(shape) {
+                        Some(owner) if area != "tagging" => {
+                            let module = self.owner_module(owner);
+                            // Not `connector_profile/connector_profile.rs`.
+                            if module == area {
+                                format!("{area}/{module}_detail")
+                            } else {
+                                format!("{area}/{module}")
+                            }
+                        }
+                        _ => area.to_owned(),
+                    }
+                }
                 None => "common".to_owned(),
             };
             groups.entry(group).or_default().push(shape);
         }
+        // A part too big for one readable file is split once more, by the
+        // owner's own members.
+        let big: Vec<String> = groups
+            .iter()
+            .filter(|(group, shapes)| {
+                !group.starts_with("connectors/")
+                    && group.contains('/')
+                    && shapes.len() > MAX_GROUP_SHAPES
+            })
+            .map(|(group, _)| group.clone())
+            .collect();
+        for group in big {
+            let shapes = groups.remove(&group).expect("a group");
+            let area = group.split('/').next().expect("an area").to_owned();
+            let owner = self.element(owners[shapes[0]]);
+            let mut sub_owners: BTreeMap<&str, &str> = BTreeMap::new();
+            for member in self.members(owner) {
+                for shape in self.reachable([member.target]) {
+                    sub_owners.entry(shape).or_insert(member.target);
+                }
+            }
+            for shape in shapes {
+                let sub = sub_owners.get(shape).copied().unwrap_or(owner);
+                groups
+                    .entry(format!("{area}/{}", self.owner_module(sub)))
+                    .or_default()
+                    .push(shape);
+            }
+        }
         groups
     }
 }
+
+/// The most shapes one file of a part holds before it is split by owner.
+const MAX_GROUP_SHAPES: usize = 10;
 
 /// Credentials the model does not mark `sensitive` but that are secrets all
 /// the same (an OAuth refresh token, an authorization code, API tokens):

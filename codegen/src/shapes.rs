@@ -177,7 +177,9 @@ pub fn write_structure(model: &Model, name: &str, ty: &str, role: Role) -> Strin
     }
     out.push_str(&to_json_impl(ty, &members));
     out.push_str(&from_json_impl(ty, &members));
-    if role != Role::Output && model.has_checks(name) {
+    // Only what can be sent is validated: shapes only ever read from answers
+    // get no checks.
+    if role != Role::Output && model.has_checks(name) && model.is_sent(name) {
         out.push_str(&validate_impl(model, ty, &members));
     }
     writeln!(out, "crate::json::serde_via_json!({ty});\n").unwrap();

@@ -1,6 +1,8 @@
 //! Settings that come from outside the program: region, endpoint, flags.
 
 mod client_config;
+// Public for the tests that run AWS's endpoint cases; not part of the API.
+#[doc(hidden)]
 pub mod endpoint;
 mod env;
 pub(crate) mod file;

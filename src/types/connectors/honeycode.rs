@@ -389,19 +389,4 @@ impl crate::json::FromJson for HoneycodeMetadata {
     }
 }
 
-impl Validate for HoneycodeMetadata {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.o_auth_scopes {
-            let at = at.member("oAuthScopes");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(HoneycodeMetadata);

@@ -922,35 +922,6 @@ impl crate::json::FromJson for SalesforceMetadata {
     }
 }
 
-impl Validate for SalesforceMetadata {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.o_auth_scopes {
-            let at = at.member("oAuthScopes");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.data_transfer_apis {
-            let at = at.member("dataTransferApis");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::known(item0, at)?;
-            }
-        }
-        if let Some(value) = &self.oauth2_grant_types_supported {
-            let at = at.member("oauth2GrantTypesSupported");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::known(item0, at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SalesforceMetadata);
 
 /// Salesforce source properties.

@@ -668,19 +668,4 @@ impl crate::json::FromJson for SnowflakeMetadata {
     }
 }
 
-impl Validate for SnowflakeMetadata {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.supported_regions {
-            let at = at.member("supportedRegions");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 64, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SnowflakeMetadata);
