@@ -156,13 +156,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         flows += page?.flows().len();
     }
     println!("flows {flows}");
-    let connectors = client
+    let pages = client
         .list_connectors()
         .into_paginator()
-        .items()
         .send()
         .collect::<Result<Vec<_>, _>>()?;
-    println!("connectors {}", connectors.len());
+    let connectors: usize = pages.iter().map(|page| page.connectors().len()).sum();
+    println!("connectors {connectors}");
 
     // Enums and times.
     let kind: ConnectorType = "Salesforce".parse()?;

@@ -11,12 +11,16 @@ const PORTED: &str = include_str!("../examples/ported.rs");
 
 /// The README's porting steps, applied mechanically.
 fn port(original: &str) -> String {
-    let mut text = original
-        .replace("#[tokio::main]\n", "")
+    let mut text: String = original
+        .lines()
+        .filter(|line| !line.starts_with("#[tokio::main"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    text = text
         .replace("async fn", "fn")
         .replace("aws_sdk_appflow", "appflow_lite")
         .replace(
-            "let config = aws_config::load_from_env().await;\n    let client = Client::new(&config);",
+            "let config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;\n    let client = Client::new(&config);",
             "let client = Client::from_env()?;",
         );
     // `.await`, with the line break or spaces before it.
