@@ -75,6 +75,13 @@ impl<O: Operation> FluentBuilder<O> {
         self.send_plain().map_err(Error::typed)
     }
 
+    /// [`send`](Self::send) with the plain [`Error`]: for programs that
+    /// handle every operation alike (the `appflow` tool), without the typed
+    /// error's code in the binary.
+    pub fn send_untyped(self) -> Result<O::Output, Error> {
+        self.send_plain()
+    }
+
     /// [`send`](Self::send) with the plain error: the path shared by all
     /// operations (and the paginators).
     pub(crate) fn send_plain(self) -> Result<O::Output, Error> {

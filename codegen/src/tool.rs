@@ -40,7 +40,7 @@ pub fn write_table(model: &Model) -> String {
         write_skeleton(model, input, &mut skeleton);
         writeln!(
             out,
-            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send()),\n}},",
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_untyped()),\n}},",
             command = kebab_name(op),
             summary = summary(op),
             skeleton = crate::shapes::raw_string(&skeleton),

@@ -29,7 +29,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"flowName":"","executionIds":[""]}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.cancel_flow_executions().set_input(input).send()
+                client
+                    .cancel_flow_executions()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -85,7 +88,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorProfileName":"","kmsArn":"","connectorType":"Salesforce","connectorLabel":"","connectionMode":"Public","connectorProfileConfig":{"connectorProfileProperties":{"Amplitude":{},"Datadog":{"instanceUrl":""},"Dynatrace":{"instanceUrl":""},"GoogleAnalytics":{},"Honeycode":{},"InforNexus":{"instanceUrl":""},"Marketo":{"instanceUrl":""},"Redshift":{"databaseUrl":"","bucketName":"","bucketPrefix":"","roleArn":"","dataApiRoleArn":"","isRedshiftServerless":true,"clusterIdentifier":"","workgroupName":"","databaseName":""},"Salesforce":{"instanceUrl":"","isSandboxEnvironment":true,"usePrivateLinkForMetadataAndAuthorization":true},"ServiceNow":{"instanceUrl":""},"Singular":{},"Slack":{"instanceUrl":""},"Snowflake":{"warehouse":"","stage":"","bucketName":"","bucketPrefix":"","privateLinkServiceName":"","accountName":"","region":""},"Trendmicro":{},"Veeva":{"instanceUrl":""},"Zendesk":{"instanceUrl":""},"SAPOData":{"applicationHostUrl":"","applicationServicePath":"","portNumber":0,"clientNumber":"","logonLanguage":"","privateLinkServiceName":"","oAuthProperties":{"tokenUrl":"","authCodeUrl":"","oAuthScopes":[""]},"disableSSO":true},"CustomConnector":{"profileProperties":{"KeyName":""},"oAuth2Properties":{"tokenUrl":"","oAuth2GrantType":"CLIENT_CREDENTIALS","tokenUrlCustomProperties":{"KeyName":""}}},"Pardot":{"instanceUrl":"","isSandboxEnvironment":true,"businessUnitId":""}},"connectorProfileCredentials":{"Amplitude":{"apiKey":"","secretKey":""},"Datadog":{"apiKey":"","applicationKey":""},"Dynatrace":{"apiToken":""},"GoogleAnalytics":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Honeycode":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"InforNexus":{"accessKeyId":"","userId":"","secretAccessKey":"","datakey":""},"Marketo":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Redshift":{"username":"","password":""},"Salesforce":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":"","oAuth2GrantType":"CLIENT_CREDENTIALS","jwtToken":""},"ServiceNow":{"username":"","password":"","oAuth2Credentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"Singular":{"apiKey":""},"Slack":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Snowflake":{"username":"","password":"","privateKey":""},"Trendmicro":{"apiSecretKey":""},"Veeva":{"username":"","password":""},"Zendesk":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"SAPOData":{"basicAuthCredentials":{"username":"","password":""},"oAuthCredentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"CustomConnector":{"authenticationType":"OAUTH2","basic":{"username":"","password":""},"oauth2":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"apiKey":{"apiKey":"","apiSecretKey":""},"custom":{"customAuthenticationType":"","credentialsMap":{"KeyName":""}}},"Pardot":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":""}}},"clientToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.create_connector_profile().set_input(input).send()
+                client
+                    .create_connector_profile()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -158,7 +164,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"flowName":"","description":"","kmsArn":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00Z","scheduleEndTime":"1970-01-01T00:00:00Z","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00Z","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"tags":{"KeyName":""},"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.create_flow().set_input(input).send())
+            call(input, |input| {
+                client.create_flow().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -183,7 +191,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorProfileName":"","forceDelete":true}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.delete_connector_profile().set_input(input).send()
+                client
+                    .delete_connector_profile()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -208,7 +219,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"flowName":"","forceDelete":true}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.delete_flow().set_input(input).send())
+            call(input, |input| {
+                client.delete_flow().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -233,7 +246,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorType":"Salesforce","connectorLabel":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connector().set_input(input).send()
+                client.describe_connector().set_input(input).send_untyped()
             })
         },
     },
@@ -271,7 +284,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorEntityName":"","connectorType":"Salesforce","connectorProfileName":"","apiVersion":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connector_entity().set_input(input).send()
+                client
+                    .describe_connector_entity()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -315,7 +331,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorProfileNames":[""],"connectorType":"Salesforce","connectorLabel":"","maxResults":0,"nextToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connector_profiles().set_input(input).send()
+                client
+                    .describe_connector_profiles()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -347,7 +366,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorTypes":["Salesforce"],"maxResults":0,"nextToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connectors().set_input(input).send()
+                client.describe_connectors().set_input(input).send_untyped()
             })
         },
     },
@@ -365,7 +384,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"flowName":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_flow().set_input(input).send()
+                client.describe_flow().set_input(input).send_untyped()
             })
         },
     },
@@ -400,7 +419,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .describe_flow_execution_records()
                     .set_input(input)
-                    .send()
+                    .send_untyped()
             })
         },
     },
@@ -450,7 +469,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorProfileName":"","connectorType":"Salesforce","entitiesPath":"","apiVersion":"","maxResults":0,"nextToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.list_connector_entities().set_input(input).send()
+                client
+                    .list_connector_entities()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -476,7 +498,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"maxResults":0,"nextToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.list_connectors().set_input(input).send()
+                client.list_connectors().set_input(input).send_untyped()
             })
         },
     },
@@ -501,7 +523,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: Some(&["flows"]),
         skeleton: r#"{"maxResults":0,"nextToken":""}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.list_flows().set_input(input).send())
+            call(input, |input| {
+                client.list_flows().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -518,7 +542,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"resourceArn":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.list_tags_for_resource().set_input(input).send()
+                client
+                    .list_tags_for_resource()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -562,7 +589,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorLabel":"","description":"","connectorProvisioningType":"LAMBDA","connectorProvisioningConfig":{"lambda":{"lambdaArn":""}},"clientToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.register_connector().set_input(input).send()
+                client.register_connector().set_input(input).send_untyped()
             })
         },
     },
@@ -609,7 +636,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .reset_connector_metadata_cache()
                     .set_input(input)
-                    .send()
+                    .send_untyped()
             })
         },
     },
@@ -634,7 +661,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"flowName":"","clientToken":""}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.start_flow().set_input(input).send())
+            call(input, |input| {
+                client.start_flow().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -650,7 +679,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"flowName":""}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.stop_flow().set_input(input).send())
+            call(input, |input| {
+                client.stop_flow().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -674,7 +705,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"resourceArn":"","tags":{"KeyName":""}}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.tag_resource().set_input(input).send())
+            call(input, |input| {
+                client.tag_resource().set_input(input).send_untyped()
+            })
         },
     },
     Operation {
@@ -699,7 +732,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorLabel":"","forceDelete":true}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.unregister_connector().set_input(input).send()
+                client
+                    .unregister_connector()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -725,7 +761,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"resourceArn":"","tagKeys":[""]}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.untag_resource().set_input(input).send()
+                client.untag_resource().set_input(input).send_untyped()
             })
         },
     },
@@ -763,7 +799,10 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         skeleton: r#"{"connectorProfileName":"","connectionMode":"Public","connectorProfileConfig":{"connectorProfileProperties":{"Amplitude":{},"Datadog":{"instanceUrl":""},"Dynatrace":{"instanceUrl":""},"GoogleAnalytics":{},"Honeycode":{},"InforNexus":{"instanceUrl":""},"Marketo":{"instanceUrl":""},"Redshift":{"databaseUrl":"","bucketName":"","bucketPrefix":"","roleArn":"","dataApiRoleArn":"","isRedshiftServerless":true,"clusterIdentifier":"","workgroupName":"","databaseName":""},"Salesforce":{"instanceUrl":"","isSandboxEnvironment":true,"usePrivateLinkForMetadataAndAuthorization":true},"ServiceNow":{"instanceUrl":""},"Singular":{},"Slack":{"instanceUrl":""},"Snowflake":{"warehouse":"","stage":"","bucketName":"","bucketPrefix":"","privateLinkServiceName":"","accountName":"","region":""},"Trendmicro":{},"Veeva":{"instanceUrl":""},"Zendesk":{"instanceUrl":""},"SAPOData":{"applicationHostUrl":"","applicationServicePath":"","portNumber":0,"clientNumber":"","logonLanguage":"","privateLinkServiceName":"","oAuthProperties":{"tokenUrl":"","authCodeUrl":"","oAuthScopes":[""]},"disableSSO":true},"CustomConnector":{"profileProperties":{"KeyName":""},"oAuth2Properties":{"tokenUrl":"","oAuth2GrantType":"CLIENT_CREDENTIALS","tokenUrlCustomProperties":{"KeyName":""}}},"Pardot":{"instanceUrl":"","isSandboxEnvironment":true,"businessUnitId":""}},"connectorProfileCredentials":{"Amplitude":{"apiKey":"","secretKey":""},"Datadog":{"apiKey":"","applicationKey":""},"Dynatrace":{"apiToken":""},"GoogleAnalytics":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Honeycode":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"InforNexus":{"accessKeyId":"","userId":"","secretAccessKey":"","datakey":""},"Marketo":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Redshift":{"username":"","password":""},"Salesforce":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":"","oAuth2GrantType":"CLIENT_CREDENTIALS","jwtToken":""},"ServiceNow":{"username":"","password":"","oAuth2Credentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"Singular":{"apiKey":""},"Slack":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Snowflake":{"username":"","password":"","privateKey":""},"Trendmicro":{"apiSecretKey":""},"Veeva":{"username":"","password":""},"Zendesk":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"SAPOData":{"basicAuthCredentials":{"username":"","password":""},"oAuthCredentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"CustomConnector":{"authenticationType":"OAUTH2","basic":{"username":"","password":""},"oauth2":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"apiKey":{"apiKey":"","apiSecretKey":""},"custom":{"customAuthenticationType":"","credentialsMap":{"KeyName":""}}},"Pardot":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":""}}},"clientToken":""}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.update_connector_profile().set_input(input).send()
+                client
+                    .update_connector_profile()
+                    .set_input(input)
+                    .send_untyped()
             })
         },
     },
@@ -804,7 +843,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .update_connector_registration()
                     .set_input(input)
-                    .send()
+                    .send_untyped()
             })
         },
     },
@@ -865,7 +904,9 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         pages: None,
         skeleton: r#"{"flowName":"","description":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00Z","scheduleEndTime":"1970-01-01T00:00:00Z","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00Z","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
         send: |client: &Client, input| {
-            call(input, |input| client.update_flow().set_input(input).send())
+            call(input, |input| {
+                client.update_flow().set_input(input).send_untyped()
+            })
         },
     },
 ];
