@@ -27,14 +27,14 @@ pub enum Error<E = ServiceError> {
     /// The settings do not make a valid request: the endpoint rules refused
     /// them (FIPS with a custom endpoint, say), or a value is malformed.
     InvalidConfig(String),
-    /// The connection could not be made (DNS, refused, unreachable).
-    Connect(String),
+    /// The connection could not be made (DNS, refused, unreachable, proxy).
+    Connect(ConnectError),
     /// The TLS handshake or certificate check failed.
-    Tls(String),
+    Tls(TlsError),
     /// Reading or writing the connection failed, or it closed early.
     Io(std::io::Error),
-    /// The call took longer than a configured timeout; the text says which.
-    Timeout(String),
+    /// The call took longer than a configured timeout.
+    Timeout(TimeoutError),
     /// The response could not be read or understood.
     InvalidResponse {
         /// The HTTP status, 0 when none was received.
@@ -438,10 +438,10 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
                 "no AWS region configured: set AWS_REGION, a profile's region, or the builder's region",
             ),
             Error::InvalidConfig(reason) => write!(f, "invalid configuration: {reason}"),
-            Error::Connect(reason) => write!(f, "could not connect: {reason}"),
-            Error::Tls(reason) => write!(f, "TLS failed: {reason}"),
+            Error::Connect(err) => write!(f, "could not connect: {err}"),
+            Error::Tls(err) => write!(f, "TLS failed: {err}"),
             Error::Io(err) => write!(f, "connection failed: {err}"),
-            Error::Timeout(which) => write!(f, "timed out: {which}"),
+            Error::Timeout(err) => write!(f, "timed out: {err}"),
             Error::InvalidResponse { status, reason } => write!(f, "unreadable response (HTTP {status}): {reason}"),
             Error::Service(err) => err.fmt(f),
             Error::RetriesExhausted { attempts, quota_exhausted, last } => {
@@ -457,6 +457,9 @@ impl<E: std::error::Error + 'static> std::error::Error for Error<E> {
         match self {
             Error::InvalidInput(err) => Some(err),
             Error::Io(err) => Some(err),
+            Error::Connect(err) => Some(err),
+            Error::Tls(err) => Some(err),
+            Error::Timeout(err) => Some(err),
             Error::Service(err) => Some(err.as_ref()),
             Error::RetriesExhausted { last, .. } => Some(&**last),
             _ => None,
@@ -588,6 +591,151 @@ impl fmt::Display for Escaped<'_> {
 }
 
 impl std::error::Error for ServiceError {}
+
+/// Which deadline passed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TimeoutKind {
+    /// Connecting (TLS included) took longer than the connect timeout.
+    Connect,
+    /// The attempt, answer included, took longer than the attempt timeout.
+    Attempt,
+}
+
+/// A timeout: which deadline passed, and what the client was doing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutError {
+    kind: TimeoutKind,
+    during: Option<&'static str>,
+}
+
+impl TimeoutError {
+    pub(crate) fn new(kind: TimeoutKind, during: Option<&'static str>) -> TimeoutError {
+        TimeoutError { kind, during }
+    }
+
+    /// Which deadline passed.
+    pub fn kind(&self) -> TimeoutKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for TimeoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            TimeoutKind::Connect => "connect timeout",
+            TimeoutKind::Attempt => "attempt timeout",
+        })?;
+        match self.during {
+            Some(during) => write!(f, " while {during}"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl std::error::Error for TimeoutError {}
+
+/// Why a connection could not be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConnectErrorKind {
+    /// The host name did not resolve.
+    HostNotFound,
+    /// The host refused or could not be reached.
+    Refused,
+    /// The proxy refused the tunnel.
+    Proxy,
+}
+
+/// A connection that could not be made; the cause, when there is one, is
+/// its [`source`](std::error::Error::source).
+#[derive(Debug)]
+pub struct ConnectError {
+    kind: ConnectErrorKind,
+    detail: Option<String>,
+    source: Option<std::io::Error>,
+}
+
+impl ConnectError {
+    pub(crate) fn new(kind: ConnectErrorKind, detail: Option<String>) -> ConnectError {
+        ConnectError {
+            kind,
+            detail,
+            source: None,
+        }
+    }
+
+    pub(crate) fn from_io(source: std::io::Error) -> ConnectError {
+        ConnectError {
+            kind: ConnectErrorKind::Refused,
+            detail: None,
+            source: Some(source),
+        }
+    }
+
+    /// Why the connection failed.
+    pub fn kind(&self) -> ConnectErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.kind {
+            ConnectErrorKind::HostNotFound => "host not found",
+            ConnectErrorKind::Refused => "connection failed",
+            ConnectErrorKind::Proxy => "proxy",
+        })?;
+        if let Some(detail) = &self.detail {
+            write!(f, ": {}", Escaped(detail))?;
+        }
+        if let Some(source) = &self.source {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ConnectError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
+
+/// A TLS handshake or certificate check that failed (not retried).
+#[derive(Debug)]
+pub struct TlsError {
+    reason: String,
+    source: Option<std::io::Error>,
+}
+
+impl TlsError {
+    pub(crate) fn new(reason: String) -> TlsError {
+        TlsError {
+            reason,
+            source: None,
+        }
+    }
+
+    pub(crate) fn from_io(source: std::io::Error) -> TlsError {
+        TlsError {
+            reason: source.to_string(),
+            source: Some(source),
+        }
+    }
+}
+
+impl fmt::Display for TlsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for TlsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_ref().map(|e| e as _)
+    }
+}
 
 /// A shape's builder was asked to build without a member the model
 /// requires: the SDK's `BuildError`, from `Task::builder()...build()` and

@@ -252,7 +252,10 @@ mod tests {
             service(500, "InternalServerException", ""),
             service(502, "502", ""),
             service(504, "Unknown", ""),
-            Error::Connect("refused".into()),
+            Error::Connect(crate::error::ConnectError::new(
+                crate::error::ConnectErrorKind::Refused,
+                None,
+            )),
             Error::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset)),
             Error::InvalidResponse {
                 status: 0,
@@ -261,7 +264,8 @@ mod tests {
         ] {
             assert_eq!(classify(&retried), Retry::Transient, "{retried}");
         }
-        assert_eq!(classify(&Error::Timeout("attempt".into())), Retry::Timeout);
+        let timeout = crate::error::TimeoutError::new(crate::error::TimeoutKind::Attempt, None);
+        assert_eq!(classify(&Error::Timeout(timeout)), Retry::Timeout);
         for never in [
             service(400, "ValidationException", ""),
             service(409, "ConflictException", ""),

@@ -3,7 +3,7 @@
 use std::io::Read;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::error::{ConnectError, ConnectErrorKind, Error, TimeoutError, TimeoutKind, TlsError};
 use crate::protocol::{HttpResponse, SignedRequest};
 use crate::retry::RetryConfig;
 
@@ -191,21 +191,25 @@ impl Transport {
     }
 }
 
-fn from_io(err: std::io::Error, during: &str) -> Error {
+fn from_io(err: std::io::Error, during: &'static str) -> Error {
     use std::io::ErrorKind;
     // ureq wraps its own errors in io::Error while a body is read.
     if let Some(ureq::Error::Timeout(which)) =
         err.get_ref().and_then(|e| e.downcast_ref::<ureq::Error>())
     {
-        return Error::Timeout(format!("{} while {during}", timeout_name(*which)));
+        return Error::Timeout(TimeoutError::new(timeout_kind(*which), Some(during)));
     }
     match err.kind() {
-        ErrorKind::TimedOut => Error::Timeout(format!("while {during}")),
-        ErrorKind::ConnectionRefused => Error::Connect(err.to_string()),
+        ErrorKind::TimedOut => {
+            Error::Timeout(TimeoutError::new(TimeoutKind::Attempt, Some(during)))
+        }
+        ErrorKind::ConnectionRefused => Error::Connect(ConnectError::from_io(err)),
         // A refused certificate or handshake arrives from rustls through the
         // stream as `InvalidData`; this crate does not name rustls's types,
         // so it recognises rustls's wording. A TLS failure is not retried.
-        ErrorKind::InvalidData if is_tls_failure(&err.to_string()) => Error::Tls(err.to_string()),
+        ErrorKind::InvalidData if is_tls_failure(&err.to_string()) => {
+            Error::Tls(TlsError::from_io(err))
+        }
         _ => Error::Io(err),
     }
 }
@@ -225,15 +229,22 @@ fn is_tls_failure(message: &str) -> bool {
 
 fn from_ureq(err: ureq::Error) -> Error {
     match err {
-        ureq::Error::Timeout(which) => Error::Timeout(timeout_name(which).to_owned()),
-        ureq::Error::HostNotFound => Error::Connect("host not found".into()),
-        ureq::Error::ConnectionFailed => Error::Connect("connection failed".into()),
+        ureq::Error::Timeout(which) => Error::Timeout(TimeoutError::new(timeout_kind(which), None)),
+        ureq::Error::HostNotFound => {
+            Error::Connect(ConnectError::new(ConnectErrorKind::HostNotFound, None))
+        }
+        ureq::Error::ConnectionFailed => {
+            Error::Connect(ConnectError::new(ConnectErrorKind::Refused, None))
+        }
         ureq::Error::Io(io) => from_io(io, "sending the request"),
-        ureq::Error::Tls(reason) => Error::Tls(reason.to_owned()),
-        ureq::Error::Rustls(tls) => Error::Tls(tls.to_string()),
+        ureq::Error::Tls(reason) => Error::Tls(TlsError::new(reason.to_owned())),
+        ureq::Error::Rustls(tls) => Error::Tls(TlsError::new(tls.to_string())),
         ureq::Error::BadUri(uri) => Error::InvalidConfig(format!("bad URL: {uri}")),
         ureq::Error::Http(http) => Error::InvalidConfig(format!("bad request: {http}")),
-        ureq::Error::ConnectProxyFailed(reason) => Error::Connect(format!("proxy: {reason}")),
+        ureq::Error::ConnectProxyFailed(reason) => Error::Connect(ConnectError::new(
+            ConnectErrorKind::Proxy,
+            Some(reason.to_string()),
+        )),
         ureq::Error::InvalidProxyUrl => {
             Error::InvalidConfig("the proxy URL in the environment is invalid".into())
         }
@@ -244,10 +255,10 @@ fn from_ureq(err: ureq::Error) -> Error {
     }
 }
 
-fn timeout_name(which: ureq::Timeout) -> &'static str {
+fn timeout_kind(which: ureq::Timeout) -> TimeoutKind {
     match which {
-        ureq::Timeout::Connect | ureq::Timeout::Resolve => "connect timeout",
-        _ => "attempt timeout",
+        ureq::Timeout::Connect | ureq::Timeout::Resolve => TimeoutKind::Connect,
+        _ => TimeoutKind::Attempt,
     }
 }
 

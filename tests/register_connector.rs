@@ -341,7 +341,18 @@ fn a_server_that_never_answers_times_out() {
         .unwrap();
     let started = Instant::now();
     let err = register(&client).unwrap_err();
-    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    match &err {
+        Error::Timeout(timeout) => {
+            assert_eq!(timeout.kind(), appflow_lite::error::TimeoutKind::Attempt)
+        }
+        other => panic!("{other:?}"),
+    }
+    // The typed payload is the error's source.
+    let source = std::error::Error::source(&err).expect("a source");
+    assert!(
+        source.to_string().starts_with("attempt timeout"),
+        "{source}"
+    );
     // 0.3 s expected; the bound has room for a busy machine and is still
     // far below the server's 120 s of silence.
     assert!(
@@ -365,7 +376,24 @@ fn refused_connections_are_connect_errors() {
         .build()
         .unwrap();
     let err = register(&client).unwrap_err();
-    assert!(matches!(err, Error::Connect(_)), "{err:?}");
+    match &err {
+        Error::Connect(connect) => {
+            assert_eq!(
+                connect.kind(),
+                appflow_lite::error::ConnectErrorKind::Refused
+            )
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn call_errors_are_send_sync_static_errors() {
+    fn is_error<E: std::error::Error + Send + Sync + 'static>() {}
+    is_error::<Error>();
+    is_error::<Error<appflow_lite::operation::register_connector::RegisterConnectorError>>();
+    is_error::<appflow_lite::operation::list_flows::ListFlowsError>();
+    is_error::<appflow_lite::error::BuildError>();
 }
 
 #[test]

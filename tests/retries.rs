@@ -566,3 +566,37 @@ fn attempts_and_mode_come_from_the_environment_and_profile() {
     assert!(bad.to_string().contains("retry mode \"turbo\""), "{bad}");
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn a_throttling_error_after_retries_matches_as_the_service_error() {
+    let server = RecordingServer::start(vec![
+        Reply::json(429, r#"{"message":"Rate exceeded"}"#)
+            .with_header("x-amzn-errortype", "ThrottlingException"),
+    ]);
+    let err = client_for(&server.url(), fast_retries(3))
+        .register_connector()
+        .connector_label("throttled")
+        .send()
+        .unwrap_err();
+    assert_eq!(server.requests().len(), 3);
+    // The answer itself, not a wrapper: the same match works with or
+    // without retries.
+    match &err {
+        Error::Service(typed) => {
+            assert!(typed.is_throttling_exception(), "{typed:?}");
+            assert_eq!(typed.meta().attempts(), 3);
+            assert!(!typed.meta().retry_quota_exhausted());
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        err.as_service_error()
+            .is_some_and(|e| e.is_throttling_exception())
+    );
+    assert_eq!(err.code(), Some("ThrottlingException"));
+    use appflow_lite::operation::register_connector::RegisterConnectorError;
+    assert!(matches!(
+        err.into_service_error(),
+        RegisterConnectorError::ThrottlingException(_)
+    ));
+}
