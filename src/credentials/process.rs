@@ -148,12 +148,17 @@ fn stop(child: &mut Child) {
         // The group's id is the shell's pid (`process_group(0)`). Without
         // `unsafe` or a libc crate, std cannot signal a group, so `kill(1)`
         // does. SIGKILL cannot be caught.
-        let _ = Command::new("kill")
+        // `spawn` then `wait`, like the helper itself: `status()` would link
+        // a second copy of std's spawn (~12 KB).
+        let killer = Command::new("kill")
             .args(["-KILL", "--", &format!("-{}", child.id())])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .status();
+            .spawn();
+        if let Ok(mut killer) = killer {
+            let _ = killer.wait();
+        }
     }
     let _ = child.kill();
     let _ = child.wait();
