@@ -146,6 +146,10 @@ fn generate(model: &Model) -> BTreeMap<String, String> {
         "examples/appflow/operations.rs".into(),
         format!("{HEADER}{}", tool::write_table(model)),
     );
+    files.insert(
+        "tests/support/operations.rs".into(),
+        format!("{HEADER}{}", write_test_dispatch(model)),
+    );
     // Operation files import their shapes themselves; add the header.
     for (path, text) in files.iter_mut() {
         if path.starts_with("src/operation/") && !path.ends_with("mod.rs") {
@@ -153,6 +157,23 @@ fn generate(model: &Model) -> BTreeMap<String, String> {
         }
     }
     files
+}
+
+/// The tests' `with_builder!`: every operation's fluent builder by its model
+/// name, its input read from JSON, for tests that go through all of them.
+fn write_test_dispatch(model: &Model) -> String {
+    let mut arms = String::new();
+    for op in model.operation_names() {
+        writeln!(
+            arms,
+            "{op:?} => {{ let $builder = $client.{}().set_input(serde_json::from_value($input).unwrap()); $body }}",
+            field_name(op)
+        )
+        .unwrap();
+    }
+    format!(
+        "//! Runs `$body` with `$builder` bound to operation `$op`'s fluent builder\n//! (by its model name), its input read from the JSON `$input`.\n\n#[allow(unused_macros)]\nmacro_rules! with_builder {{\n($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {{\nmatch $op {{\n{arms}other => panic!(\"no operation named {{other}}\"),\n}}\n}};\n}}\n#[allow(unused_imports)]\npub(crate) use with_builder;\n"
+    )
 }
 
 /// The doc line of a directory of groups.
