@@ -4,12 +4,61 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-/// AppFlow's model, with what the writers ask of it.
+/// AppFlow's model, read once into typed shapes and operations.
 pub struct Model {
-    pub shapes: serde_json::Map<String, Value>,
-    pub operations: serde_json::Map<String, Value>,
-    /// Each structure's member names in the model's order.
-    member_order: BTreeMap<String, Vec<String>>,
+    pub shapes: BTreeMap<String, Shape>,
+    pub operations: BTreeMap<String, Operation>,
+}
+
+/// What kind of value a shape describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Structure,
+    List,
+    Map,
+    String,
+    Boolean,
+    Integer,
+    Long,
+    Double,
+    Timestamp,
+}
+
+/// One shape of the model, with the traits the writers use.
+pub struct Shape {
+    pub kind: Kind,
+    /// A string enum's values, in the model's order.
+    pub enum_values: Vec<String>,
+    /// A structure's members, in the model's order.
+    pub members: Vec<MemberSpec>,
+    pub required: BTreeSet<String>,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub pattern: Option<String>,
+    pub sensitive: bool,
+    /// The HTTP status of an error answer (`ConflictException`: 409).
+    pub error_status: Option<u64>,
+    /// What a list holds, or a map's key and value.
+    pub list_member: Option<String>,
+    pub map_key: Option<String>,
+    pub map_value: Option<String>,
+}
+
+/// A structure's member as the model states it.
+pub struct MemberSpec {
+    pub name: String,
+    pub target: String,
+    pub location: Option<String>,
+    pub idempotency_token: bool,
+}
+
+/// One operation: its HTTP binding, input and output shapes, errors.
+pub struct Operation {
+    pub method: String,
+    pub uri: String,
+    pub input: String,
+    pub output: String,
+    pub errors: Vec<String>,
 }
 
 /// A member of a structure, as the writers need it.
@@ -28,35 +77,126 @@ pub struct Member<'m> {
     pub secret: bool,
 }
 
+/// `value[key]` as text, if it is text.
+fn text(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// `value[key]["shape"]`: the shape a reference names.
+fn target(value: &Value, key: &str) -> Option<String> {
+    value.get(key).and_then(|r| text(r, "shape"))
+}
+
+impl Shape {
+    fn read(name: &str, value: &Value, order: Option<&Vec<String>>) -> Shape {
+        let kind = match value["type"].as_str().expect("shape type") {
+            "structure" => Kind::Structure,
+            "list" => Kind::List,
+            "map" => Kind::Map,
+            "string" => Kind::String,
+            "boolean" => Kind::Boolean,
+            "integer" => Kind::Integer,
+            "long" => Kind::Long,
+            "double" => Kind::Double,
+            "timestamp" => Kind::Timestamp,
+            other => panic!("unsupported shape type {other} ({name})"),
+        };
+        let strings = |key: &str| -> Vec<String> {
+            value[key]
+                .as_array()
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_owned)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let members = match (value["members"].as_object(), order) {
+            (Some(members), Some(order)) => order
+                .iter()
+                .map(|member| {
+                    let spec = &members[member];
+                    MemberSpec {
+                        name: member.clone(),
+                        target: text(spec, "shape").expect("member shape"),
+                        location: text(spec, "location"),
+                        idempotency_token: spec["idempotencyToken"].as_bool().unwrap_or(false),
+                    }
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Shape {
+            kind,
+            enum_values: strings("enum"),
+            members,
+            required: strings("required").into_iter().collect(),
+            min: value["min"].as_i64(),
+            max: value["max"].as_i64(),
+            pattern: text(value, "pattern"),
+            sensitive: value["sensitive"].as_bool().unwrap_or(false),
+            error_status: value["exception"].as_bool().unwrap_or(false).then(|| {
+                value["error"]["httpStatusCode"]
+                    .as_u64()
+                    .expect("an error's status")
+            }),
+            list_member: target(value, "member"),
+            map_key: target(value, "key"),
+            map_value: target(value, "value"),
+        }
+    }
+}
+
 impl Model {
     pub fn load(service: &str) -> Model {
         let model: Value = serde_json::from_str(service).expect("the model is JSON");
-        let object = |key: &str| model[key].as_object().expect("model section").clone();
-        Model {
-            shapes: object("shapes"),
-            operations: object("operations"),
-            member_order: crate::order::member_orders(service),
-        }
+        let orders = crate::order::member_orders(service);
+        let shapes = model["shapes"]
+            .as_object()
+            .expect("shapes")
+            .iter()
+            .map(|(name, value)| (name.clone(), Shape::read(name, value, orders.get(name))))
+            .collect();
+        let operations = model["operations"]
+            .as_object()
+            .expect("operations")
+            .iter()
+            .map(|(name, op)| {
+                let operation = Operation {
+                    method: text(&op["http"], "method").expect("method"),
+                    uri: text(&op["http"], "requestUri").expect("uri"),
+                    input: target(op, "input").expect("input"),
+                    output: target(op, "output").expect("output"),
+                    errors: op["errors"]
+                        .as_array()
+                        .map(|e| e.iter().filter_map(|e| text(e, "shape")).collect())
+                        .unwrap_or_default(),
+                };
+                (name.clone(), operation)
+            })
+            .collect();
+        Model { shapes, operations }
     }
 
-    pub fn shape(&self, name: &str) -> &Value {
+    pub fn shape(&self, name: &str) -> &Shape {
         &self.shapes[name]
     }
 
-    pub fn kind(&self, name: &str) -> &str {
-        self.shape(name)["type"].as_str().expect("shape type")
+    pub fn kind(&self, name: &str) -> Kind {
+        self.shape(name).kind
     }
 
     pub fn is_enum(&self, name: &str) -> bool {
-        self.shape(name).get("enum").is_some()
+        !self.shape(name).enum_values.is_empty()
     }
 
     pub fn enum_values(&self, name: &str) -> Vec<&str> {
-        self.shape(name)["enum"]
-            .as_array()
-            .expect("enum values")
+        self.shape(name)
+            .enum_values
             .iter()
-            .map(|v| v.as_str().expect("enum value"))
+            .map(String::as_str)
             .collect()
     }
 
@@ -64,8 +204,8 @@ impl Model {
     fn element<'a>(&'a self, mut shape: &'a str) -> &'a str {
         loop {
             shape = match self.kind(shape) {
-                "list" => self.list_member(shape),
-                "map" => self.map_value(shape),
+                Kind::List => self.list_member(shape),
+                Kind::Map => self.map_value(shape),
                 _ => return shape,
             };
         }
@@ -85,56 +225,50 @@ impl Model {
 
     /// Whether the shape is an error answer (`ConflictException`).
     pub fn is_exception(&self, name: &str) -> bool {
-        self.shape(name)["exception"].as_bool().unwrap_or(false)
+        self.shape(name).error_status.is_some()
     }
 
     /// An error shape's HTTP status.
     pub fn http_status(&self, name: &str) -> u64 {
-        self.shape(name)["error"]["httpStatusCode"]
-            .as_u64()
+        self.shape(name)
+            .error_status
             .expect("an error shape's status")
     }
 
     pub fn is_sensitive(&self, name: &str) -> bool {
-        self.shape(name)["sensitive"].as_bool().unwrap_or(false) || UNMARKED_SECRETS.contains(&name)
+        self.shape(name).sensitive || UNMARKED_SECRETS.contains(&name)
     }
 
     pub fn list_member(&self, name: &str) -> &str {
-        self.shape(name)["member"]["shape"]
-            .as_str()
+        self.shape(name)
+            .list_member
+            .as_deref()
             .expect("list member")
     }
 
     pub fn map_key(&self, name: &str) -> &str {
-        self.shape(name)["key"]["shape"].as_str().expect("map key")
+        self.shape(name).map_key.as_deref().expect("map key")
     }
 
     pub fn map_value(&self, name: &str) -> &str {
-        self.shape(name)["value"]["shape"]
-            .as_str()
-            .expect("map value")
+        self.shape(name).map_value.as_deref().expect("map value")
     }
 
     /// A structure's members in the model's order.
     pub fn members(&self, name: &str) -> Vec<Member<'_>> {
         let shape = self.shape(name);
-        let required: BTreeSet<&str> = shape["required"]
-            .as_array()
-            .map(|r| r.iter().filter_map(Value::as_str).collect())
-            .unwrap_or_default();
-        let members = shape["members"].as_object().expect("structure members");
-        self.member_order[name]
+        shape
+            .members
             .iter()
-            .map(|member| (member, &members[member]))
-            .map(|(member, spec)| Member {
-                name: member,
-                field: field_name(member),
-                target: spec["shape"].as_str().expect("member shape"),
-                required: required.contains(member.as_str()),
-                location: spec["location"].as_str(),
-                idempotency_token: spec["idempotencyToken"].as_bool().unwrap_or(false),
-                secret: self.contains_sensitive(spec["shape"].as_str().expect("member shape"))
-                    || UNMARKED_SECRET_MEMBERS.contains(&(name, member.as_str())),
+            .map(|spec| Member {
+                name: &spec.name,
+                field: field_name(&spec.name),
+                target: &spec.target,
+                required: shape.required.contains(&spec.name),
+                location: spec.location.as_deref(),
+                idempotency_token: spec.idempotency_token,
+                secret: self.contains_sensitive(&spec.target)
+                    || UNMARKED_SECRET_MEMBERS.contains(&(name, spec.name.as_str())),
             })
             .collect()
     }
@@ -143,8 +277,8 @@ impl Model {
     pub fn contains_sensitive(&self, name: &str) -> bool {
         self.is_sensitive(name)
             || match self.kind(name) {
-                "list" => self.contains_sensitive(self.list_member(name)),
-                "map" => {
+                Kind::List => self.contains_sensitive(self.list_member(name)),
+                Kind::Map => {
                     self.contains_sensitive(self.map_key(name))
                         || self.contains_sensitive(self.map_value(name))
                 }
@@ -156,17 +290,17 @@ impl Model {
     /// recursive shapes, so plain recursion ends).
     pub fn has_checks(&self, name: &str) -> bool {
         let shape = self.shape(name);
-        let bounded = shape.get("min").is_some() || shape.get("max").is_some();
-        match self.kind(name) {
-            "string" => bounded || binding_pattern(shape).is_some() || self.is_enum(name),
-            "integer" | "long" => bounded,
-            "list" => bounded || self.has_checks(self.list_member(name)),
-            "map" => {
+        let bounded = shape.min.is_some() || shape.max.is_some();
+        match shape.kind {
+            Kind::String => bounded || binding_pattern(shape).is_some() || self.is_enum(name),
+            Kind::Integer | Kind::Long => bounded,
+            Kind::List => bounded || self.has_checks(self.list_member(name)),
+            Kind::Map => {
                 bounded
                     || self.has_checks(self.map_key(name))
                     || self.has_checks(self.map_value(name))
             }
-            "structure" => self
+            Kind::Structure => self
                 .members(name)
                 .iter()
                 .any(|m| m.required || m.location == Some("uri") || self.has_checks(m.target)),
@@ -177,21 +311,20 @@ impl Model {
     /// The Rust type of a value of this shape.
     pub fn rust_type(&self, name: &str) -> String {
         match self.kind(name) {
-            "string" if self.is_enum(name) => type_name(name),
-            "string" => "String".into(),
-            "boolean" => "bool".into(),
-            "integer" => "i32".into(),
-            "long" => "i64".into(),
-            "double" => "f64".into(),
-            "timestamp" => "DateTime".into(),
-            "list" => format!("Vec<{}>", self.rust_type(self.list_member(name))),
-            "map" => format!(
+            Kind::String if self.is_enum(name) => type_name(name),
+            Kind::String => "String".into(),
+            Kind::Boolean => "bool".into(),
+            Kind::Integer => "i32".into(),
+            Kind::Long => "i64".into(),
+            Kind::Double => "f64".into(),
+            Kind::Timestamp => "DateTime".into(),
+            Kind::List => format!("Vec<{}>", self.rust_type(self.list_member(name))),
+            Kind::Map => format!(
                 "HashMap<{}, {}>",
                 self.rust_type(self.map_key(name)),
                 self.rust_type(self.map_value(name))
             ),
-            "structure" => type_name(name),
-            other => panic!("unsupported shape type {other} ({name})"),
+            Kind::Structure => type_name(name),
         }
     }
 
@@ -204,9 +337,9 @@ impl Model {
                 continue;
             }
             match self.kind(name) {
-                "structure" => todo.extend(self.members(name).iter().map(|m| m.target)),
-                "list" => todo.push(self.list_member(name)),
-                "map" => todo.extend([self.map_key(name), self.map_value(name)]),
+                Kind::Structure => todo.extend(self.members(name).iter().map(|m| m.target)),
+                Kind::List => todo.push(self.list_member(name)),
+                Kind::Map => todo.extend([self.map_key(name), self.map_value(name)]),
                 _ => {}
             }
         }
@@ -219,30 +352,24 @@ impl Model {
     }
 
     pub fn input_of(&self, op: &str) -> &str {
-        self.operations[op]["input"]["shape"]
-            .as_str()
-            .expect("input")
+        &self.operations[op].input
     }
 
     pub fn output_of(&self, op: &str) -> &str {
-        self.operations[op]["output"]["shape"]
-            .as_str()
-            .expect("output")
+        &self.operations[op].output
     }
 
     pub fn http(&self, op: &str) -> (&str, &str) {
-        let http = &self.operations[op]["http"];
-        (
-            http["method"].as_str().expect("method"),
-            http["requestUri"].as_str().expect("uri"),
-        )
+        let operation = &self.operations[op];
+        (&operation.method, &operation.uri)
     }
 
     pub fn errors(&self, op: &str) -> Vec<&str> {
-        self.operations[op]["errors"]
-            .as_array()
-            .map(|e| e.iter().filter_map(|e| e["shape"].as_str()).collect())
-            .unwrap_or_default()
+        self.operations[op]
+            .errors
+            .iter()
+            .map(String::as_str)
+            .collect()
     }
 
     /// The shapes only operations' inputs and outputs are made of.
@@ -277,8 +404,8 @@ impl Model {
         let mut groups: BTreeMap<String, Vec<&str>> = BTreeMap::new();
         for (shape, areas) in users {
             let generated = match self.kind(shape) {
-                "structure" => !self.is_operation_shape(shape),
-                "string" => self.is_enum(shape),
+                Kind::Structure => !self.is_operation_shape(shape),
+                Kind::String => self.is_enum(shape),
                 _ => false,
             };
             if !generated {
@@ -408,8 +535,8 @@ fn connector_prefix(shape: &str) -> Option<&'static str> {
 /// The pattern of a string shape, unless it can never fail: an unanchored
 /// pattern that is one repeated class (`[\s\w/!@#+=.-]*`, `.*`) matches the
 /// empty string, so it matches somewhere in every value.
-pub fn binding_pattern(shape: &Value) -> Option<&str> {
-    let pattern = shape["pattern"].as_str()?;
+pub fn binding_pattern(shape: &Shape) -> Option<&str> {
+    let pattern = shape.pattern.as_deref()?;
     let one_atom = pattern == ".*"
         || (pattern.starts_with('[')
             && pattern.ends_with("]*")
@@ -538,7 +665,10 @@ mod tests {
 
     #[test]
     fn only_patterns_that_can_fail_are_checked() {
-        let p = |p: &str| serde_json::json!({ "pattern": p });
+        let p = |p: &str| {
+            let value = serde_json::json!({ "type": "string", "pattern": p });
+            Shape::read("S", &value, None)
+        };
         assert_eq!(binding_pattern(&p(".*")), None);
         assert_eq!(binding_pattern(&p(r"[\s\w/!@#+=.-]*")), None);
         assert_eq!(binding_pattern(&p(r"\S+")), Some(r"\S+"));

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Model, field_name, type_name};
+use crate::model::{Kind, Model, field_name, type_name};
 use crate::shapes::{Role, setters, write_structure};
 
 /// What each operation does, in this crate's words.
@@ -71,12 +71,12 @@ pub fn paging<'m>(model: &'m Model, op: &str) -> Option<Paging<'m>> {
     let members = model.members(output);
     let result_keys: Vec<&str> = members
         .iter()
-        .filter(|m| matches!(model.kind(m.target), "list" | "map"))
+        .filter(|m| matches!(model.kind(m.target), Kind::List | Kind::Map))
         .map(|m| m.name)
         .collect();
     let lists: Vec<_> = members
         .iter()
-        .filter(|m| model.kind(m.target) == "list")
+        .filter(|m| model.kind(m.target) == Kind::List)
         .collect();
     let items = match lists.as_slice() {
         [one] => Some((one.name, model.rust_type(model.list_member(one.target)))),
@@ -243,15 +243,15 @@ fn collect_types(
     needs: &mut Needs,
 ) {
     match model.kind(shape) {
-        "structure" => {
+        Kind::Structure => {
             types.insert(type_name(shape));
         }
-        "string" if model.is_enum(shape) => {
+        Kind::String if model.is_enum(shape) => {
             types.insert(type_name(shape));
         }
-        "timestamp" => needs.time = true,
-        "list" => collect_types(model, model.list_member(shape), types, needs),
-        "map" => {
+        Kind::Timestamp => needs.time = true,
+        Kind::List => collect_types(model, model.list_member(shape), types, needs),
+        Kind::Map => {
             needs.map = true;
             collect_types(model, model.map_key(shape), types, needs);
             collect_types(model, model.map_value(shape), types, needs);
@@ -333,17 +333,17 @@ fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> 
     for m in &query_members {
         let location_name = m.name;
         match model.kind(m.target) {
-            "list" => writeln!(
+            Kind::List => writeln!(
                 steps,
                 "for value in self.{}.iter().flatten() {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
                 m.field
             ),
-            "string" => writeln!(
+            Kind::String => writeln!(
                 steps,
                 "if let Some(value) = &self.{} {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
                 m.field
             ),
-            other => panic!("query members of type {other} are not in AppFlow's model"),
+            other => panic!("query members of type {other:?} are not in AppFlow's model"),
         }
         .unwrap();
     }
@@ -360,7 +360,7 @@ fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> 
     for m in &header_members {
         assert_eq!(
             model.kind(m.target),
-            "string",
+            Kind::String,
             "only string headers are supported"
         );
         writeln!(

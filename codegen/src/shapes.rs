@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Member, Model, binding_pattern, type_name, variant_name};
+use crate::model::{Kind, Member, Model, binding_pattern, type_name, variant_name};
 
 /// How a structure is exposed.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -222,16 +222,16 @@ fn humanize_word(word: &str) -> String {
 
 /// A member's doc line: what it is, then the model's constraints on it.
 fn member_doc(model: &Model, m: &Member) -> String {
-    let mut doc = if model.kind(m.target) == "boolean" {
+    let mut doc = if model.kind(m.target) == Kind::Boolean {
         format!("The `{}` flag.", m.name)
     } else {
         format!("The {}.", lowercase_first(&humanize_type(m.name)))
     };
     let shape = model.shape(m.target);
-    let (min, max) = (shape["min"].as_i64(), shape["max"].as_i64());
+    let (min, max) = (shape.min, shape.max);
     let unit = match model.kind(m.target) {
-        "string" => " characters",
-        "list" | "map" => " items",
+        Kind::String => " characters",
+        Kind::List | Kind::Map => " items",
         _ => "",
     };
     match (min, max) {
@@ -280,7 +280,7 @@ const DEFAULTED_SHAPES: &[&str] = &["Boolean", "Double"];
 /// it is not a structure (required structures stay optional in the SDK, so
 /// a builder never demands one).
 fn is_required_value(model: &Model, m: &Member) -> bool {
-    m.required && model.kind(m.target) != "structure"
+    m.required && model.kind(m.target) != Kind::Structure
 }
 
 fn accessor(model: &Model, m: &Member) -> String {
@@ -289,20 +289,20 @@ fn accessor(model: &Model, m: &Member) -> String {
     // Required members read as plain values, as in the SDK; an answer that
     // left one out reads as empty (the SDK's client-side error correction).
     let required = is_required_value(model, m).then(|| match model.kind(m.target) {
-        "string" if !model.is_enum(m.target) => (
+        Kind::String if !model.is_enum(m.target) => (
             "&str".to_owned(),
             format!("self.{f}.as_deref().unwrap_or_default()"),
         ),
-        "boolean" | "integer" | "long" | "double" => {
+        Kind::Boolean | Kind::Integer | Kind::Long | Kind::Double => {
             (ty.clone(), format!("self.{f}.unwrap_or_default()"))
         }
-        "map" => (
+        Kind::Map => (
             format!("&{ty}"),
             format!(
                 "static EMPTY: std::sync::OnceLock<{ty}> = std::sync::OnceLock::new(); self.{f}.as_ref().unwrap_or_else(|| EMPTY.get_or_init(Default::default))"
             ),
         ),
-        "string" => (
+        Kind::String => (
             format!("&{ty}"),
             format!("self.{f}.as_ref().unwrap_or_else(|| {ty}::unset())"),
         ),
@@ -321,14 +321,16 @@ fn accessor(model: &Model, m: &Member) -> String {
         );
     }
     let (ret, body) = match model.kind(m.target) {
-        "string" if !model.is_enum(m.target) => {
+        Kind::String if !model.is_enum(m.target) => {
             ("Option<&str>".to_owned(), format!("self.{f}.as_deref()"))
         }
-        "list" => (
+        Kind::List => (
             format!("&[{}]", model.rust_type(model.list_member(m.target))),
             format!("self.{f}.as_deref().unwrap_or_default()"),
         ),
-        "boolean" | "integer" | "long" | "double" => (format!("Option<{ty}>"), format!("self.{f}")),
+        Kind::Boolean | Kind::Integer | Kind::Long | Kind::Double => {
+            (format!("Option<{ty}>"), format!("self.{f}"))
+        }
         _ => (format!("Option<&{ty}>"), format!("self.{f}.as_ref()")),
     };
     format!(
@@ -351,14 +353,14 @@ pub fn setters(model: &Model, m: &Member, target: &str) -> String {
     };
     let doc = member_doc(model, m);
     let main = match model.kind(m.target) {
-        "list" => {
+        Kind::List => {
             let (arg, conv) = into(&model.rust_type(model.list_member(m.target)));
             format!(
                 "/// Adds one item to `{}`. {doc}\npub fn {f}(mut self, item: {arg}) -> Self {{ self.{target}.{f}.get_or_insert_with(Vec::new).push(item{conv}); self }}\n",
                 m.name
             )
         }
-        "map" => {
+        Kind::Map => {
             let key = model.rust_type(model.map_key(m.target));
             let (value_arg, value_conv) = into(&model.rust_type(model.map_value(m.target)));
             format!(
@@ -498,16 +500,16 @@ fn value_checks(
     min_length: i64,
 ) -> Vec<String> {
     let shape = model.shape(shape_name);
-    let (mut min, max) = (shape["min"].as_i64(), shape["max"].as_i64());
+    let (mut min, max) = (shape.min, shape.max);
     if min_length > 0 {
         min = Some(min.unwrap_or(0).max(min_length));
     }
     let mut checks = Vec::new();
     match model.kind(shape_name) {
-        "string" if model.is_enum(shape_name) => {
+        Kind::String if model.is_enum(shape_name) => {
             checks.push(format!("validate::known({expr}, at)?;"))
         }
-        "string" => {
+        Kind::String => {
             if min.is_some() || max.is_some() {
                 checks.push(format!(
                     "validate::length({expr}, {}, {}, at)?;",
@@ -522,9 +524,9 @@ fn value_checks(
                 ));
             }
         }
-        "integer" | "long" if min.is_some() || max.is_some() => checks.push(format!(
+        Kind::Integer | Kind::Long if min.is_some() || max.is_some() => checks.push(format!(
             "validate::range({}, {}, {}, at)?;",
-            if model.kind(shape_name) == "long" {
+            if model.kind(shape_name) == Kind::Long {
                 format!("*{expr}")
             } else {
                 format!("i64::from(*{expr})")
@@ -532,7 +534,7 @@ fn value_checks(
             min.map_or("i64::MIN".to_owned(), |m| m.to_string()),
             max.map_or("i64::MAX".to_owned(), |m| m.to_string())
         )),
-        "list" => {
+        Kind::List => {
             if min.is_some() || max.is_some() {
                 checks.push(count_check(expr, min, max));
             }
@@ -545,7 +547,7 @@ fn value_checks(
                 ));
             }
         }
-        "map" => {
+        Kind::Map => {
             if min.is_some() || max.is_some() {
                 checks.push(count_check(expr, min, max));
             }
@@ -566,7 +568,7 @@ fn value_checks(
                 ));
             }
         }
-        "structure" if model.has_checks(shape_name) => {
+        Kind::Structure if model.has_checks(shape_name) => {
             checks.push(format!("{expr}.validate_at(at)?;"))
         }
         _ => {}

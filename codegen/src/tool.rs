@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Model, field_name, kebab_name};
+use crate::model::{Kind, Model, field_name, kebab_name};
 use crate::operations::{paging, summary};
 
 pub fn write_table(model: &Model) -> String {
@@ -51,7 +51,7 @@ pub fn write_table(model: &Model) -> String {
     out.push_str("];\n\n");
     let mut secrets = std::collections::BTreeSet::new();
     for name in model.shapes.keys() {
-        if model.kind(name) == "structure" {
+        if model.kind(name) == Kind::Structure {
             for m in model.members(name) {
                 if m.secret {
                     secrets.insert(format!("{:?}", m.name));
@@ -68,18 +68,20 @@ pub fn write_table(model: &Model) -> String {
 
 fn kind(model: &Model, shape: &str) -> String {
     match model.kind(shape) {
-        "string" if model.is_enum(shape) => {
+        Kind::String if model.is_enum(shape) => {
             format!(
                 "Kind::Enum(appflow_lite::types::{}::values())",
                 crate::model::type_name(shape)
             )
         }
-        "string" => "Kind::String".into(),
-        "integer" | "long" => "Kind::Integer".into(),
-        "double" => "Kind::Double".into(),
-        "boolean" => "Kind::Boolean".into(),
-        "timestamp" => "Kind::Timestamp".into(),
-        "list" if model.kind(model.list_member(shape)) == "string" => "Kind::StringList".into(),
+        Kind::String => "Kind::String".into(),
+        Kind::Integer | Kind::Long => "Kind::Integer".into(),
+        Kind::Double => "Kind::Double".into(),
+        Kind::Boolean => "Kind::Boolean".into(),
+        Kind::Timestamp => "Kind::Timestamp".into(),
+        Kind::List if model.kind(model.list_member(shape)) == Kind::String => {
+            "Kind::StringList".into()
+        }
         _ => "Kind::Json".into(),
     }
 }
@@ -89,7 +91,7 @@ fn kind(model: &Model, shape: &str) -> String {
 /// one map entry named `KeyName`. Compact: the tool indents it when printing.
 fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
     match model.kind(shape) {
-        "structure" => {
+        Kind::Structure => {
             let members: Vec<String> = model
                 .members(shape)
                 .iter()
@@ -101,24 +103,23 @@ fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
                 .collect();
             write!(out, "{{{}}}", members.join(",")).unwrap();
         }
-        "list" => {
+        Kind::List => {
             out.push('[');
             write_skeleton(model, model.list_member(shape), out);
             out.push(']');
         }
-        "map" => {
+        Kind::Map => {
             out.push_str("{\"KeyName\":");
             write_skeleton(model, model.map_value(shape), out);
             out.push('}');
         }
-        "string" if model.is_enum(shape) => {
+        Kind::String if model.is_enum(shape) => {
             write!(out, "{:?}", model.enum_values(shape)[0]).unwrap()
         }
-        "string" => out.push_str("\"\""),
-        "integer" | "long" => out.push('0'),
-        "double" => out.push_str("0.0"),
-        "boolean" => out.push_str("true"),
-        "timestamp" => out.push_str("\"1970-01-01T00:00:00Z\""),
-        other => panic!("no skeleton for {other}"),
+        Kind::String => out.push_str("\"\""),
+        Kind::Integer | Kind::Long => out.push('0'),
+        Kind::Double => out.push_str("0.0"),
+        Kind::Boolean => out.push_str("true"),
+        Kind::Timestamp => out.push_str("\"1970-01-01T00:00:00Z\""),
     }
 }
