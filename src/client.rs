@@ -129,6 +129,13 @@ impl Client {
         &self.inner.endpoint
     }
 
+    /// How many host names the client has looked up, answers from its
+    /// ~30 s cache aside: for tests that prove calls make no lookup.
+    #[doc(hidden)]
+    pub fn name_lookups(&self) -> usize {
+        self.inner.transport.name_lookups()
+    }
+
     /// How calls are retried.
     pub fn retry_config(&self) -> RetryConfig {
         self.inner.retry

@@ -69,6 +69,7 @@ mod path;
 pub mod pattern;
 pub mod primitives;
 mod protocol;
+mod resolver;
 mod retry;
 pub mod sigv4;
 mod time;

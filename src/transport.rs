@@ -29,6 +29,7 @@ pub(crate) struct CallSettings {
 #[derive(Debug, Clone)]
 pub(crate) struct Transport {
     agent: ureq::Agent,
+    resolver: std::sync::Arc<crate::resolver::CachingResolver>,
 }
 
 /// The certificates of a PEM bundle; anything else in it is skipped.
@@ -88,9 +89,13 @@ impl Transport {
             .max_redirects_will_error(false)
             .user_agent(user_agent)
             .build();
-        Ok(Transport {
-            agent: ureq::Agent::new_with_config(config),
-        })
+        let resolver = std::sync::Arc::new(crate::resolver::CachingResolver::default());
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::default(),
+            crate::resolver::Shared(resolver.clone()),
+        );
+        Ok(Transport { agent, resolver })
     }
 
     /// A transport for the credential services (STS, SSO) at `url`: the
@@ -149,6 +154,11 @@ impl Transport {
         }
     }
 
+    /// How many host names this transport looked up (not from its cache).
+    pub fn name_lookups(&self) -> usize {
+        self.resolver.lookups()
+    }
+
     /// Sends one attempt and reads the answer, whatever its status.
     pub fn send(&self, request: &SignedRequest) -> Result<HttpResponse, Error> {
         let mut builder = ureq::http::Request::builder()
@@ -160,7 +170,14 @@ impl Transport {
         let http_request = builder
             .body(request.body.as_slice())
             .map_err(|e| Error::config(format!("cannot build the request: {e}")))?;
-        let mut response = self.agent.run(http_request).map_err(from_ureq)?;
+        let mut response = self.agent.run(http_request).map_err(|e| {
+            let error = from_ureq(e);
+            // The cached address may be the reason: look it up again next time.
+            if matches!(error, Error::Connect(_) | Error::Timeout(_)) {
+                self.resolver.forget(&request.url);
+            }
+            error
+        })?;
 
         let status = response.status().as_u16();
         let headers = response
