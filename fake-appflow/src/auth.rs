@@ -4,10 +4,11 @@
 use std::time::{Duration, SystemTime};
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::sigv4::{self, Payload, SignableRequest, Signer, SigningParams};
+use appflow_lite::sigv4;
 
 use crate::http::HttpRequest;
 use crate::service::ErrorAnswer;
+use crate::signature::{self, Claim, Refusal};
 
 /// AWS accepts signatures made up to five minutes from its own clock.
 const ALLOWED_SKEW: Duration = Duration::from_secs(5 * 60);
@@ -21,7 +22,6 @@ pub(crate) fn verify(
     request: &HttpRequest,
     keys: &[Credentials],
     now: SystemTime,
-    signer: &Signer,
 ) -> Result<Signed, ErrorAnswer> {
     let invalid = |message: String| ErrorAnswer::new(403, "InvalidSignatureException", message);
     let Some(authorization) = request.header("authorization") else {
@@ -85,35 +85,40 @@ pub(crate) fn verify(
         )));
     }
 
-    // Recompute the signature over the headers the client says it signed.
-    let names: Vec<&str> = parsed.signed_headers.split(';').collect();
-    let headers: Vec<(&str, &str)> = request
-        .headers
-        .iter()
-        .filter(|(name, _)| names.iter().any(|n| n.eq_ignore_ascii_case(name)))
-        .map(|(n, v)| (n.as_str(), v.as_str()))
-        .collect();
-    let signable = SignableRequest::new(
-        &request.method,
-        &request.target,
-        &headers,
-        Payload::Bytes(&request.body),
-    );
-    let params = SigningParams::new(credentials, region, service, time);
-    let expected = signer
-        .sign(&signable, &params)
-        .map_err(|e| invalid(e.to_string()))?;
-    if expected.signature() != parsed.signature
-        || !expected
-            .authorization()
-            .contains(&format!("SignedHeaders={},", parsed.signed_headers))
-    {
+    // Recompute the signature independently, over the headers the client
+    // says it signed. The path is tried as sent, then normalised: SDKs
+    // differ on whether they remove `.` and empty segments first.
+    let claim = Claim {
+        amz_date,
+        region,
+        service,
+        signed_headers: parsed.signed_headers,
+    };
+    let secret = credentials.secret_access_key();
+    let check = |normalize| {
+        signature::expected(
+            &request.method,
+            &request.target,
+            &request.headers,
+            &request.body,
+            secret,
+            &claim,
+            normalize,
+        )
+        .map_err(|refusal| match refusal {
+            Refusal::HostNotSigned | Refusal::UnsortedHeaders => {
+                ErrorAnswer::new(400, "IncompleteSignatureException", refusal.to_string())
+            }
+            Refusal::MissingHeader(_) => invalid(refusal.to_string()),
+        })
+    };
+    let expected = check(false)?;
+    if expected.signature != parsed.signature && check(true)?.signature != parsed.signature {
         return Err(invalid(format!(
             "The request signature we calculated does not match the signature you provided. \
              Check your AWS Secret Access Key and signing method. Consult the service documentation for details.\n\n\
              The Canonical String for this request should have been\n'{}'\n\nThe String-to-Sign should have been\n'{}'\n",
-            expected.canonical_request_with_secrets(),
-            expected.string_to_sign()
+            expected.canonical_request, expected.string_to_sign
         )));
     }
     Ok(Signed {

@@ -23,6 +23,7 @@ mod faults;
 mod http;
 mod model;
 mod service;
+pub mod signature;
 
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};

@@ -8,7 +8,6 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, SystemTime};
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::sigv4::Signer;
 use serde_json::{Map, Value, json};
 
 use crate::faults::{Fault, Faults};
@@ -56,7 +55,6 @@ pub(crate) struct Settings {
 
 pub(crate) struct Service {
     settings: Settings,
-    signer: Signer,
     model: Model,
     state: Mutex<State>,
     faults: Mutex<Faults>,
@@ -169,7 +167,6 @@ impl Service {
     pub fn new(settings: Settings, faults: Faults) -> Service {
         Service {
             settings,
-            signer: Signer::new(),
             model: Model::load(),
             state: Mutex::default(),
             faults: Mutex::new(faults),
@@ -265,7 +262,7 @@ impl Service {
     }
 
     fn process(&self, request: &HttpRequest) -> Result<Value, ErrorAnswer> {
-        let signed = auth::verify(request, &self.settings.keys, self.now(), &self.signer)?;
+        let signed = auth::verify(request, &self.settings.keys, self.now())?;
         let (path, query) = request
             .target
             .split_once('?')

@@ -32,12 +32,29 @@ where
 
 /// Signs and sends a raw body, for requests the typed client cannot make.
 fn send_raw(fake: &FakeHandle, path: &str, body: &str) -> (u16, String) {
+    send_signed_as(fake, "POST", path, path, body)
+}
+
+/// Sends `method wire_path` with a signature made as if the path were
+/// `signed_path`: how a signer that encodes the path wrongly behaves.
+fn send_signed_as(
+    fake: &FakeHandle,
+    method: &str,
+    wire_path: &str,
+    signed_path: &str,
+    body: &str,
+) -> (u16, String) {
     let host = fake.endpoint_url().trim_start_matches("http://").to_owned();
     let headers = [
         ("host", host.as_str()),
         ("content-type", "application/json"),
     ];
-    let request = SignableRequest::new("POST", path, &headers, Payload::Bytes(body.as_bytes()));
+    let request = SignableRequest::new(
+        method,
+        signed_path,
+        &headers,
+        Payload::Bytes(body.as_bytes()),
+    );
     let creds = test_credentials();
     let signed = Signer::new()
         .sign(
@@ -46,7 +63,7 @@ fn send_raw(fake: &FakeHandle, path: &str, body: &str) -> (u16, String) {
         )
         .unwrap();
     let mut head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
+        "{method} {wire_path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
     );
     for (name, value) in signed.headers() {
@@ -60,6 +77,27 @@ fn send_raw(fake: &FakeHandle, path: &str, body: &str) -> (u16, String) {
     stream.read_to_string(&mut answer).unwrap();
     let status = answer[9..12].parse().unwrap();
     (status, answer)
+}
+
+#[test]
+fn a_signer_that_encodes_the_path_once_is_caught() {
+    // AppFlow signs the wire path encoded again (`%3A` as `%253A`). A
+    // signer that skips that second encoding signs `/tags/arn%3A...` as
+    // if the wire path were `/tags/arn:...`; the fake must refuse it.
+    let fake = FakeAppFlow::start().unwrap();
+    let wire = "/tags/arn%3Aaws%3Aappflow%3Aus-east-1%3A123456789012%3Aflow%2Fnone";
+    let decoded = "/tags/arn:aws:appflow:us-east-1:123456789012:flow/none";
+    let (status, answer) = send_signed_as(&fake, "GET", wire, decoded, "");
+    assert_eq!(status, 403, "{answer}");
+    assert!(answer.contains("InvalidSignatureException"), "{answer}");
+    assert!(
+        answer.contains("%253Aaws"),
+        "says what it expected: {answer}"
+    );
+    // Signed correctly, the same request gets past the check.
+    let (status, answer) = send_signed_as(&fake, "GET", wire, wire, "");
+    assert_eq!(status, 404, "{answer}");
+    assert!(answer.contains("ResourceNotFoundException"), "{answer}");
 }
 
 #[test]
