@@ -111,6 +111,7 @@ pub struct FakeAppFlow {
     account_id: String,
     token_ttl: Duration,
     clock_offset_secs: i64,
+    execution_time: Duration,
     faults: Faults,
     limits: http::Limits,
 }
@@ -123,6 +124,7 @@ impl Default for FakeAppFlow {
             account_id: TEST_ACCOUNT_ID.into(),
             token_ttl: Duration::from_secs(8 * 3600),
             clock_offset_secs: 0,
+            execution_time: Duration::from_secs(5),
             faults: Faults::none(),
             limits: http::Limits::default(),
         }
@@ -173,6 +175,14 @@ impl FakeAppFlow {
         self
     }
 
+    /// How long a flow execution stays `InProgress` before it is
+    /// `Successful`, by the fake's clock (5 s by default; see
+    /// [`FakeHandle::advance_clock`]).
+    pub fn execution_time(mut self, time: Duration) -> Self {
+        self.execution_time = time;
+        self
+    }
+
     /// How long one request may take from its first byte (10 s by default);
     /// a slower one is answered 408 and its connection closed.
     pub fn request_deadline(mut self, deadline: Duration) -> Self {
@@ -210,6 +220,7 @@ impl FakeAppFlow {
             account_id: self.account_id,
             token_ttl: self.token_ttl,
             clock_offset_secs: self.clock_offset_secs,
+            execution_time: self.execution_time,
         };
         let service = Arc::new(service::Service::new(settings, self.faults));
         let handler = service.clone();
@@ -242,6 +253,13 @@ impl FakeHandle {
     /// The registered connectors, by label.
     pub fn connectors(&self) -> Vec<Connector> {
         self.service.connectors()
+    }
+
+    /// Moves the fake's clock on, to finish executions without waiting.
+    /// Signatures are checked against this clock too, so keep within
+    /// AWS's five minutes of skew while clients sign with the real time.
+    pub fn advance_clock(&self, by: Duration) {
+        self.service.advance_clock(by);
     }
 
     /// Replaces the fault plan from the next request on.

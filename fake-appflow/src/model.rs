@@ -9,7 +9,7 @@
 
 use serde_json::{Map, Value};
 
-const SERVICE: &str = include_str!("../../tests/fixtures/appflow-model/service-2.json");
+const SERVICE: &str = include_str!("../model/service-2.json");
 
 /// One operation: where it is served and what it takes.
 #[derive(Debug)]
@@ -254,6 +254,12 @@ impl Model {
             ("map" | "structure", _) => wrong("an object"),
             _ => wrong("a number"),
         }
+    }
+
+    /// The operations' names, as the model spells them.
+    #[cfg(test)]
+    pub fn operation_names(&self) -> impl Iterator<Item = &str> {
+        self.operations.iter().map(|op| op.name.as_str())
     }
 
     /// The input shape's name.
