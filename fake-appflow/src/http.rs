@@ -4,13 +4,14 @@
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 const MAX_HEAD_BYTES: usize = 64 * 1024;
-const MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
+/// Header lines in one request; more are answered 431.
+const MAX_HEADERS: usize = 100;
 /// How often an idle keep-alive connection checks whether the server stopped.
 const IDLE_POLL: Duration = Duration::from_millis(200);
 /// What one client may cost the server.
@@ -21,8 +22,11 @@ pub(crate) struct Limits {
     pub request_deadline: Duration,
     /// How long a keep-alive connection may sit idle before it is closed.
     pub idle_timeout: Duration,
-    /// Connections served at once; more are answered 503 and closed.
+    /// Connections served at once. At the cap an idle one is closed to
+    /// make room; only when all are mid-request is a new one answered 503.
     pub max_connections: usize,
+    /// The largest body accepted; a larger one is answered 413.
+    pub max_body_bytes: usize,
 }
 
 impl Default for Limits {
@@ -31,6 +35,7 @@ impl Default for Limits {
             request_deadline: Duration::from_secs(10),
             idle_timeout: Duration::from_secs(60),
             max_connections: 256,
+            max_body_bytes: 2 * 1024 * 1024,
         }
     }
 }
@@ -93,7 +98,7 @@ impl Server {
         let addr = listener.local_addr()?;
         let stop = Arc::new(AtomicBool::new(false));
         let stopping = stop.clone();
-        let open = Arc::new(AtomicUsize::new(0));
+        let open = Arc::new(Connections::default());
         thread::spawn(move || {
             for stream in listener.incoming() {
                 if stopping.load(Ordering::SeqCst) {
@@ -106,8 +111,7 @@ impl Server {
                         continue;
                     }
                 };
-                if open.fetch_add(1, Ordering::SeqCst) >= limits.max_connections {
-                    open.fetch_sub(1, Ordering::SeqCst);
+                if open.count() >= limits.max_connections && !open.evict_idle() {
                     let _ = stream.set_write_timeout(Some(IDLE_POLL));
                     let busy = HttpResponse {
                         status: 503,
@@ -123,10 +127,13 @@ impl Server {
                     linger_close(&mut stream, Duration::from_millis(50));
                     continue;
                 }
+                let Some(slot) = open.add(&stream) else {
+                    continue;
+                };
                 let (handler, stopping, open) = (handler.clone(), stopping.clone(), open.clone());
                 let spawned = thread::Builder::new().spawn(move || {
-                    serve_connection(stream, &*handler, &stopping, limits);
-                    open.fetch_sub(1, Ordering::SeqCst);
+                    serve_connection(stream, &*handler, &stopping, limits, &slot);
+                    open.remove(&slot);
                 });
                 if spawned.is_err() {
                     // No thread for it: the stream was dropped (closed).
@@ -142,6 +149,60 @@ impl Server {
     }
 }
 
+/// The connections being served, so that an idle one can be closed when
+/// a new client needs its place.
+#[derive(Default)]
+struct Connections {
+    slots: Mutex<Vec<Arc<Slot>>>,
+    next_id: AtomicUsize,
+}
+
+/// One served connection.
+struct Slot {
+    id: usize,
+    /// A handle to close it from the accept loop.
+    stream: TcpStream,
+    /// Whether it waits for a request (no request is half read).
+    idle: AtomicBool,
+}
+
+impl Connections {
+    fn count(&self) -> usize {
+        lock(&self.slots).len()
+    }
+
+    fn add(&self, stream: &TcpStream) -> Option<Arc<Slot>> {
+        let slot = Arc::new(Slot {
+            id: self.next_id.fetch_add(1, Ordering::SeqCst),
+            stream: stream.try_clone().ok()?,
+            idle: AtomicBool::new(true),
+        });
+        lock(&self.slots).push(slot.clone());
+        Some(slot)
+    }
+
+    fn remove(&self, slot: &Slot) {
+        lock(&self.slots).retain(|s| s.id != slot.id);
+    }
+
+    /// Closes the oldest idle connection; false if none is idle.
+    fn evict_idle(&self) -> bool {
+        let mut slots = lock(&self.slots);
+        let Some(index) = slots.iter().position(|s| s.idle.load(Ordering::SeqCst)) else {
+            return false;
+        };
+        let slot = slots.remove(index);
+        let _ = slot.stream.shutdown(Shutdown::Both);
+        true
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::SeqCst);
@@ -149,7 +210,13 @@ impl Drop for Server {
     }
 }
 
-fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool, limits: Limits) {
+fn serve_connection(
+    stream: TcpStream,
+    handler: &Handler,
+    stop: &AtomicBool,
+    limits: Limits,
+    slot: &Slot,
+) {
     let Ok(read_half) = stream.try_clone() else {
         return;
     };
@@ -159,7 +226,8 @@ fn serve_connection(stream: TcpStream, handler: &Handler, stop: &AtomicBool, lim
     let mut idle_since = Instant::now();
     while !stop.load(Ordering::SeqCst) {
         let _ = writer.set_read_timeout(Some(IDLE_POLL));
-        let request = match read_request(&mut reader, &writer, limits.request_deadline) {
+        slot.idle.store(true, Ordering::SeqCst);
+        let request = match read_request(&mut reader, &writer, limits, &slot.idle) {
             Ok(Some(request)) => request,
             Ok(None) => return,
             Err(ReadError::Idle) if idle_since.elapsed() < limits.idle_timeout => continue,
@@ -205,7 +273,9 @@ enum ReadError {
     Invalid(u16, &'static str),
 }
 
-/// Reads one line of at most `limit` bytes before `deadline`.
+/// Reads one line of at most `limit` bytes before `deadline`. The
+/// deadline is checked after every read, so a client that trickles a
+/// byte at a time cannot stretch it.
 fn read_line_bounded(
     reader: &mut BufReader<TcpStream>,
     socket: &TcpStream,
@@ -219,15 +289,9 @@ fn read_line_bounded(
             return Err(ReadError::Invalid(408, "request took too long"));
         }
         let _ = socket.set_read_timeout(Some(left));
-        // `take` bounds what one line may buffer, whatever the client sends.
-        let room = (limit + 1).saturating_sub(line.len()) as u64;
-        match reader.by_ref().take(room).read_until(b'\n', &mut line) {
-            Ok(0) => return Err(ReadError::Broken),
-            Ok(_) if line.ends_with(b"\n") => break,
-            Ok(_) if line.len() > limit => {
-                return Err(ReadError::Invalid(431, "request head too large"));
-            }
-            Ok(_) => continue,
+        let available = match reader.fill_buf() {
+            Ok([]) => return Err(ReadError::Broken),
+            Ok(available) => available,
             Err(e)
                 if matches!(
                     e.kind(),
@@ -237,6 +301,22 @@ fn read_line_bounded(
                 continue;
             }
             Err(_) => return Err(ReadError::Broken),
+        };
+        // Never more than the line may still hold, whatever the client sends.
+        let room = (limit + 1).saturating_sub(line.len()).min(available.len());
+        match available[..room].iter().position(|&b| b == b'\n') {
+            Some(end) => {
+                line.extend_from_slice(&available[..=end]);
+                reader.consume(end + 1);
+                break;
+            }
+            None => {
+                line.extend_from_slice(&available[..room]);
+                reader.consume(room);
+                if line.len() > limit {
+                    return Err(ReadError::Invalid(431, "request head too large"));
+                }
+            }
         }
     }
     String::from_utf8(line).map_err(|_| ReadError::Invalid(400, "request head is not UTF-8"))
@@ -245,7 +325,8 @@ fn read_line_bounded(
 fn read_request(
     reader: &mut BufReader<TcpStream>,
     socket: &TcpStream,
-    request_deadline: Duration,
+    limits: Limits,
+    idle: &AtomicBool,
 ) -> Result<Option<HttpRequest>, ReadError> {
     // Wait for the first byte with the idle poll's timeout; from then on the
     // whole request runs against one deadline.
@@ -262,7 +343,8 @@ fn read_request(
         }
         Err(_) => return Err(ReadError::Broken),
     }
-    let deadline = Instant::now() + request_deadline;
+    idle.store(false, Ordering::SeqCst);
+    let deadline = Instant::now() + limits.request_deadline;
     let line = read_line_bounded(reader, socket, MAX_HEAD_BYTES, deadline)?;
     let mut parts = line.trim_end().split(' ');
     let (Some(method), Some(target), Some(_version)) = (parts.next(), parts.next(), parts.next())
@@ -287,9 +369,12 @@ fn read_request(
         if line.is_empty() {
             break;
         }
-        let Some((name, value)) = line.split_once(':') else {
+        let Some((name, value)) = line.split_once(':').filter(|(n, _)| !n.trim().is_empty()) else {
             return Err(ReadError::Invalid(400, "malformed header line"));
         };
+        if headers.len() == MAX_HEADERS {
+            return Err(ReadError::Invalid(431, "too many header lines"));
+        }
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
     let header = |name: &str| {
@@ -307,7 +392,7 @@ fn read_request(
             .parse()
             .map_err(|_| ReadError::Invalid(400, "malformed Content-Length"))?,
     };
-    if length > MAX_BODY_BYTES {
+    if length > limits.max_body_bytes {
         return Err(ReadError::Invalid(413, "body too large"));
     }
     let mut body = Vec::with_capacity(length.min(64 * 1024));

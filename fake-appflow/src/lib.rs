@@ -196,9 +196,18 @@ impl FakeAppFlow {
         self
     }
 
-    /// Connections served at once (256 by default); more are answered 503.
+    /// Connections served at once (256 by default). At the cap the oldest
+    /// idle connection is closed to make room; only when every one is in
+    /// the middle of a request is a new one answered 503.
     pub fn max_connections(mut self, max: usize) -> Self {
         self.limits.max_connections = max;
+        self
+    }
+
+    /// The largest request body accepted (2 MiB by default); a larger one
+    /// is answered 413 before it is read.
+    pub fn max_request_bytes(mut self, max: usize) -> Self {
+        self.limits.max_body_bytes = max;
         self
     }
 
