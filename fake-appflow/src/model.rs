@@ -256,6 +256,19 @@ impl Model {
         }
     }
 
+    /// The member names of structure `shape`, or the values of enum `shape`.
+    pub fn names_in(&self, shape: &str) -> Vec<String> {
+        let shape = &self.shapes[shape];
+        match (shape["members"].as_object(), shape["enum"].as_array()) {
+            (Some(members), _) => members.keys().cloned().collect(),
+            (None, Some(values)) => values
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            (None, None) => Vec::new(),
+        }
+    }
+
     /// The operations' names, as the model spells them.
     #[cfg(test)]
     pub fn operation_names(&self) -> impl Iterator<Item = &str> {

@@ -3,39 +3,12 @@
 
 use serde_json::{Map, Value, json};
 
-use super::flows::{DESTINATION_TYPES, SOURCE_TYPES};
+use super::connector_types::ConnectorTypes;
 use super::state::{ConnectorRecord, State, size_of};
 use super::{
     Call, ErrorAnswer, MAX_RESOURCES, epoch, flag, page, quota_exceeded, text, with_token,
 };
 use crate::Connector;
-
-/// The connector types AppFlow provides itself (all but `CustomConnector`).
-pub(crate) const BUILT_IN: &[&str] = &[
-    "Salesforce",
-    "Singular",
-    "Slack",
-    "Redshift",
-    "S3",
-    "Marketo",
-    "Googleanalytics",
-    "Zendesk",
-    "Servicenow",
-    "Datadog",
-    "Trendmicro",
-    "Snowflake",
-    "Dynatrace",
-    "Infornexus",
-    "Amplitude",
-    "Veeva",
-    "EventBridge",
-    "LookoutMetrics",
-    "Upsolver",
-    "Honeycode",
-    "CustomerProfiles",
-    "SAPOData",
-    "Pardot",
-];
 
 fn record_size(record: &ConnectorRecord) -> usize {
     let part = |v: &Option<Value>| v.as_ref().map_or(0, size_of);
@@ -168,15 +141,15 @@ fn detail(record: &ConnectorRecord) -> Value {
 }
 
 /// `ConnectorConfiguration` of a built-in type.
-pub(crate) fn built_in_configuration(kind: &str) -> Value {
+fn built_in_configuration(types: &ConnectorTypes, kind: &str) -> Value {
     let trigger_types = if kind == "Salesforce" || kind == "Zendesk" || kind == "Marketo" {
         json!(["Scheduled", "Event", "OnDemand"])
     } else {
         json!(["Scheduled", "OnDemand"])
     };
     json!({
-        "canUseAsSource": SOURCE_TYPES.iter().any(|t| t.eq_ignore_ascii_case(kind)),
-        "canUseAsDestination": DESTINATION_TYPES.iter().any(|t| t.eq_ignore_ascii_case(kind)),
+        "canUseAsSource": types.source_member(kind).is_some(),
+        "canUseAsDestination": types.destination_member(kind).is_some(),
         "connectorType": kind,
         "connectorName": kind,
         "connectorOwner": "Amazon AppFlow",
@@ -219,11 +192,12 @@ fn custom_configuration(record: &ConnectorRecord) -> Value {
 
 pub(super) fn describe(
     state: &mut State,
+    call: &Call<'_>,
     input: &Map<String, Value>,
 ) -> Result<Value, ErrorAnswer> {
     let kind = text(input, "connectorType").unwrap_or_default();
     if kind != "CustomConnector" {
-        return Ok(json!({ "connectorConfiguration": built_in_configuration(kind) }));
+        return Ok(json!({ "connectorConfiguration": built_in_configuration(call.types, kind) }));
     }
     let label = text(input, "connectorLabel").unwrap_or_default();
     let record = state
@@ -244,6 +218,7 @@ pub(super) fn list(state: &mut State, input: &Map<String, Value>) -> Result<Valu
 /// the registered custom connectors, paged.
 pub(super) fn describe_many(
     state: &mut State,
+    call: &Call<'_>,
     input: &Map<String, Value>,
 ) -> Result<Value, ErrorAnswer> {
     let asked: Vec<&str> = input
@@ -252,10 +227,12 @@ pub(super) fn describe_many(
         .map(|t| t.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
     let wanted = |kind: &str| asked.is_empty() || asked.contains(&kind);
-    let configurations: Map<String, Value> = BUILT_IN
+    let configurations: Map<String, Value> = call
+        .types
+        .built_in
         .iter()
         .filter(|kind| wanted(kind))
-        .map(|kind| (kind.to_string(), built_in_configuration(kind)))
+        .map(|kind| (kind.clone(), built_in_configuration(call.types, kind)))
         .collect();
     let labels: Vec<&String> = if wanted("CustomConnector") {
         state.connectors.keys().collect()

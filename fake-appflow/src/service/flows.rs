@@ -10,49 +10,11 @@ use std::collections::VecDeque;
 
 use serde_json::{Map, Value, json};
 
-use super::profiles::profile_member;
+use super::connector_types::ConnectorTypes;
 use super::state::{EXECUTION_BYTES, EXECUTIONS_KEPT, End, Execution, FlowRecord, State};
 use super::{
     Call, ErrorAnswer, MAX_RESOURCES, epoch, flag, page, page_of, quota_exceeded, text, with_token,
 };
-
-/// The members of `SourceConnectorProperties`: the types a flow can read.
-pub(crate) const SOURCE_TYPES: &[&str] = &[
-    "Amplitude",
-    "Datadog",
-    "Dynatrace",
-    "GoogleAnalytics",
-    "InforNexus",
-    "Marketo",
-    "S3",
-    "Salesforce",
-    "ServiceNow",
-    "Singular",
-    "Slack",
-    "Trendmicro",
-    "Veeva",
-    "Zendesk",
-    "SAPOData",
-    "CustomConnector",
-    "Pardot",
-];
-
-/// The members of `DestinationConnectorProperties`: the types it can write.
-pub(crate) const DESTINATION_TYPES: &[&str] = &[
-    "Redshift",
-    "S3",
-    "Salesforce",
-    "Snowflake",
-    "EventBridge",
-    "LookoutMetrics",
-    "Upsolver",
-    "Honeycode",
-    "CustomerProfiles",
-    "Zendesk",
-    "Marketo",
-    "CustomConnector",
-    "SAPOData",
-];
 
 /// What a successful execution reports having moved.
 const RECORDS_PER_RUN: u64 = 100;
@@ -69,27 +31,38 @@ const DEFINITION: &[&str] = &[
     "metadataCatalogConfig",
 ];
 
+/// Which end of a flow a configuration describes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Source,
+    Destination,
+}
+
 /// One end of a flow, checked against what the fake holds.
 fn end(
     state: &State,
+    types: &ConnectorTypes,
     config: &Value,
-    properties: &str,
-    types: &[&str],
+    role: Role,
 ) -> Result<End, ErrorAnswer> {
     let kind = config["connectorType"].as_str().unwrap_or_default();
-    let member = types
-        .iter()
-        .find(|t| t.eq_ignore_ascii_case(kind))
-        .ok_or_else(|| {
-            let role = if properties.starts_with("source") {
-                "source"
-            } else {
-                "destination"
-            };
-            ErrorAnswer::validation(format!("connector type {kind} cannot be a flow's {role}"))
-        })?;
+    let (member, properties, name) = match role {
+        Role::Source => (
+            types.source_member(kind),
+            "sourceConnectorProperties",
+            "source",
+        ),
+        Role::Destination => (
+            types.destination_member(kind),
+            "destinationConnectorProperties",
+            "destination",
+        ),
+    };
+    let member = member.ok_or_else(|| {
+        ErrorAnswer::validation(format!("connector type {kind} cannot be a flow's {name}"))
+    })?;
     let given = config[properties].as_object();
-    if given.is_none_or(|p| p.len() != 1 || !p.contains_key(*member)) {
+    if given.is_none_or(|p| p.len() != 1 || !p.contains_key(member)) {
         return Err(ErrorAnswer::validation(format!(
             "{properties} must hold exactly one member, {member}, for connector type {kind}"
         )));
@@ -109,7 +82,7 @@ fn end(
             }
             label = record.label.clone();
         }
-        None if profile_member(kind).is_some() => {
+        None if types.profile_member(kind).is_some() => {
             return Err(ErrorAnswer::validation(format!(
                 "connector type {kind} needs a connectorProfileName"
             )));
@@ -134,26 +107,15 @@ fn end(
 /// The definition's ends and trigger type, checked.
 fn parts(
     state: &State,
+    types: &ConnectorTypes,
     definition: &Map<String, Value>,
 ) -> Result<(End, Vec<End>, String), ErrorAnswer> {
-    let source = end(
-        state,
-        &definition["sourceFlowConfig"],
-        "sourceConnectorProperties",
-        SOURCE_TYPES,
-    )?;
+    let source = end(state, types, &definition["sourceFlowConfig"], Role::Source)?;
     let destinations = definition["destinationFlowConfigList"]
         .as_array()
         .into_iter()
         .flatten()
-        .map(|d| {
-            end(
-                state,
-                d,
-                "destinationConnectorProperties",
-                DESTINATION_TYPES,
-            )
-        })
+        .map(|d| end(state, types, d, Role::Destination))
         .collect::<Result<Vec<End>, ErrorAnswer>>()?;
     let trigger = definition["triggerConfig"]["triggerType"]
         .as_str()
@@ -195,7 +157,7 @@ pub(super) fn create(
         return Err(quota_exceeded("flows"));
     }
     let definition = definition_of(input);
-    let (source, destinations, trigger_type) = parts(state, &definition)?;
+    let (source, destinations, trigger_type) = parts(state, call.types, &definition)?;
     let arn = call.arn("flow", name);
     // On-demand flows can run at once; the others wait for StartFlow.
     let status = if trigger_type == "OnDemand" {
@@ -237,7 +199,7 @@ pub(super) fn update(
 ) -> Result<Value, ErrorAnswer> {
     named(state, input)?;
     let definition = definition_of(input);
-    let (source, destinations, trigger_type) = parts(state, &definition)?;
+    let (source, destinations, trigger_type) = parts(state, call.types, &definition)?;
     let definition = Value::Object(definition).to_string();
     let flow = named(state, input)?;
     let old = flow.size;
@@ -498,33 +460,4 @@ pub(super) fn cancel(
         }
     }
     Ok(json!({ "invalidExecutions": invalid }))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn flow_types_are_the_model_s_property_members() {
-        let model: Value =
-            serde_json::from_str(include_str!("../../model/service-2.json")).unwrap();
-        let members = |shape: &str| -> Vec<String> {
-            model["shapes"][shape]["members"]
-                .as_object()
-                .unwrap()
-                .keys()
-                .cloned()
-                .collect()
-        };
-        let sorted = |list: &[&str]| {
-            let mut list: Vec<String> = list.iter().map(|s| s.to_string()).collect();
-            list.sort();
-            list
-        };
-        assert_eq!(sorted(SOURCE_TYPES), members("SourceConnectorProperties"));
-        assert_eq!(
-            sorted(DESTINATION_TYPES),
-            members("DestinationConnectorProperties")
-        );
-    }
 }

@@ -3,6 +3,7 @@
 //! then routes it (one exhaustive match on the generated operation list)
 //! to the module of the resource it acts on.
 
+mod connector_types;
 mod connectors;
 mod entities;
 mod flows;
@@ -23,6 +24,7 @@ use crate::faults::{Fault, Faults};
 use crate::http::{Action, HttpRequest, HttpResponse};
 use crate::model::Model;
 use crate::{Connector, LoggedRequest, Outcome, auth, clock};
+use connector_types::ConnectorTypes;
 use operations::Op;
 use state::State;
 
@@ -72,6 +74,7 @@ pub(crate) struct Call<'a> {
     pub region: &'a str,
     pub account_id: &'a str,
     pub execution_time: Duration,
+    pub types: &'a ConnectorTypes,
 }
 
 impl Call<'_> {
@@ -87,6 +90,7 @@ impl Call<'_> {
 pub(crate) struct Service {
     settings: Settings,
     model: Model,
+    types: ConnectorTypes,
     state: Mutex<State>,
     faults: Mutex<Faults>,
     log: Mutex<RequestLog>,
@@ -163,9 +167,11 @@ fn flag(input: &Map<String, Value>, name: &str) -> bool {
 
 impl Service {
     pub fn new(settings: Settings, faults: Faults) -> Service {
+        let model = Model::load();
         Service {
             settings,
-            model: Model::load(),
+            types: ConnectorTypes::from_model(&model),
+            model,
             state: Mutex::default(),
             faults: Mutex::new(faults),
             log: Mutex::default(),
@@ -309,6 +315,7 @@ impl Service {
             region: &signed.region,
             account_id: &self.settings.account_id,
             execution_time: self.settings.execution_time,
+            types: &self.types,
         };
         self.idempotent(op, input, |state, input| route(op, state, &call, input))
     }
@@ -363,13 +370,13 @@ fn route(
         Op::RegisterConnector => connectors::register(state, call, input),
         Op::UpdateConnectorRegistration => connectors::update(state, input),
         Op::UnregisterConnector => connectors::unregister(state, input),
-        Op::DescribeConnector => connectors::describe(state, input),
-        Op::DescribeConnectors => connectors::describe_many(state, input),
+        Op::DescribeConnector => connectors::describe(state, call, input),
+        Op::DescribeConnectors => connectors::describe_many(state, call, input),
         Op::ListConnectors => connectors::list(state, input),
         Op::CreateConnectorProfile => profiles::create(state, call, input),
         Op::UpdateConnectorProfile => profiles::update(state, call, input),
         Op::DeleteConnectorProfile => profiles::delete(state, input),
-        Op::DescribeConnectorProfiles => profiles::describe(state, input),
+        Op::DescribeConnectorProfiles => profiles::describe(state, call, input),
         Op::ListConnectorEntities => entities::list(state, input),
         Op::DescribeConnectorEntity => entities::describe(state, input),
         Op::ResetConnectorMetadataCache => entities::reset_cache(state, input),

@@ -4,34 +4,11 @@
 
 use serde_json::{Map, Value, json};
 
+use super::connector_types::ConnectorTypes;
 use super::state::{ProfileRecord, State, size_of};
 use super::{
     Call, ErrorAnswer, MAX_RESOURCES, epoch, flag, page, quota_exceeded, text, with_token,
 };
-
-/// The members of `ConnectorProfileProperties` (and `...Credentials`):
-/// how each connector type that uses profiles is spelled there.
-const PROFILE_MEMBERS: &[&str] = &[
-    "Amplitude",
-    "Datadog",
-    "Dynatrace",
-    "GoogleAnalytics",
-    "Honeycode",
-    "InforNexus",
-    "Marketo",
-    "Redshift",
-    "Salesforce",
-    "ServiceNow",
-    "Singular",
-    "Slack",
-    "Snowflake",
-    "Trendmicro",
-    "Veeva",
-    "Zendesk",
-    "SAPOData",
-    "CustomConnector",
-    "Pardot",
-];
 
 /// A credential value that the fake's connectors refuse, to test
 /// `ConnectorAuthenticationException`.
@@ -40,18 +17,13 @@ pub(crate) const REFUSED_CREDENTIAL: &str = "invalid";
 /// What a redacted credential reads as in the request log.
 const REDACTED: &str = "*** redacted by fake-appflow ***";
 
-/// The profile member for connector type `kind` (`Googleanalytics` is
-/// `GoogleAnalytics` there), or `None` if the type takes no profile.
-pub(crate) fn profile_member(kind: &str) -> Option<&'static str> {
-    PROFILE_MEMBERS
-        .iter()
-        .copied()
-        .find(|member| member.eq_ignore_ascii_case(kind))
-}
-
 /// The properties and credentials of `config` for `kind`, checked.
-fn checked_config(kind: &str, config: Option<&Value>) -> Result<Value, ErrorAnswer> {
-    let member = profile_member(kind).ok_or_else(|| {
+fn checked_config(
+    types: &ConnectorTypes,
+    kind: &str,
+    config: Option<&Value>,
+) -> Result<Value, ErrorAnswer> {
+    let member = types.profile_member(kind).ok_or_else(|| {
         ErrorAnswer::validation(format!(
             "connector type {kind} does not use connector profiles"
         ))
@@ -124,7 +96,7 @@ pub(super) fn create(
             )));
         }
     }
-    let properties = checked_config(kind, input.get("connectorProfileConfig"))?;
+    let properties = checked_config(call.types, kind, input.get("connectorProfileConfig"))?;
     let arn = call.arn("connectorprofile", name);
     let mut record = ProfileRecord {
         credentials_arn: format!(
@@ -163,7 +135,11 @@ pub(super) fn update(
         .profiles
         .get(name)
         .ok_or_else(|| ErrorAnswer::not_found(format!("no connector profile named {name}")))?;
-    let properties = checked_config(&record.connector_type, input.get("connectorProfileConfig"))?;
+    let properties = checked_config(
+        call.types,
+        &record.connector_type,
+        input.get("connectorProfileConfig"),
+    )?;
     let old = record.size;
     let mode = text(input, "connectionMode").unwrap_or("Public").to_owned();
     let mut size = 0;
@@ -203,8 +179,10 @@ pub(super) fn delete(state: &mut State, input: &Map<String, Value>) -> Result<Va
     Ok(json!({}))
 }
 
-fn detail(name: &str, record: &ProfileRecord) -> Value {
-    let member = profile_member(&record.connector_type).unwrap_or("CustomConnector");
+fn detail(types: &ConnectorTypes, name: &str, record: &ProfileRecord) -> Value {
+    let member = types
+        .profile_member(&record.connector_type)
+        .unwrap_or("CustomConnector");
     let mut detail = json!({
         "connectorProfileArn": record.arn,
         "connectorProfileName": name,
@@ -227,6 +205,7 @@ fn detail(name: &str, record: &ProfileRecord) -> Value {
 /// Profiles by name, filtered by the names, connector type and label given.
 pub(super) fn describe(
     state: &mut State,
+    call: &Call<'_>,
     input: &Map<String, Value>,
 ) -> Result<Value, ErrorAnswer> {
     let names: Option<Vec<&str>> = input
@@ -250,7 +229,7 @@ pub(super) fn describe(
     let (page, next) = page(&matching, input, "profiles")?;
     let details: Vec<Value> = page
         .iter()
-        .map(|name| detail(name, &state.profiles[*name]))
+        .map(|name| detail(call.types, name, &state.profiles[*name]))
         .collect();
     Ok(with_token(
         json!({ "connectorProfileDetails": details }),
