@@ -1,11 +1,12 @@
 //! The fake checks what AppFlow checks and answers as AppFlow answers.
 
+mod support;
+
 use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use appflow_lite::credentials::Credentials;
-use appflow_lite::sigv4::{Payload, SignableRequest, Signer, SigningParams};
 use appflow_lite::{Client, Error, ErrorCode};
 use fake_appflow::{FakeAppFlow, FakeHandle, Fault, Faults, Outcome, test_credentials};
 
@@ -32,51 +33,7 @@ where
 
 /// Signs and sends a raw body, for requests the typed client cannot make.
 fn send_raw(fake: &FakeHandle, path: &str, body: &str) -> (u16, String) {
-    send_signed_as(fake, "POST", path, path, body)
-}
-
-/// Sends `method wire_path` with a signature made as if the path were
-/// `signed_path`: how a signer that encodes the path wrongly behaves.
-fn send_signed_as(
-    fake: &FakeHandle,
-    method: &str,
-    wire_path: &str,
-    signed_path: &str,
-    body: &str,
-) -> (u16, String) {
-    let host = fake.endpoint_url().trim_start_matches("http://").to_owned();
-    let headers = [
-        ("host", host.as_str()),
-        ("content-type", "application/json"),
-    ];
-    let request = SignableRequest::new(
-        method,
-        signed_path,
-        &headers,
-        Payload::Bytes(body.as_bytes()),
-    );
-    let creds = test_credentials();
-    let signed = Signer::new()
-        .sign(
-            &request,
-            &SigningParams::new(&creds, "us-east-1", "appflow", SystemTime::now()),
-        )
-        .unwrap();
-    let mut head = format!(
-        "{method} {wire_path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in signed.headers() {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    let mut stream = TcpStream::connect(&host).unwrap();
-    stream
-        .write_all(format!("{head}\r\n{body}").as_bytes())
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let status = answer[9..12].parse().unwrap();
-    (status, answer)
+    support::send_signed_as(fake, "POST", path, path, body)
 }
 
 #[test]
@@ -87,7 +44,7 @@ fn a_signer_that_encodes_the_path_once_is_caught() {
     let fake = FakeAppFlow::start().unwrap();
     let wire = "/tags/arn%3Aaws%3Aappflow%3Aus-east-1%3A123456789012%3Aflow%2Fnone";
     let decoded = "/tags/arn:aws:appflow:us-east-1:123456789012:flow/none";
-    let (status, answer) = send_signed_as(&fake, "GET", wire, decoded, "");
+    let (status, answer) = support::send_signed_as(&fake, "GET", wire, decoded, "");
     assert_eq!(status, 403, "{answer}");
     assert!(answer.contains("InvalidSignatureException"), "{answer}");
     assert!(
@@ -95,7 +52,7 @@ fn a_signer_that_encodes_the_path_once_is_caught() {
         "says what it expected: {answer}"
     );
     // Signed correctly, the same request gets past the check.
-    let (status, answer) = send_signed_as(&fake, "GET", wire, wire, "");
+    let (status, answer) = support::send_signed_as(&fake, "GET", wire, wire, "");
     assert_eq!(status, 404, "{answer}");
     assert!(answer.contains("ResourceNotFoundException"), "{answer}");
 }

@@ -2,12 +2,11 @@
 //! would send them (signed JSON over HTTP), each checked by what a later
 //! describe or list shows.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::time::{Duration, SystemTime};
+mod support;
 
-use appflow_lite::sigv4::{Payload, SignableRequest, Signer, SigningParams};
-use fake_appflow::{FakeAppFlow, FakeHandle, test_credentials};
+use std::time::Duration;
+
+use fake_appflow::{FakeAppFlow, FakeHandle};
 use serde_json::{Value, json};
 
 /// The model's `requestUri` of each operation, by name.
@@ -32,38 +31,12 @@ fn send(fake: &FakeHandle, method: &str, path: &str, input: &Value) -> (u16, Val
 
 /// [`send`], with the error code of `x-amzn-ErrorType` (empty if none).
 fn exchange(fake: &FakeHandle, method: &str, path: &str, input: &Value) -> (u16, String, Value) {
-    let host = fake.endpoint_url().trim_start_matches("http://").to_owned();
     let body = if method == "POST" {
         input.to_string()
     } else {
         String::new()
     };
-    let headers = [
-        ("host", host.as_str()),
-        ("content-type", "application/json"),
-    ];
-    let request = SignableRequest::new(method, path, &headers, Payload::Bytes(body.as_bytes()));
-    let creds = test_credentials();
-    let signed = Signer::new()
-        .sign(
-            &request,
-            &SigningParams::new(&creds, "us-east-1", "appflow", SystemTime::now()),
-        )
-        .unwrap();
-    let mut head = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
-        body.len()
-    );
-    for (name, value) in signed.headers() {
-        head.push_str(&format!("{name}: {value}\r\n"));
-    }
-    let mut stream = TcpStream::connect(&host).unwrap();
-    stream
-        .write_all(format!("{head}\r\n{body}").as_bytes())
-        .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).unwrap();
-    let status = answer[9..12].parse().unwrap();
+    let (status, answer) = support::send_signed_as(fake, method, path, path, &body);
     let (head, body) = answer.split_once("\r\n\r\n").unwrap();
     let code = head
         .lines()
