@@ -50,6 +50,8 @@ struct Inner {
     /// Seconds the service's clock is ahead of ours (negative: behind),
     /// learnt from a clock-skew refusal; zero once the clocks agree again.
     skew_secs: AtomicI64,
+    /// Requests go out unsigned ([`ClientBuilder::no_credentials`]).
+    anonymous: bool,
 }
 
 impl fmt::Debug for Client {
@@ -92,7 +94,7 @@ impl Client {
     /// A client whose every call fails with `why`.
     fn unusable(why: Unusable) -> Client {
         let inner = Inner {
-            transport: Transport::new(None, None, USER_AGENT, None, None)
+            transport: Transport::new(None, None, USER_AGENT, None, None, true)
                 .expect("a transport without a CA bundle or proxy always builds"),
             credentials: Arc::new(Unconfigured),
             region: String::new(),
@@ -104,6 +106,7 @@ impl Client {
             observer: None,
             unusable: Some(why),
             skew_secs: AtomicI64::new(0),
+            anonymous: false,
         };
         Client {
             inner: Arc::new(inner),
@@ -141,13 +144,14 @@ impl Client {
         self.inner.retry
     }
 
-    /// Signs `call` for `credentials` at `time`, then adds `extra` headers
-    /// unsigned (the `amz-sdk-*` ones, which botocore also adds after
-    /// signing): the exact request the transport will send.
+    /// Signs `call` for `credentials` at `time` (or leaves it unsigned,
+    /// without credentials), then adds `extra` headers unsigned (the
+    /// `amz-sdk-*` ones, which botocore also adds after signing): the exact
+    /// request the transport will send.
     pub(crate) fn sign(
         &self,
         call: &Call,
-        credentials: &Credentials,
+        credentials: Option<&Credentials>,
         time: SystemTime,
         extra: &[(&'static str, String)],
     ) -> Result<SignedRequest, Error> {
@@ -170,13 +174,17 @@ impl Client {
                 .map(|(name, value)| (*name, value.as_str())),
         );
         let body = call.body.as_deref().unwrap_or_default();
-        let request = SignableRequest::new(call.method, target, &signable, Payload::Bytes(body));
-        let params = SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
-        let signed = self
-            .inner
-            .signer
-            .sign(&request, &params)
-            .map_err(|e| Error::config(e.to_string()))?;
+        let signed = match credentials {
+            Some(credentials) => {
+                let request =
+                    SignableRequest::new(call.method, target, &signable, Payload::Bytes(body));
+                let params =
+                    SigningParams::new(credentials, &self.inner.region, SIGNING_NAME, time);
+                let signed = self.inner.signer.sign(&request, &params);
+                Some(signed.map_err(|e| Error::config(e.to_string()))?)
+            }
+            None => None,
+        };
 
         let mut headers = Vec::with_capacity(8 + call.headers.len());
         if let Some(content_type) = content_type {
@@ -185,11 +193,13 @@ impl Client {
         headers.push(("User-Agent", USER_AGENT.to_owned()));
         headers.extend(call.headers.iter().cloned());
         headers.extend(extra.iter().cloned());
-        headers.extend(
-            signed
-                .headers()
-                .map(|(name, value)| (name, value.to_owned())),
-        );
+        if let Some(signed) = &signed {
+            headers.extend(
+                signed
+                    .headers()
+                    .map(|(name, value)| (name, value.to_owned())),
+            );
+        }
         Ok(SignedRequest {
             method: call.method,
             url,
@@ -210,12 +220,15 @@ impl Client {
         self.check_usable()?;
         let credentials = self.credentials()?;
         let headers = sdk_headers(invocation_id, attempt, self.inner.retry.max_attempts);
-        self.sign(call, &credentials, time, &headers)
+        self.sign(call, credentials.as_ref(), time, &headers)
     }
 
-    /// Credentials for the next request.
-    pub(crate) fn credentials(&self) -> Result<Credentials, Error> {
-        self.inner.credentials.provide_credentials()
+    /// Credentials for the next request; none for an anonymous client.
+    pub(crate) fn credentials(&self) -> Result<Option<Credentials>, Error> {
+        if self.inner.anonymous {
+            return Ok(None);
+        }
+        self.inner.credentials.provide_credentials().map(Some)
     }
 
     /// The current time, as the client's clock tells it.
@@ -297,7 +310,7 @@ impl Client {
         let credentials = self.credentials()?;
         let now = self.now();
         let time = crate::time::shifted(now, self.inner.skew_secs.load(Ordering::Relaxed));
-        let request = self.sign(call, &credentials, time, headers)?;
+        let request = self.sign(call, credentials.as_ref(), time, headers)?;
         if let Some(observe) = &self.inner.observer {
             observe(&request);
         }
@@ -315,10 +328,13 @@ impl Client {
                 body: protocol::parse_json_body(&response)?,
             })
         } else {
-            let known = [
-                credentials.secret_access_key(),
-                credentials.session_token().unwrap_or_default(),
-            ];
+            let known = match &credentials {
+                Some(credentials) => [
+                    credentials.secret_access_key(),
+                    credentials.session_token().unwrap_or_default(),
+                ],
+                None => ["", ""],
+            };
             Err(Error::Service(Box::new(protocol::parse_error(
                 &response, &known,
             ))))
@@ -436,6 +452,8 @@ pub struct ClientBuilder {
     observer: Option<RequestObserver>,
     proxy: Option<Option<String>>,
     ca_bundle: Option<std::path::PathBuf>,
+    anonymous: bool,
+    accept_invalid_certs: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -572,6 +590,23 @@ impl ClientBuilder {
         self
     }
 
+    /// Sends every request unsigned, with no credentials looked up: the
+    /// AWS CLI's `--no-sign-request` (aws-config's `no_credentials`). Only
+    /// an endpoint that allows anonymous calls (a test server) accepts them.
+    pub fn no_credentials(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// With `true`, HTTPS certificates are not checked at all: anyone on
+    /// the path can read and change the traffic, credentials included. The
+    /// AWS CLI's `--no-verify-ssl`, for a test endpoint with a self-signed
+    /// certificate; prefer [`ca_bundle`](Self::ca_bundle).
+    pub fn danger_accept_invalid_certs(mut self, accept: bool) -> Self {
+        self.accept_invalid_certs = accept;
+        self
+    }
+
     /// Calls `observe` with every request, each retry included, exactly as
     /// it is about to be sent (signature, `amz-sdk-*` headers, body): for
     /// logging and debugging. Its `Debug` hides the session token.
@@ -675,6 +710,7 @@ impl ClientBuilder {
             USER_AGENT,
             proxy.as_deref(),
             self.ca_bundle.or(settings.ca_bundle).as_deref(),
+            !self.accept_invalid_certs,
         )?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let inner = Inner {
@@ -689,6 +725,7 @@ impl ClientBuilder {
             observer: self.observer,
             unusable: None,
             skew_secs: AtomicI64::new(0),
+            anonymous: self.anonymous,
         };
         Ok(Client {
             inner: Arc::new(inner),

@@ -34,6 +34,9 @@ pub enum Format {
     EpochSeconds,
 }
 
+/// The SDK's name for [`Format`].
+pub use self::Format as DateTimeFormat;
+
 /// A [`DateTime`] that another type cannot hold (a [`SystemTime`] out of
 /// range, milliseconds that overflow `i64`).
 #[derive(Debug, Clone, PartialEq, Eq)]

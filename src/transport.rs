@@ -56,15 +56,16 @@ impl Transport {
     /// `None`, straight to the endpoint, trusting the certificates in the PEM
     /// file `ca_bundle` instead of the bundled roots when one is given (as
     /// `AWS_CA_BUNDLE` does for the AWS CLI): the environment is never read
-    /// here.
+    /// here. `verify_tls: false` accepts any certificate.
     pub fn new(
         connect_timeout: Option<Duration>,
         attempt_timeout: Option<Duration>,
         user_agent: &str,
         proxy: Option<&str>,
         ca_bundle: Option<&std::path::Path>,
+        verify_tls: bool,
     ) -> Result<Self, Error> {
-        let mut tls = ureq::tls::TlsConfig::builder();
+        let mut tls = ureq::tls::TlsConfig::builder().disable_verification(!verify_tls);
         if let Some(path) = ca_bundle {
             tls = tls.root_certs(ureq::tls::RootCerts::new_with_certs(&read_bundle(path)?));
         }
@@ -118,6 +119,9 @@ impl Transport {
             USER_AGENT,
             proxy.as_deref(),
             settings.ca_bundle.as_deref().or(ca_bundle),
+            // Credentials travel here: always verified, whatever the
+            // client's own calls accept.
+            true,
         )
         .map_err(|e| e.to_string())
     }
@@ -287,13 +291,13 @@ mod tests {
     fn a_ca_bundle_replaces_the_bundled_roots_rather_than_adding_to_them() {
         let bundle = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/tls/ca.pem");
         let transport =
-            Transport::new(None, None, USER_AGENT, None, Some(bundle.as_ref())).unwrap();
+            Transport::new(None, None, USER_AGENT, None, Some(bundle.as_ref()), true).unwrap();
         match transport.agent.config().tls_config().root_certs() {
             // Exactly the bundle's one certificate: no Mozilla roots beside it.
             ureq::tls::RootCerts::Specific(certs) => assert_eq!(certs.len(), 1),
             other => panic!("{other:?}"),
         }
-        let default = Transport::new(None, None, USER_AGENT, None, None).unwrap();
+        let default = Transport::new(None, None, USER_AGENT, None, None, true).unwrap();
         assert!(matches!(
             default.agent.config().tls_config().root_certs(),
             ureq::tls::RootCerts::WebPki

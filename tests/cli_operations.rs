@@ -304,11 +304,23 @@ fn help_lists_every_operation_and_each_operations_options() {
     let (code, stdout, _) = run(appflow(&fake).args(["untag-resource", "--help"]));
     assert_eq!(code, 0);
     assert!(
-        stdout.contains("--resource-arn TEXT  (required)"),
+        stdout.contains("--resource-arn VALUE\n      required; text; at most 512 characters, matching arn:aws:.*:.*:[0-9]+:.*"),
         "{stdout}"
     );
     assert!(
-        stdout.contains("--tag-keys TEXT [TEXT ...]  (required)"),
+        stdout.contains(
+            "--tag-keys VALUE\n      required; one or more texts, or a JSON list; 0 to 50 items"
+        ),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(appflow(&fake).args(["describe-flow-execution-records", "help"]));
+    assert!(
+        stdout.contains("--max-results VALUE\n      optional; a whole number; 1 to 100"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = run(appflow(&fake).args(["register-connector", "help"]));
+    assert!(
+        stdout.contains("--connector-provisioning-type VALUE\n      optional; one of: LAMBDA"),
         "{stdout}"
     );
 }

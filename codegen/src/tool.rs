@@ -16,11 +16,12 @@ pub fn write_table(model: &Model) -> String {
         for m in model.members(input) {
             writeln!(
                 members,
-                "Member {{ name: {:?}, option: {:?}, kind: {}, required: {} }},",
+                "Member {{ name: {:?}, option: {:?}, kind: {}, required: {}, limits: {:?} }},",
                 m.name,
                 kebab_name(m.name),
                 kind(model, m.target),
-                m.required || m.location == Some("uri")
+                m.required || m.location == Some("uri"),
+                limits(model, m.target),
             )
             .unwrap();
         }
@@ -37,13 +38,16 @@ pub fn write_table(model: &Model) -> String {
             None => "None".to_owned(),
         };
         let mut skeleton = String::new();
-        write_skeleton(model, input, &mut skeleton);
+        write_skeleton(model, input, None, &mut skeleton);
+        let mut output_skeleton = String::new();
+        write_skeleton(model, model.output_of(op), Some(""), &mut output_skeleton);
         writeln!(
             out,
-            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_untyped()),\n}},",
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\noutput_skeleton: {output_skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_untyped()),\n}},",
             command = kebab_name(op),
             summary = summary(op),
             skeleton = crate::shapes::raw_string(&skeleton),
+            output_skeleton = crate::shapes::raw_string(&output_skeleton),
             method = field_name(op),
         )
         .unwrap();
@@ -63,7 +67,38 @@ pub fn write_table(model: &Model) -> String {
         "/// Members whose values are secrets, masked in `--debug` output.\npub(crate) const SECRET_MEMBERS: &[&str] = &[{}];\n",
         secrets.into_iter().collect::<Vec<_>>().join(", ")
     ));
+    out.push_str(&format!(
+        "\n/// Members that hold a timestamp, wherever they appear: the tool prints\n/// them as ISO 8601. (A name is a timestamp everywhere or nowhere; the\n/// generator checks.)\npub(crate) const TIMESTAMP_MEMBERS: &[&str] = &[{}];\n",
+        timestamp_members(model).join(", ")
+    ));
     out
+}
+
+/// The names of timestamp members. The tool finds timestamps in an answer
+/// by name, so a name used for a timestamp and for something else would be
+/// ambiguous: that stops the generator.
+fn timestamp_members(model: &Model) -> Vec<String> {
+    let (mut times, mut others) = (
+        std::collections::BTreeSet::new(),
+        std::collections::BTreeSet::new(),
+    );
+    for name in model.shapes.keys() {
+        if model.kind(name) == Kind::Structure {
+            for m in model.members(name) {
+                if model.kind(m.target) == Kind::Timestamp {
+                    times.insert(m.name);
+                } else {
+                    others.insert(m.name);
+                }
+            }
+        }
+    }
+    let both: Vec<_> = times.intersection(&others).collect();
+    assert!(
+        both.is_empty(),
+        "members named {both:?} are timestamps only in some shapes"
+    );
+    times.into_iter().map(|n| format!("{n:?}")).collect()
 }
 
 fn kind(model: &Model, shape: &str) -> String {
@@ -86,10 +121,12 @@ fn kind(model: &Model, shape: &str) -> String {
     }
 }
 
-/// The input with every member, as `aws ... --generate-cli-skeleton` prints
-/// it: empty strings, zeros, `true`, the first enum value, one list item,
-/// one map entry named `KeyName`. Compact: the tool indents it when printing.
-fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
+/// A shape as `aws ... --generate-cli-skeleton` prints it (botocore's
+/// `ArgumentGenerator`): empty strings, zeros, `true`, the first enum value,
+/// one list item, one map entry named `KeyName`, the epoch. For an output
+/// skeleton (`named` is `Some`), a string holds its member's name (a list
+/// item, its shape's). Compact: the tool indents it when printing.
+fn write_skeleton(model: &Model, shape: &str, named: Option<&str>, out: &mut String) {
     match model.kind(shape) {
         Kind::Structure => {
             let members: Vec<String> = model
@@ -97,7 +134,7 @@ fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
                 .iter()
                 .map(|m| {
                     let mut value = String::new();
-                    write_skeleton(model, m.target, &mut value);
+                    write_skeleton(model, m.target, named.map(|_| m.name), &mut value);
                     format!("{:?}:{value}", m.name)
                 })
                 .collect();
@@ -105,21 +142,47 @@ fn write_skeleton(model: &Model, shape: &str, out: &mut String) {
         }
         Kind::List => {
             out.push('[');
-            write_skeleton(model, model.list_member(shape), out);
+            let item = model.list_member(shape);
+            write_skeleton(model, item, named.map(|_| item), out);
             out.push(']');
         }
         Kind::Map => {
             out.push_str("{\"KeyName\":");
-            write_skeleton(model, model.map_value(shape), out);
+            write_skeleton(model, model.map_value(shape), named.map(|_| ""), out);
             out.push('}');
         }
-        Kind::String if model.is_enum(shape) => {
-            write!(out, "{:?}", model.enum_values(shape)[0]).unwrap()
-        }
-        Kind::String => out.push_str("\"\""),
+        Kind::String => match named {
+            Some(name) => write!(out, "{name:?}").unwrap(),
+            None if model.is_enum(shape) => {
+                write!(out, "{:?}", model.enum_values(shape)[0]).unwrap()
+            }
+            None => out.push_str("\"\""),
+        },
         Kind::Integer | Kind::Long => out.push('0'),
         Kind::Double => out.push_str("0.0"),
         Kind::Boolean => out.push_str("true"),
-        Kind::Timestamp => out.push_str("\"1970-01-01T00:00:00Z\""),
+        Kind::Timestamp => out.push_str("\"1970-01-01T00:00:00\""),
     }
+}
+
+/// What the model allows for a member, in a few words, for `help`:
+/// lengths, ranges, item counts and the pattern.
+fn limits(model: &Model, shape: &str) -> String {
+    let s = model.shape(shape);
+    let unit = match model.kind(shape) {
+        Kind::String => " characters",
+        Kind::List | Kind::Map => " items",
+        _ => "",
+    };
+    let mut parts = Vec::new();
+    match (s.min, s.max) {
+        (Some(min), Some(max)) => parts.push(format!("{min} to {max}{unit}")),
+        (Some(min), None) if min > 0 => parts.push(format!("at least {min}{unit}")),
+        (None, Some(max)) => parts.push(format!("at most {max}{unit}")),
+        _ => {}
+    }
+    if let Some(pattern) = &s.pattern {
+        parts.push(format!("matching {pattern}"));
+    }
+    parts.join(", ")
 }

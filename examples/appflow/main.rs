@@ -9,26 +9,37 @@
 //! cargo run --example appflow -- untag-resource --resource-arn ARN --tag-keys k1 k2
 //! ```
 //!
-//! Every operation takes each top-level member as an option, the whole input
-//! as `--cli-input-json`, and prints its input skeleton with
-//! `--generate-cli-skeleton`. Exit codes follow AWS CLI v2: 0 success, 252
-//! bad parameters or input, 253 missing credentials or region and bad
-//! configuration, 254 an error answer from AppFlow, 255 anything else.
+//! It keeps AWS CLI v2's habits: each top-level member as an option (JSON,
+//! shorthand syntax or `file://`), the whole input as `--cli-input-json` or
+//! `--cli-input-yaml`, `--generate-cli-skeleton`, `--query` (JMESPath),
+//! `--output json|text|table|yaml|yaml-stream`, ISO 8601 times, and v2's exit
+//! codes: 0 success, 252 bad parameters or input, 253 missing credentials or
+//! region and bad configuration, 254 an error answer from AppFlow, 255
+//! anything else. Install it as `appflow` with `cargo install --path cli`.
 
+mod cli;
+mod format;
+mod help;
+mod input;
 mod operations;
 mod ordered;
 mod paging;
+mod query;
+mod times;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
+use appflow_lite::config::Env;
 use appflow_lite::{Client, ClientBuilder, Error, Escaped, SignedRequest};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use operations::{OPERATIONS, SECRET_MEMBERS};
+use cli::{CommandLine, Skeleton};
+use format::{Answer, Format, Output};
+use operations::SECRET_MEMBERS;
 use ordered::Ordered;
+use times::TimestampFormat;
 
 /// One AppFlow operation as the tool knows it (the table is generated from
 /// the model, see `operations.rs`).
@@ -41,6 +52,8 @@ pub(crate) struct Operation {
     pages: Option<&'static [&'static str]>,
     /// The input with every member, as compact JSON.
     skeleton: &'static str,
+    /// A sample output, strings holding their member's name.
+    output_skeleton: &'static str,
     send: fn(&Client, Value) -> Result<String, Failure>,
 }
 
@@ -50,11 +63,14 @@ pub(crate) struct Member {
     option: &'static str,
     kind: Kind,
     required: bool,
+    /// The model's lengths, ranges and pattern, in a few words.
+    limits: &'static str,
 }
 
 /// How an option's value is written on the command line. (Today's model
 /// has no top-level double or timestamp member; the table may gain one.)
 #[allow(dead_code)]
+#[derive(PartialEq)]
 pub(crate) enum Kind {
     String,
     Enum(&'static [&'static str]),
@@ -62,17 +78,22 @@ pub(crate) enum Kind {
     Double,
     /// `--flag` / `--no-flag`.
     Boolean,
-    /// RFC 3339 text or epoch seconds.
+    /// ISO 8601 text or epoch seconds.
     Timestamp,
     /// One or more values after the option.
     StringList,
-    /// JSON text, or `file://PATH`.
+    /// A structure, map or list of them: JSON, shorthand or `file://PATH`.
     Json,
 }
 
-/// How a run ends: the AWS CLI's exit codes.
+/// How a run ends, with the AWS CLI's exit codes.
 pub(crate) enum Failure {
+    /// 252: the command line or the input is wrong.
     Usage(String),
+    /// 253: the configuration is wrong.
+    Config(String),
+    /// 255: anything else, such as a query that fails on the answer.
+    Other(String),
     /// A failed call, and the operation's name for the message.
     Call(Error, &'static str),
 }
@@ -85,47 +106,39 @@ pub(crate) fn call<I: DeserializeOwned, O: Serialize, E>(
 where
     Error: From<Error<E>>,
 {
-    let input = serde_json::from_value(input)
-        .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))?;
+    let input = read_input(input)?;
     let output = send(input).map_err(|e| Failure::Call(e.into(), ""))?;
-    serde_json::to_string(&output).map_err(|e| Failure::Usage(e.to_string()))
+    serde_json::to_string(&output).map_err(|e| Failure::Other(e.to_string()))
 }
 
-const USAGE: &str = "usage: appflow [global options] <operation> [options]
-       appflow <operation> --help
-
-Run `appflow help` for the operations. Settings not given come from the same
-variables and files as the AWS CLI's.
-
-Global options (before or after the operation):
-  --region REGION  --endpoint-url URL  --profile NAME  --output json
-  --cli-connect-timeout SECS  --cli-read-timeout SECS  (0: none)
-  --debug  (the signed request on stderr, secrets masked)
-  --no-paginate  --max-items N  --starting-token TOKEN  --page-size N  (paginated operations)
-  --no-cli-pager  --no-cli-auto-prompt  (accepted; they change nothing here)";
+/// The input as the operation's input type: what `--generate-cli-skeleton
+/// output` checks before it prints.
+fn read_input<I: DeserializeOwned>(input: Value) -> Result<I, Failure> {
+    serde_json::from_value(input)
+        .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))
+}
 
 fn main() -> ExitCode {
-    match run(std::env::args().skip(1).collect()) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(Failure::Usage(message)) => {
-            print_err(&message);
-            ExitCode::from(252)
-        }
-        Err(Failure::Call(err, operation)) => {
-            let (code, message) = describe(&err, operation);
-            print_err(&message);
-            ExitCode::from(code)
-        }
-    }
+    let (code, message) = match run(std::env::args().skip(1).collect()) {
+        Ok(()) => return ExitCode::SUCCESS,
+        Err(Failure::Usage(message)) => (252, message),
+        Err(Failure::Config(message)) => (253, message),
+        Err(Failure::Other(message)) => (255, message),
+        Err(Failure::Call(err, operation)) => describe(&err, operation),
+    };
+    print_err(&message);
+    ExitCode::from(code)
 }
 
-/// Prints a line of output. A reader that went away (`appflow ... | head -1`)
-/// ends the tool quietly with success, as the AWS CLI ignores a closed pipe;
-/// any other write failure is reported and ends it with 255.
+/// Prints output. A reader that went away (`appflow ... | head -1`) ends
+/// the tool quietly with success, as the AWS CLI ignores a closed pipe; any
+/// other write failure is reported and ends it with 255.
 fn print_out(text: &str) {
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();
-    let written = writeln!(stdout, "{text}").and_then(|()| stdout.flush());
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
     match written {
         Ok(()) => {}
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
@@ -142,304 +155,215 @@ fn print_err(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-/// The parsed command line.
-#[derive(Default)]
-struct CommandLine {
-    region: Option<String>,
-    endpoint_url: Option<String>,
-    profile: Option<String>,
-    operation: Option<&'static Operation>,
-    /// Input members given as options, in the order given.
-    members: Vec<(&'static Member, Value)>,
-    cli_input_json: Option<String>,
-    help: bool,
-    skeleton: bool,
-    debug: bool,
-    paging: paging::Settings,
-    page_size: Option<usize>,
-    connect_timeout: Option<Option<Duration>>,
-    read_timeout: Option<Option<Duration>>,
-}
-
 fn usage(message: impl Into<String>) -> Failure {
     Failure::Usage(message.into())
 }
 
-/// `--cli-*-timeout` values: seconds, 0 for none (as in the AWS CLI). Up to
-/// a day; more is surely a mistake.
-fn seconds(option: &str, value: &str) -> Result<Option<Duration>, Failure> {
-    match value.parse::<f64>() {
-        Ok(0.0) => Ok(None),
-        Ok(s) if s > 0.0 && s <= 86_400.0 => Ok(Some(Duration::from_secs_f64(s))),
-        _ => Err(usage(format!(
-            "--{option}: {value:?} is not a number of seconds from 0 to 86400"
-        ))),
-    }
+/// `appflow/VERSION appflow-lite/VERSION OS/ARCH`, as `aws --version` names
+/// itself, its engine and its platform.
+fn version() -> String {
+    let v = env!("CARGO_PKG_VERSION");
+    format!(
+        "appflow/{v} appflow-lite/{v} {}/{}\n",
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
 }
 
-fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
-    let mut line = CommandLine::default();
-    let mut args = args.into_iter().peekable();
-    while let Some(arg) = args.next() {
-        if arg == "-h" || arg == "--help" || arg == "help" {
-            line.help = true;
-            continue;
-        }
-        let Some(flag) = arg.strip_prefix("--") else {
-            if line.operation.is_some() {
-                return Err(usage(format!("unexpected argument: {arg}\n\n{USAGE}")));
-            }
-            let operation = OPERATIONS.iter().find(|op| op.command == arg);
-            line.operation = Some(operation.ok_or_else(|| {
-                usage(format!("unknown operation: {arg}\n\n{}", operation_list()))
-            })?);
-            continue;
-        };
-        let (name, inline) = match flag.split_once('=') {
-            Some((name, value)) => (name, Some(value.to_owned())),
-            None => (flag, None),
-        };
-        let value = |args: &mut std::iter::Peekable<std::vec::IntoIter<String>>| {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| usage(format!("argument --{name}: expected one argument")))
-        };
-        match name {
-            "no-cli-pager" | "no-cli-auto-prompt" => {}
-            "debug" => line.debug = true,
-            "generate-cli-skeleton" => line.skeleton = true,
-            "no-paginate" => line.paging.no_paginate = true,
-            "region" => line.region = Some(value(&mut args)?),
-            "endpoint-url" => line.endpoint_url = Some(value(&mut args)?),
-            "profile" => line.profile = Some(value(&mut args)?),
-            "cli-input-json" => line.cli_input_json = Some(value(&mut args)?),
-            "cli-connect-timeout" => {
-                line.connect_timeout = Some(seconds(name, &value(&mut args)?)?)
-            }
-            "cli-read-timeout" => line.read_timeout = Some(seconds(name, &value(&mut args)?)?),
-            "max-items" => line.paging.max_items = Some(count(name, &value(&mut args)?)?),
-            // The AWS CLI's name for the page size of operations it pages.
-            "page-size" => line.page_size = Some(count(name, &value(&mut args)?)?),
-            "starting-token" => line.paging.starting_token = Some(value(&mut args)?),
-            "output" => {
-                let output = value(&mut args)?;
-                if output != "json" {
-                    return Err(usage(format!("--output {output}: only json is supported")));
-                }
-            }
-            _ => {
-                let member = line
-                    .operation
-                    .and_then(|op| find_member(op, name))
-                    .ok_or_else(|| {
-                        let op = line.operation.map_or("", |op| op.command);
-                        usage(format!("unknown option: --{name} {op}\n\n{USAGE}"))
-                    })?;
-                let given = match member.kind {
-                    Kind::Boolean => {
-                        let on = !name.starts_with("no-") || name == member.option;
-                        Value::Bool(on)
-                    }
-                    Kind::StringList => {
-                        let mut items: Vec<Value> =
-                            inline.clone().map(Value::String).into_iter().collect();
-                        while let Some(next) = args.next_if(|a| !a.starts_with("--")) {
-                            items.push(Value::String(next));
-                        }
-                        if items.is_empty() {
-                            return Err(usage(format!(
-                                "argument --{name}: expected at least one argument"
-                            )));
-                        }
-                        Value::Array(items)
-                    }
-                    _ => option_value(member, &value(&mut args)?)?,
-                };
-                line.members.push((member, given));
-            }
-        }
-    }
-    Ok(line)
+/// How answers are shown: `--output`, `--query`, the timestamp format and
+/// colors, each found where AWS CLI v2 finds it.
+struct Show {
+    format: Format,
+    query: Option<query::Query>,
+    timestamps: TimestampFormat,
+    color: bool,
 }
 
-/// The member an option names: `--flow-name`, or `--no-x` for boolean `x`.
-fn find_member(op: &Operation, option: &str) -> Option<&'static Member> {
-    let members: &'static [Member] = op.members;
-    members.iter().find(|m| m.option == option).or_else(|| {
-        let name = option.strip_prefix("no-")?;
-        members
-            .iter()
-            .find(|m| m.option == name && matches!(m.kind, Kind::Boolean))
-    })
-}
-
-fn count(option: &str, value: &str) -> Result<usize, Failure> {
-    value
-        .parse::<usize>()
-        .ok()
-        .filter(|n| *n > 0)
-        .ok_or_else(|| {
+impl Show {
+    fn resolve(line: &CommandLine, env: &Env) -> Result<Show, Failure> {
+        let profile = |key: &str| {
+            appflow_lite::config::profile_setting(env, line.profile.as_deref(), key)
+                .map_err(|e| Failure::Config(format!("\n{e}")))
+        };
+        let (name, from) = match (&line.output, env.get("AWS_DEFAULT_OUTPUT")) {
+            (Some(name), _) => (name.clone(), "--output"),
+            (None, Some(name)) => (name, "AWS_DEFAULT_OUTPUT"),
+            (None, None) => (
+                profile("output")?.unwrap_or_else(|| "json".into()),
+                "the profile's output",
+            ),
+        };
+        let format = Format::parse(&name).ok_or_else(|| {
             usage(format!(
-                "--{option}: {value:?} is not a positive whole number"
+                "argument --output: Invalid choice {name:?} (from {from}), valid choices are:\n\n{}",
+                Format::NAMES.join(" | ")
             ))
+        })?;
+        let timestamps = match profile("cli_timestamp_format")? {
+            None => TimestampFormat::Iso8601,
+            Some(name) => TimestampFormat::parse(&name).ok_or_else(|| {
+                Failure::Config(format!(
+                    "\nUnknown cli_timestamp_format value: {name}, valid values are: wire or iso8601"
+                ))
+            })?,
+        };
+        let query = match &line.query {
+            Some(text) => Some(
+                query::Query::parse(text)
+                    .map_err(|e| usage(format!("\nBad value for --query {text}: {}", e.detail)))?,
+            ),
+            None => None,
+        };
+        let color = match line.color.as_deref() {
+            Some("on") => true,
+            Some("off") => false,
+            _ => std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        };
+        Ok(Show {
+            format,
+            query,
+            timestamps,
+            color,
         })
-}
+    }
 
-/// An option's text as the member's JSON value.
-fn option_value(member: &Member, text: &str) -> Result<Value, Failure> {
-    let bad = |what: &str| {
-        usage(format!(
-            "\nParameter validation failed:\nInvalid value for parameter {}: {text:?} is not {what}",
-            member.name
-        ))
-    };
-    Ok(match member.kind {
-        Kind::String | Kind::Enum(_) => Value::String(text.to_owned()),
-        Kind::Integer => Value::from(text.parse::<i64>().map_err(|_| bad("an integer"))?),
-        Kind::Double => {
-            let n = text.parse::<f64>().ok().filter(|n| n.is_finite());
-            Value::from(n.ok_or_else(|| bad("a number"))?)
+    /// The answer's text, timestamps shown as asked.
+    fn render(&self, op: &Operation, mut answer: Answer) -> Result<String, Failure> {
+        if self.timestamps == TimestampFormat::Iso8601 {
+            match &mut answer {
+                Answer::One(value) => times::show_iso8601(value),
+                Answer::Paged(pages) => pages.pages.iter_mut().for_each(times::show_iso8601),
+            }
         }
-        Kind::Timestamp => match text.parse::<i64>() {
-            Ok(secs) => Value::from(secs),
-            Err(_) => Value::String(text.to_owned()),
-        },
-        Kind::Boolean => Value::Bool(text != "false"),
-        Kind::StringList => Value::Array(vec![Value::String(text.to_owned())]),
-        Kind::Json => json_argument(member.option, text)?,
-    })
-}
-
-/// Parses a JSON argument, reading `file://PATH` first, as the AWS CLI does.
-fn json_argument(option: &str, value: &str) -> Result<Value, Failure> {
-    let text = match value.strip_prefix("file://") {
-        Some(path) => std::fs::read_to_string(path).map_err(|e| {
-            usage(format!(
-                "Error parsing parameter '--{option}': cannot read {path}: {e}"
-            ))
-        })?,
-        None => value.to_owned(),
-    };
-    serde_json::from_str(&text).map_err(|e| {
-        usage(format!(
-            "Error parsing parameter '--{option}': Invalid JSON: {e}"
-        ))
-    })
-}
-
-fn operation_list() -> String {
-    let mut text = String::from("Operations:\n");
-    for op in OPERATIONS {
-        text.push_str(&format!("  {:<34} {}\n", op.command, op.summary));
-    }
-    text
-}
-
-fn operation_help(op: &Operation) -> String {
-    let mut text = format!(
-        "usage: appflow {} [options]\n\n{}\n\n",
-        op.command, op.summary
-    );
-    for m in op.members {
-        let value = match m.kind {
-            Kind::String => "TEXT".to_owned(),
-            Kind::Enum(values) => values.join("|"),
-            Kind::Integer => "N".to_owned(),
-            Kind::Double => "NUMBER".to_owned(),
-            Kind::Boolean => String::new(),
-            Kind::Timestamp => "TIME".to_owned(),
-            Kind::StringList => "TEXT [TEXT ...]".to_owned(),
-            Kind::Json => "JSON|file://PATH".to_owned(),
+        let output = Output {
+            format: self.format,
+            query: self.query.as_ref(),
+            title: op.name,
+            color: self.color,
         };
-        let option = match m.kind {
-            Kind::Boolean => format!("--{0} | --no-{0}", m.option),
-            _ => format!("--{} {value}", m.option),
-        };
-        let required = if m.required { "  (required)" } else { "" };
-        text.push_str(&format!("  {option}{required}\n"));
+        output
+            .render(&answer)
+            .map_err(|e| Failure::Other(format!("\n{e}")))
     }
-    text.push_str(
-        "  --cli-input-json JSON|file://PATH   the whole input; options given beside it win\n  --generate-cli-skeleton             print the input with every member\n",
-    );
-    if op.pages.is_some() {
-        text.push_str("\nPages are fetched and merged unless --no-paginate; --max-results is the page size,\n--max-items caps what is printed, --starting-token resumes.\n");
-    }
-    text.push('\n');
-    text.push_str(USAGE);
-    text
 }
 
 fn run(args: Vec<String>) -> Result<(), Failure> {
-    let line = parse(args)?;
+    let line = cli::parse(args)?;
+    if line.version {
+        print_out(&version());
+        return Ok(());
+    }
     let Some(op) = line.operation else {
         if line.help {
-            print_out(&format!("{USAGE}\n\n{}", operation_list()));
+            print_out(&format!("{}\n\n{}", help::USAGE, help::operation_list()));
             return Ok(());
         }
-        return Err(usage(USAGE));
+        return Err(usage(help::USAGE));
     };
     if line.help {
-        print_out(&operation_help(op));
+        print_out(&format!("{}\n", help::operation_help(op)));
         return Ok(());
     }
-    if line.skeleton {
-        match serde_json::from_str::<Ordered>(op.skeleton) {
-            Ok(skeleton) => print_json(&skeleton),
-            Err(e) => return Err(usage(format!("bad skeleton: {e}"))),
+    let env = Env::real();
+    match line.skeleton {
+        Some(Skeleton::Input) => {
+            print_out(&format!("{}\n", format::json(&skeleton(op.skeleton)?)));
+            return Ok(());
         }
-        return Ok(());
+        Some(Skeleton::YamlInput) => {
+            print_out(&yaml_skeleton(op)?);
+            return Ok(());
+        }
+        Some(Skeleton::Output) => {
+            // The input is checked as for a call; nothing is sent.
+            let input = input::build(&line, op)?;
+            check_required(op, &input)?;
+            let show = Show::resolve(&line, &env)?;
+            let sample = skeleton(op.output_skeleton)?;
+            print_out(&show.render(op, Answer::One(sample))?);
+            return Ok(());
+        }
+        None => {}
     }
-    let input = input(&line)?;
+    let show = Show::resolve(&line, &env)?;
+    let input = input::build(&line, op)?;
     let client = client(&line).map_err(|e| Failure::Call(e, op.name))?;
-    let output = match op.pages {
-        Some(result_keys) if !line.paging.no_paginate => {
-            paging::fetch_all(&line.paging, result_keys, input, |page_input| {
-                send(op, &client, page_input)
-            })?
-        }
-        _ => send(op, &client, input)?,
+    let answer = match op.pages {
+        Some(result_keys) if !line.paging.no_paginate => Answer::Paged(paging::fetch_all(
+            &line.paging,
+            result_keys,
+            input,
+            |page_input| send(op, &client, page_input),
+        )?),
+        _ => Answer::One(send(op, &client, input)?),
     };
-    // The AWS CLI prints nothing for an answer without members.
-    if output != Ordered::Object(Vec::new()) {
-        print_json(&output);
-    }
+    print_out(&show.render(op, answer)?);
     Ok(())
+}
+
+/// A generated skeleton as ordered JSON.
+fn skeleton(text: &str) -> Result<Ordered, Failure> {
+    serde_json::from_str(text).map_err(|e| Failure::Other(format!("bad skeleton: {e}")))
+}
+
+/// The input skeleton as YAML, each top-level member with a comment that
+/// says whether it is required and, for an enum, its values.
+fn yaml_skeleton(op: &Operation) -> Result<String, Failure> {
+    let mut text = String::new();
+    format::yaml_in_order(&skeleton(op.skeleton)?, &mut text);
+    let mut out = String::new();
+    for line in text.lines() {
+        out.push_str(line);
+        let member = op.members.iter().find(|m| {
+            line.strip_prefix(m.name)
+                .is_some_and(|rest| rest.starts_with(':'))
+        });
+        if let Some(member) = member {
+            let mut comment = Vec::new();
+            if member.required {
+                comment.push("[REQUIRED]".to_owned());
+            }
+            if let Kind::Enum(values) = member.kind {
+                comment.push(format!("Valid values are: {}.", values.join(", ")));
+            }
+            if !comment.is_empty() {
+                out.push_str(&format!("  # {}", comment.join(" ")));
+            }
+        }
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// Required top-level members must be there, as botocore checks before a
+/// call (the library checks them too, but only when it sends).
+fn check_required(op: &Operation, input: &Value) -> Result<(), Failure> {
+    let missing: Vec<&str> = op
+        .members
+        .iter()
+        .filter(|m| m.required && input.get(m.name).is_none())
+        .map(|m| m.name)
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|name| format!("Missing required parameter in input: \"{name}\""))
+        .collect();
+    Err(usage(format!(
+        "\nParameter validation failed:\n{}",
+        lines.join("\n")
+    )))
 }
 
 /// One request; its output as ordered JSON.
 fn send(op: &Operation, client: &Client, input: Value) -> Result<Ordered, Failure> {
     let text = (op.send)(client, input).map_err(|failure| match failure {
         Failure::Call(err, _) => Failure::Call(err, op.name),
-        usage => usage,
+        other => other,
     })?;
-    serde_json::from_str(&text).map_err(|e| usage(format!("unreadable output: {e}")))
-}
-
-/// The input: `--cli-input-json` (if any), then each option on top.
-fn input(line: &CommandLine) -> Result<Value, Failure> {
-    let mut object = match &line.cli_input_json {
-        Some(json) => match json_argument("cli-input-json", json)? {
-            Value::Object(object) => object,
-            _ => {
-                return Err(usage(
-                    "Error parsing parameter '--cli-input-json': expected a JSON object",
-                ));
-            }
-        },
-        None => Map::new(),
-    };
-    for (member, value) in &line.members {
-        object.insert(member.name.to_owned(), value.clone());
-    }
-    if let Some(size) = line.page_size {
-        if line.operation.is_some_and(|op| op.pages.is_some()) {
-            object.insert("maxResults".into(), Value::from(size));
-        } else {
-            return Err(usage("--page-size applies only to operations that page"));
-        }
-    }
-    Ok(Value::Object(object))
+    serde_json::from_str(&text).map_err(|e| Failure::Other(format!("unreadable output: {e}")))
 }
 
 fn client(line: &CommandLine) -> Result<Client, Error> {
@@ -459,11 +383,30 @@ fn client(line: &CommandLine) -> Result<Client, Error> {
     if let Some(timeout) = line.read_timeout {
         builder = builder.attempt_timeout(timeout);
     }
+    if let Some(path) = &line.ca_bundle {
+        builder = builder.ca_bundle(path);
+    }
+    if line.no_sign_request {
+        builder = builder.no_credentials();
+    }
+    if line.no_verify_ssl {
+        builder = builder.danger_accept_invalid_certs(true);
+    }
     if line.debug {
         // Every attempt, exactly as sent.
         builder = builder.on_request(|request| print_err(&debug_text(request)));
     }
-    builder.build()
+    let client = builder.build()?;
+    if line.no_verify_ssl {
+        if let Some(host) = client.endpoint().strip_prefix("https://") {
+            // AWS CLI v2 warns the same way (through urllib3).
+            print_err(&format!(
+                "InsecureRequestWarning: Unverified HTTPS request is being made to host '{}'. Adding certificate verification is strongly advised.",
+                host.split('/').next().unwrap_or(host)
+            ));
+        }
+    }
+    Ok(client)
 }
 
 /// The signed request for `--debug`: the session token and secret members
@@ -489,16 +432,6 @@ fn debug_text(request: &SignedRequest) -> String {
         text.push_str(&format!("\n{body}\n"));
     }
     text
-}
-
-/// The AWS CLI prints outputs as JSON indented by four spaces.
-fn print_json(value: &Ordered) {
-    let mut out = Vec::new();
-    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut serializer = serde_json::Serializer::with_formatter(&mut out, formatter);
-    if value.serialize(&mut serializer).is_ok() {
-        print_out(&String::from_utf8_lossy(&out));
-    }
 }
 
 fn service_message(service: &appflow_lite::ServiceError, operation: &str, retries: &str) -> String {

@@ -17,16 +17,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "executionIds",
                 option: "execution-ids",
                 kind: Kind::StringList,
                 required: false,
+                limits: "0 to 100 items",
             },
         ],
         pages: None,
         skeleton: r#"{"flowName":"","executionIds":[""]}"#,
+        output_skeleton: r#"{"invalidExecutions":["ExecutionId"]}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -46,46 +49,54 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "kmsArn",
                 option: "kms-arn",
                 kind: Kind::String,
                 required: false,
+                limits: "20 to 2048 characters, matching arn:aws:kms:.*:[0-9]+:.*",
             },
             Member {
                 name: "connectorType",
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: true,
+                limits: "",
             },
             Member {
                 name: "connectorLabel",
                 option: "connector-label",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "connectionMode",
                 option: "connection-mode",
                 kind: Kind::Enum(appflow_lite::types::ConnectionMode::values()),
                 required: true,
+                limits: "",
             },
             Member {
                 name: "connectorProfileConfig",
                 option: "connector-profile-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorProfileName":"","kmsArn":"","connectorType":"Salesforce","connectorLabel":"","connectionMode":"Public","connectorProfileConfig":{"connectorProfileProperties":{"Amplitude":{},"Datadog":{"instanceUrl":""},"Dynatrace":{"instanceUrl":""},"GoogleAnalytics":{},"Honeycode":{},"InforNexus":{"instanceUrl":""},"Marketo":{"instanceUrl":""},"Redshift":{"databaseUrl":"","bucketName":"","bucketPrefix":"","roleArn":"","dataApiRoleArn":"","isRedshiftServerless":true,"clusterIdentifier":"","workgroupName":"","databaseName":""},"Salesforce":{"instanceUrl":"","isSandboxEnvironment":true,"usePrivateLinkForMetadataAndAuthorization":true},"ServiceNow":{"instanceUrl":""},"Singular":{},"Slack":{"instanceUrl":""},"Snowflake":{"warehouse":"","stage":"","bucketName":"","bucketPrefix":"","privateLinkServiceName":"","accountName":"","region":""},"Trendmicro":{},"Veeva":{"instanceUrl":""},"Zendesk":{"instanceUrl":""},"SAPOData":{"applicationHostUrl":"","applicationServicePath":"","portNumber":0,"clientNumber":"","logonLanguage":"","privateLinkServiceName":"","oAuthProperties":{"tokenUrl":"","authCodeUrl":"","oAuthScopes":[""]},"disableSSO":true},"CustomConnector":{"profileProperties":{"KeyName":""},"oAuth2Properties":{"tokenUrl":"","oAuth2GrantType":"CLIENT_CREDENTIALS","tokenUrlCustomProperties":{"KeyName":""}}},"Pardot":{"instanceUrl":"","isSandboxEnvironment":true,"businessUnitId":""}},"connectorProfileCredentials":{"Amplitude":{"apiKey":"","secretKey":""},"Datadog":{"apiKey":"","applicationKey":""},"Dynatrace":{"apiToken":""},"GoogleAnalytics":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Honeycode":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"InforNexus":{"accessKeyId":"","userId":"","secretAccessKey":"","datakey":""},"Marketo":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Redshift":{"username":"","password":""},"Salesforce":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":"","oAuth2GrantType":"CLIENT_CREDENTIALS","jwtToken":""},"ServiceNow":{"username":"","password":"","oAuth2Credentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"Singular":{"apiKey":""},"Slack":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Snowflake":{"username":"","password":"","privateKey":""},"Trendmicro":{"apiSecretKey":""},"Veeva":{"username":"","password":""},"Zendesk":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"SAPOData":{"basicAuthCredentials":{"username":"","password":""},"oAuthCredentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"CustomConnector":{"authenticationType":"OAUTH2","basic":{"username":"","password":""},"oauth2":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"apiKey":{"apiKey":"","apiSecretKey":""},"custom":{"customAuthenticationType":"","credentialsMap":{"KeyName":""}}},"Pardot":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":""}}},"clientToken":""}"#,
+        output_skeleton: r#"{"connectorProfileArn":"connectorProfileArn"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -105,64 +116,75 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "description",
                 option: "description",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching [\\w!@#\\-.?,\\s]*",
             },
             Member {
                 name: "kmsArn",
                 option: "kms-arn",
                 kind: Kind::String,
                 required: false,
+                limits: "20 to 2048 characters, matching arn:aws:kms:.*:[0-9]+:.*",
             },
             Member {
                 name: "triggerConfig",
                 option: "trigger-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "sourceFlowConfig",
                 option: "source-flow-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "destinationFlowConfigList",
                 option: "destination-flow-config-list",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "tasks",
                 option: "tasks",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "tags",
                 option: "tags",
                 kind: Kind::Json,
                 required: false,
+                limits: "0 to 50 items",
             },
             Member {
                 name: "metadataCatalogConfig",
                 option: "metadata-catalog-config",
                 kind: Kind::Json,
                 required: false,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
-        skeleton: r#"{"flowName":"","description":"","kmsArn":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00Z","scheduleEndTime":"1970-01-01T00:00:00Z","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00Z","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"tags":{"KeyName":""},"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
+        skeleton: r#"{"flowName":"","description":"","kmsArn":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00","scheduleEndTime":"1970-01-01T00:00:00","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"tags":{"KeyName":""},"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
+        output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.create_flow().set_input(input).send_untyped()
@@ -179,16 +201,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "forceDelete",
                 option: "force-delete",
                 kind: Kind::Boolean,
                 required: false,
+                limits: "",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorProfileName":"","forceDelete":true}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -208,16 +233,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "forceDelete",
                 option: "force-delete",
                 kind: Kind::Boolean,
                 required: false,
+                limits: "",
             },
         ],
         pages: None,
         skeleton: r#"{"flowName":"","forceDelete":true}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client.delete_flow().set_input(input).send_untyped()
@@ -234,16 +262,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: true,
+                limits: "",
             },
             Member {
                 name: "connectorLabel",
                 option: "connector-label",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorType":"Salesforce","connectorLabel":""}"#,
+        output_skeleton: r#"{"connectorConfiguration":{"canUseAsSource":true,"canUseAsDestination":true,"supportedDestinationConnectors":["ConnectorType"],"supportedSchedulingFrequencies":["ScheduleFrequencyType"],"isPrivateLinkEnabled":true,"isPrivateLinkEndpointUrlRequired":true,"supportedTriggerTypes":["TriggerType"],"connectorMetadata":{"Amplitude":{},"Datadog":{},"Dynatrace":{},"GoogleAnalytics":{"oAuthScopes":["OAuthScope"]},"InforNexus":{},"Marketo":{},"Redshift":{},"S3":{},"Salesforce":{"oAuthScopes":["OAuthScope"],"dataTransferApis":["SalesforceDataTransferApi"],"oauth2GrantTypesSupported":["OAuth2GrantType"]},"ServiceNow":{},"Singular":{},"Slack":{"oAuthScopes":["OAuthScope"]},"Snowflake":{"supportedRegions":["Region"]},"Trendmicro":{},"Veeva":{},"Zendesk":{"oAuthScopes":["OAuthScope"]},"EventBridge":{},"Upsolver":{},"CustomerProfiles":{},"Honeycode":{"oAuthScopes":["OAuthScope"]},"SAPOData":{},"Pardot":{}},"connectorType":"connectorType","connectorLabel":"connectorLabel","connectorDescription":"connectorDescription","connectorOwner":"connectorOwner","connectorName":"connectorName","connectorVersion":"connectorVersion","connectorArn":"connectorArn","connectorModes":["ConnectorMode"],"authenticationConfig":{"isBasicAuthSupported":true,"isApiKeyAuthSupported":true,"isOAuth2Supported":true,"isCustomAuthSupported":true,"oAuth2Defaults":{"oauthScopes":["OAuthScope"],"tokenUrls":["TokenUrl"],"authCodeUrls":["AuthCodeUrl"],"oauth2GrantTypesSupported":["OAuth2GrantType"],"oauth2CustomProperties":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"],"type":"type"}]},"customAuthConfigs":[{"customAuthenticationType":"customAuthenticationType","authParameters":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"]}]}]},"connectorRuntimeSettings":[{"key":"key","dataType":"dataType","isRequired":true,"label":"label","description":"description","scope":"scope","connectorSuppliedValueOptions":["ConnectorSuppliedValue"]}],"supportedApiVersions":["SupportedApiVersion"],"supportedOperators":["Operators"],"supportedWriteOperations":["WriteOperationType"],"connectorProvisioningType":"connectorProvisioningType","connectorProvisioningConfig":{"lambda":{"lambdaArn":"lambdaArn"}},"logoURL":"logoURL","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","supportedDataTransferTypes":["SupportedDataTransferType"],"supportedDataTransferApis":[{"Name":"Name","Type":"Type"}]}}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.describe_connector().set_input(input).send_untyped()
@@ -260,28 +291,33 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-entity-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 1024 characters, matching \\S+",
             },
             Member {
                 name: "connectorType",
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
+                limits: "",
             },
             Member {
                 name: "connectorProfileName",
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "apiVersion",
                 option: "api-version",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching \\S+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorEntityName":"","connectorType":"Salesforce","connectorProfileName":"","apiVersion":""}"#,
+        output_skeleton: r#"{"connectorEntityFields":[{"identifier":"identifier","parentIdentifier":"parentIdentifier","label":"label","isPrimaryKey":true,"defaultValue":"defaultValue","isDeprecated":true,"supportedFieldTypeDetails":{"v1":{"fieldType":"fieldType","filterOperators":["Operator"],"supportedValues":["Value"],"valueRegexPattern":"valueRegexPattern","supportedDateFormat":"supportedDateFormat","fieldValueRange":{"maximum":0.0,"minimum":0.0},"fieldLengthRange":{"maximum":0.0,"minimum":0.0}}},"description":"description","sourceProperties":{"isRetrievable":true,"isQueryable":true,"isTimestampFieldForIncrementalQueries":true},"destinationProperties":{"isCreatable":true,"isNullable":true,"isUpsertable":true,"isUpdatable":true,"isDefaultedOnCreate":true,"supportedWriteOperations":["WriteOperationType"]},"customProperties":{"KeyName":""}}]}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -301,34 +337,40 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-names",
                 kind: Kind::StringList,
                 required: false,
+                limits: "0 to 100 items",
             },
             Member {
                 name: "connectorType",
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
+                limits: "",
             },
             Member {
                 name: "connectorLabel",
                 option: "connector-label",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "maxResults",
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 100",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["connectorProfileDetails"]),
         skeleton: r#"{"connectorProfileNames":[""],"connectorType":"Salesforce","connectorLabel":"","maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"connectorProfileDetails":[{"connectorProfileArn":"connectorProfileArn","connectorProfileName":"connectorProfileName","connectorType":"connectorType","connectorLabel":"connectorLabel","connectionMode":"connectionMode","credentialsArn":"credentialsArn","connectorProfileProperties":{"Amplitude":{},"Datadog":{"instanceUrl":"instanceUrl"},"Dynatrace":{"instanceUrl":"instanceUrl"},"GoogleAnalytics":{},"Honeycode":{},"InforNexus":{"instanceUrl":"instanceUrl"},"Marketo":{"instanceUrl":"instanceUrl"},"Redshift":{"databaseUrl":"databaseUrl","bucketName":"bucketName","bucketPrefix":"bucketPrefix","roleArn":"roleArn","dataApiRoleArn":"dataApiRoleArn","isRedshiftServerless":true,"clusterIdentifier":"clusterIdentifier","workgroupName":"workgroupName","databaseName":"databaseName"},"Salesforce":{"instanceUrl":"instanceUrl","isSandboxEnvironment":true,"usePrivateLinkForMetadataAndAuthorization":true},"ServiceNow":{"instanceUrl":"instanceUrl"},"Singular":{},"Slack":{"instanceUrl":"instanceUrl"},"Snowflake":{"warehouse":"warehouse","stage":"stage","bucketName":"bucketName","bucketPrefix":"bucketPrefix","privateLinkServiceName":"privateLinkServiceName","accountName":"accountName","region":"region"},"Trendmicro":{},"Veeva":{"instanceUrl":"instanceUrl"},"Zendesk":{"instanceUrl":"instanceUrl"},"SAPOData":{"applicationHostUrl":"applicationHostUrl","applicationServicePath":"applicationServicePath","portNumber":0,"clientNumber":"clientNumber","logonLanguage":"logonLanguage","privateLinkServiceName":"privateLinkServiceName","oAuthProperties":{"tokenUrl":"tokenUrl","authCodeUrl":"authCodeUrl","oAuthScopes":["OAuthScope"]},"disableSSO":true},"CustomConnector":{"profileProperties":{"KeyName":""},"oAuth2Properties":{"tokenUrl":"tokenUrl","oAuth2GrantType":"oAuth2GrantType","tokenUrlCustomProperties":{"KeyName":""}}},"Pardot":{"instanceUrl":"instanceUrl","isSandboxEnvironment":true,"businessUnitId":"businessUnitId"}},"createdAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","privateConnectionProvisioningState":{"status":"status","failureMessage":"failureMessage","failureCause":"failureCause"}}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -348,22 +390,26 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-types",
                 kind: Kind::StringList,
                 required: false,
+                limits: "0 to 100 items",
             },
             Member {
                 name: "maxResults",
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 100",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["connectorConfigurations", "connectors"]),
         skeleton: r#"{"connectorTypes":["Salesforce"],"maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"connectorConfigurations":{"KeyName":{"canUseAsSource":true,"canUseAsDestination":true,"supportedDestinationConnectors":["ConnectorType"],"supportedSchedulingFrequencies":["ScheduleFrequencyType"],"isPrivateLinkEnabled":true,"isPrivateLinkEndpointUrlRequired":true,"supportedTriggerTypes":["TriggerType"],"connectorMetadata":{"Amplitude":{},"Datadog":{},"Dynatrace":{},"GoogleAnalytics":{"oAuthScopes":["OAuthScope"]},"InforNexus":{},"Marketo":{},"Redshift":{},"S3":{},"Salesforce":{"oAuthScopes":["OAuthScope"],"dataTransferApis":["SalesforceDataTransferApi"],"oauth2GrantTypesSupported":["OAuth2GrantType"]},"ServiceNow":{},"Singular":{},"Slack":{"oAuthScopes":["OAuthScope"]},"Snowflake":{"supportedRegions":["Region"]},"Trendmicro":{},"Veeva":{},"Zendesk":{"oAuthScopes":["OAuthScope"]},"EventBridge":{},"Upsolver":{},"CustomerProfiles":{},"Honeycode":{"oAuthScopes":["OAuthScope"]},"SAPOData":{},"Pardot":{}},"connectorType":"connectorType","connectorLabel":"connectorLabel","connectorDescription":"connectorDescription","connectorOwner":"connectorOwner","connectorName":"connectorName","connectorVersion":"connectorVersion","connectorArn":"connectorArn","connectorModes":["ConnectorMode"],"authenticationConfig":{"isBasicAuthSupported":true,"isApiKeyAuthSupported":true,"isOAuth2Supported":true,"isCustomAuthSupported":true,"oAuth2Defaults":{"oauthScopes":["OAuthScope"],"tokenUrls":["TokenUrl"],"authCodeUrls":["AuthCodeUrl"],"oauth2GrantTypesSupported":["OAuth2GrantType"],"oauth2CustomProperties":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"],"type":"type"}]},"customAuthConfigs":[{"customAuthenticationType":"customAuthenticationType","authParameters":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"]}]}]},"connectorRuntimeSettings":[{"key":"key","dataType":"dataType","isRequired":true,"label":"label","description":"description","scope":"scope","connectorSuppliedValueOptions":["ConnectorSuppliedValue"]}],"supportedApiVersions":["SupportedApiVersion"],"supportedOperators":["Operators"],"supportedWriteOperations":["WriteOperationType"],"connectorProvisioningType":"connectorProvisioningType","connectorProvisioningConfig":{"lambda":{"lambdaArn":"lambdaArn"}},"logoURL":"logoURL","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","supportedDataTransferTypes":["SupportedDataTransferType"],"supportedDataTransferApis":[{"Name":"Name","Type":"Type"}]}},"connectors":[{"connectorDescription":"connectorDescription","connectorName":"connectorName","connectorOwner":"connectorOwner","connectorVersion":"connectorVersion","applicationType":"applicationType","connectorType":"connectorType","connectorLabel":"connectorLabel","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","connectorProvisioningType":"connectorProvisioningType","connectorModes":["ConnectorMode"],"supportedDataTransferTypes":["SupportedDataTransferType"]}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.describe_connectors().set_input(input).send_untyped()
@@ -379,9 +425,11 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             option: "flow-name",
             kind: Kind::String,
             required: true,
+            limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
         }],
         pages: None,
         skeleton: r#"{"flowName":""}"#,
+        output_skeleton: r#"{"flowArn":"flowArn","description":"description","flowName":"flowName","kmsArn":"kmsArn","flowStatus":"flowStatus","flowStatusMessage":"flowStatusMessage","sourceFlowConfig":{"connectorType":"connectorType","apiVersion":"apiVersion","connectorProfileName":"connectorProfileName","sourceConnectorProperties":{"Amplitude":{"object":"object"},"Datadog":{"object":"object"},"Dynatrace":{"object":"object"},"GoogleAnalytics":{"object":"object"},"InforNexus":{"object":"object"},"Marketo":{"object":"object"},"S3":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3InputFormatConfig":{"s3InputFileType":"s3InputFileType"}},"Salesforce":{"object":"object","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"dataTransferApi"},"ServiceNow":{"object":"object"},"Singular":{"object":"object"},"Slack":{"object":"object"},"Trendmicro":{"object":"object"},"Veeva":{"object":"object","documentType":"documentType","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":"object"},"SAPOData":{"objectPath":"objectPath","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"entityName","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"Name","Type":"Type"}},"Pardot":{"object":"object"}},"incrementalPullConfig":{"datetimeTypeFieldName":"datetimeTypeFieldName"}},"destinationFlowConfigList":[{"connectorType":"connectorType","apiVersion":"apiVersion","connectorProfileName":"connectorProfileName","destinationConnectorProperties":{"Redshift":{"object":"object","intermediateBucketName":"intermediateBucketName","bucketPrefix":"bucketPrefix","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"S3":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3OutputFormatConfig":{"fileType":"fileType","prefixConfig":{"prefixType":"prefixType","prefixFormat":"prefixFormat","pathPrefixHierarchy":["PathPrefix"]},"aggregationConfig":{"aggregationType":"aggregationType","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"object","idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType","dataTransferApi":"dataTransferApi"},"Snowflake":{"object":"object","intermediateBucketName":"intermediateBucketName","bucketPrefix":"bucketPrefix","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"EventBridge":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"LookoutMetrics":{},"Upsolver":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3OutputFormatConfig":{"fileType":"fileType","prefixConfig":{"prefixType":"prefixType","prefixFormat":"prefixFormat","pathPrefixHierarchy":["PathPrefix"]},"aggregationConfig":{"aggregationType":"aggregationType","targetFileSize":0}}},"Honeycode":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"CustomerProfiles":{"domainName":"domainName","objectTypeName":"objectTypeName"},"Zendesk":{"object":"object","idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType"},"Marketo":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"CustomConnector":{"entityName":"entityName","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType","idFieldNames":["Name"],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"objectPath","successResponseHandlingConfig":{"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType"}}}],"lastRunExecutionDetails":{"mostRecentExecutionMessage":"mostRecentExecutionMessage","mostRecentExecutionTime":"1970-01-01T00:00:00","mostRecentExecutionStatus":"mostRecentExecutionStatus"},"triggerConfig":{"triggerType":"triggerType","triggerProperties":{"Scheduled":{"scheduleExpression":"scheduleExpression","dataPullMode":"dataPullMode","scheduleStartTime":"1970-01-01T00:00:00","scheduleEndTime":"1970-01-01T00:00:00","timezone":"timezone","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00","flowErrorDeactivationThreshold":0}}},"tasks":[{"sourceFields":["String"],"connectorOperator":{"Amplitude":"Amplitude","Datadog":"Datadog","Dynatrace":"Dynatrace","GoogleAnalytics":"GoogleAnalytics","InforNexus":"InforNexus","Marketo":"Marketo","S3":"S3","Salesforce":"Salesforce","ServiceNow":"ServiceNow","Singular":"Singular","Slack":"Slack","Trendmicro":"Trendmicro","Veeva":"Veeva","Zendesk":"Zendesk","SAPOData":"SAPOData","CustomConnector":"CustomConnector","Pardot":"Pardot"},"destinationField":"destinationField","taskType":"taskType","taskProperties":{"KeyName":""}}],"createdAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","createdBy":"createdBy","lastUpdatedBy":"lastUpdatedBy","tags":{"KeyName":""},"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"roleArn","databaseName":"databaseName","tablePrefix":"tablePrefix"}},"lastRunMetadataCatalogDetails":[{"catalogType":"catalogType","tableName":"tableName","tableRegistrationOutput":{"message":"message","result":"result","status":"status"},"partitionRegistrationOutput":{"message":"message","result":"result","status":"status"}}],"schemaVersion":0}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.describe_flow().set_input(input).send_untyped()
@@ -398,22 +446,26 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "maxResults",
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 100",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["flowExecutions"]),
         skeleton: r#"{"flowName":"","maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"flowExecutions":[{"executionId":"executionId","executionStatus":"executionStatus","executionResult":{"errorInfo":{"putFailuresCount":0,"executionMessage":"executionMessage"},"bytesProcessed":0,"bytesWritten":0,"recordsProcessed":0,"numParallelProcesses":0,"maxPageSize":0},"startedAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","dataPullStartTime":"1970-01-01T00:00:00","dataPullEndTime":"1970-01-01T00:00:00","metadataCatalogDetails":[{"catalogType":"catalogType","tableName":"tableName","tableRegistrationOutput":{"message":"message","result":"result","status":"status"},"partitionRegistrationOutput":{"message":"message","result":"result","status":"status"}}]}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -433,40 +485,47 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "connectorType",
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
+                limits: "",
             },
             Member {
                 name: "entitiesPath",
                 option: "entities-path",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [\\s\\w/!@#+=,.-]*",
             },
             Member {
                 name: "apiVersion",
                 option: "api-version",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching \\S+",
             },
             Member {
                 name: "maxResults",
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 10000",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["connectorEntityMap"]),
         skeleton: r#"{"connectorProfileName":"","connectorType":"Salesforce","entitiesPath":"","apiVersion":"","maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"connectorEntityMap":{"KeyName":[{"name":"name","label":"label","hasNestedEntities":true}]},"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -486,16 +545,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 100",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["connectors"]),
         skeleton: r#"{"maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"connectors":[{"connectorDescription":"connectorDescription","connectorName":"connectorName","connectorOwner":"connectorOwner","connectorVersion":"connectorVersion","applicationType":"applicationType","connectorType":"connectorType","connectorLabel":"connectorLabel","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","connectorProvisioningType":"connectorProvisioningType","connectorModes":["ConnectorMode"],"supportedDataTransferTypes":["SupportedDataTransferType"]}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.list_connectors().set_input(input).send_untyped()
@@ -512,16 +574,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "max-results",
                 kind: Kind::Integer,
                 required: false,
+                limits: "1 to 100",
             },
             Member {
                 name: "nextToken",
                 option: "next-token",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching \\S+",
             },
         ],
         pages: Some(&["flows"]),
         skeleton: r#"{"maxResults":0,"nextToken":""}"#,
+        output_skeleton: r#"{"flows":[{"flowArn":"flowArn","description":"description","flowName":"flowName","flowStatus":"flowStatus","sourceConnectorType":"sourceConnectorType","sourceConnectorLabel":"sourceConnectorLabel","destinationConnectorType":"destinationConnectorType","destinationConnectorLabel":"destinationConnectorLabel","triggerType":"triggerType","createdAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","createdBy":"createdBy","lastUpdatedBy":"lastUpdatedBy","tags":{"KeyName":""},"lastRunExecutionDetails":{"mostRecentExecutionMessage":"mostRecentExecutionMessage","mostRecentExecutionTime":"1970-01-01T00:00:00","mostRecentExecutionStatus":"mostRecentExecutionStatus"}}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.list_flows().set_input(input).send_untyped()
@@ -537,9 +602,11 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             option: "resource-arn",
             kind: Kind::String,
             required: true,
+            limits: "at most 512 characters, matching arn:aws:.*:.*:[0-9]+:.*",
         }],
         pages: None,
         skeleton: r#"{"resourceArn":""}"#,
+        output_skeleton: r#"{"tags":{"KeyName":""}}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -559,34 +626,40 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-label",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "description",
                 option: "description",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 1024 characters, matching [\\s\\w/!@#+=.-]*",
             },
             Member {
                 name: "connectorProvisioningType",
                 option: "connector-provisioning-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorProvisioningType::values()),
                 required: false,
+                limits: "",
             },
             Member {
                 name: "connectorProvisioningConfig",
                 option: "connector-provisioning-config",
                 kind: Kind::Json,
                 required: false,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorLabel":"","description":"","connectorProvisioningType":"LAMBDA","connectorProvisioningConfig":{"lambda":{"lambdaArn":""}},"clientToken":""}"#,
+        output_skeleton: r#"{"connectorArn":"connectorArn"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.register_connector().set_input(input).send_untyped()
@@ -603,34 +676,40 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "connectorType",
                 option: "connector-type",
                 kind: Kind::Enum(appflow_lite::types::ConnectorType::values()),
                 required: false,
+                limits: "",
             },
             Member {
                 name: "connectorEntityName",
                 option: "connector-entity-name",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 1024 characters, matching \\S+",
             },
             Member {
                 name: "entitiesPath",
                 option: "entities-path",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching [\\s\\w/!@#+=,.-]*",
             },
             Member {
                 name: "apiVersion",
                 option: "api-version",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 256 characters, matching \\S+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorProfileName":"","connectorType":"Salesforce","connectorEntityName":"","entitiesPath":"","apiVersion":""}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -650,16 +729,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
         skeleton: r#"{"flowName":"","clientToken":""}"#,
+        output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus","executionId":"executionId"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.start_flow().set_input(input).send_untyped()
@@ -675,9 +757,11 @@ pub(crate) const OPERATIONS: &[Operation] = &[
             option: "flow-name",
             kind: Kind::String,
             required: true,
+            limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
         }],
         pages: None,
         skeleton: r#"{"flowName":""}"#,
+        output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.stop_flow().set_input(input).send_untyped()
@@ -694,16 +778,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "resource-arn",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 512 characters, matching arn:aws:.*:.*:[0-9]+:.*",
             },
             Member {
                 name: "tags",
                 option: "tags",
                 kind: Kind::Json,
                 required: true,
+                limits: "0 to 50 items",
             },
         ],
         pages: None,
         skeleton: r#"{"resourceArn":"","tags":{"KeyName":""}}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client.tag_resource().set_input(input).send_untyped()
@@ -720,16 +807,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-label",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "forceDelete",
                 option: "force-delete",
                 kind: Kind::Boolean,
                 required: false,
+                limits: "",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorLabel":"","forceDelete":true}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -749,16 +839,19 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "resource-arn",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 512 characters, matching arn:aws:.*:.*:[0-9]+:.*",
             },
             Member {
                 name: "tagKeys",
                 option: "tag-keys",
                 kind: Kind::StringList,
                 required: true,
+                limits: "0 to 50 items",
             },
         ],
         pages: None,
         skeleton: r#"{"resourceArn":"","tagKeys":[""]}"#,
+        output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
                 client.untag_resource().set_input(input).send_untyped()
@@ -775,28 +868,33 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-profile-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [\\w/!@#+=.-]+",
             },
             Member {
                 name: "connectionMode",
                 option: "connection-mode",
                 kind: Kind::Enum(appflow_lite::types::ConnectionMode::values()),
                 required: true,
+                limits: "",
             },
             Member {
                 name: "connectorProfileConfig",
                 option: "connector-profile-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorProfileName":"","connectionMode":"Public","connectorProfileConfig":{"connectorProfileProperties":{"Amplitude":{},"Datadog":{"instanceUrl":""},"Dynatrace":{"instanceUrl":""},"GoogleAnalytics":{},"Honeycode":{},"InforNexus":{"instanceUrl":""},"Marketo":{"instanceUrl":""},"Redshift":{"databaseUrl":"","bucketName":"","bucketPrefix":"","roleArn":"","dataApiRoleArn":"","isRedshiftServerless":true,"clusterIdentifier":"","workgroupName":"","databaseName":""},"Salesforce":{"instanceUrl":"","isSandboxEnvironment":true,"usePrivateLinkForMetadataAndAuthorization":true},"ServiceNow":{"instanceUrl":""},"Singular":{},"Slack":{"instanceUrl":""},"Snowflake":{"warehouse":"","stage":"","bucketName":"","bucketPrefix":"","privateLinkServiceName":"","accountName":"","region":""},"Trendmicro":{},"Veeva":{"instanceUrl":""},"Zendesk":{"instanceUrl":""},"SAPOData":{"applicationHostUrl":"","applicationServicePath":"","portNumber":0,"clientNumber":"","logonLanguage":"","privateLinkServiceName":"","oAuthProperties":{"tokenUrl":"","authCodeUrl":"","oAuthScopes":[""]},"disableSSO":true},"CustomConnector":{"profileProperties":{"KeyName":""},"oAuth2Properties":{"tokenUrl":"","oAuth2GrantType":"CLIENT_CREDENTIALS","tokenUrlCustomProperties":{"KeyName":""}}},"Pardot":{"instanceUrl":"","isSandboxEnvironment":true,"businessUnitId":""}},"connectorProfileCredentials":{"Amplitude":{"apiKey":"","secretKey":""},"Datadog":{"apiKey":"","applicationKey":""},"Dynatrace":{"apiToken":""},"GoogleAnalytics":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Honeycode":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"InforNexus":{"accessKeyId":"","userId":"","secretAccessKey":"","datakey":""},"Marketo":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Redshift":{"username":"","password":""},"Salesforce":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":"","oAuth2GrantType":"CLIENT_CREDENTIALS","jwtToken":""},"ServiceNow":{"username":"","password":"","oAuth2Credentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"Singular":{"apiKey":""},"Slack":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"Snowflake":{"username":"","password":"","privateKey":""},"Trendmicro":{"apiSecretKey":""},"Veeva":{"username":"","password":""},"Zendesk":{"clientId":"","clientSecret":"","accessToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"SAPOData":{"basicAuthCredentials":{"username":"","password":""},"oAuthCredentials":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}}},"CustomConnector":{"authenticationType":"OAUTH2","basic":{"username":"","password":""},"oauth2":{"clientId":"","clientSecret":"","accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""}},"apiKey":{"apiKey":"","apiSecretKey":""},"custom":{"customAuthenticationType":"","credentialsMap":{"KeyName":""}}},"Pardot":{"accessToken":"","refreshToken":"","oAuthRequest":{"authCode":"","redirectUri":"","codeVerifier":""},"clientCredentialsArn":""}}},"clientToken":""}"#,
+        output_skeleton: r#"{"connectorProfileArn":"connectorProfileArn"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -816,28 +914,33 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "connector-label",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "description",
                 option: "description",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 1024 characters, matching [\\s\\w/!@#+=.-]*",
             },
             Member {
                 name: "connectorProvisioningConfig",
                 option: "connector-provisioning-config",
                 kind: Kind::Json,
                 required: false,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
         skeleton: r#"{"connectorLabel":"","description":"","connectorProvisioningConfig":{"lambda":{"lambdaArn":""}},"clientToken":""}"#,
+        output_skeleton: r#"{"connectorArn":"connectorArn"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client
@@ -857,52 +960,61 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 option: "flow-name",
                 kind: Kind::String,
                 required: true,
+                limits: "at most 256 characters, matching [a-zA-Z0-9][\\w!@#.-]+",
             },
             Member {
                 name: "description",
                 option: "description",
                 kind: Kind::String,
                 required: false,
+                limits: "at most 2048 characters, matching [\\w!@#\\-.?,\\s]*",
             },
             Member {
                 name: "triggerConfig",
                 option: "trigger-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "sourceFlowConfig",
                 option: "source-flow-config",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "destinationFlowConfigList",
                 option: "destination-flow-config-list",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "tasks",
                 option: "tasks",
                 kind: Kind::Json,
                 required: true,
+                limits: "",
             },
             Member {
                 name: "metadataCatalogConfig",
                 option: "metadata-catalog-config",
                 kind: Kind::Json,
                 required: false,
+                limits: "",
             },
             Member {
                 name: "clientToken",
                 option: "client-token",
                 kind: Kind::String,
                 required: false,
+                limits: "1 to 256 characters, matching [ -~]+",
             },
         ],
         pages: None,
-        skeleton: r#"{"flowName":"","description":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00Z","scheduleEndTime":"1970-01-01T00:00:00Z","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00Z","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
+        skeleton: r#"{"flowName":"","description":"","triggerConfig":{"triggerType":"Scheduled","triggerProperties":{"Scheduled":{"scheduleExpression":"","dataPullMode":"Incremental","scheduleStartTime":"1970-01-01T00:00:00","scheduleEndTime":"1970-01-01T00:00:00","timezone":"","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00","flowErrorDeactivationThreshold":0}}},"sourceFlowConfig":{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","sourceConnectorProperties":{"Amplitude":{"object":""},"Datadog":{"object":""},"Dynatrace":{"object":""},"GoogleAnalytics":{"object":""},"InforNexus":{"object":""},"Marketo":{"object":""},"S3":{"bucketName":"","bucketPrefix":"","s3InputFormatConfig":{"s3InputFileType":"CSV"}},"Salesforce":{"object":"","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"AUTOMATIC"},"ServiceNow":{"object":""},"Singular":{"object":""},"Slack":{"object":""},"Trendmicro":{"object":""},"Veeva":{"object":"","documentType":"","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":""},"SAPOData":{"objectPath":"","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"","Type":"SYNC"}},"Pardot":{"object":""}},"incrementalPullConfig":{"datetimeTypeFieldName":""}},"destinationFlowConfigList":[{"connectorType":"Salesforce","apiVersion":"","connectorProfileName":"","destinationConnectorProperties":{"Redshift":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"S3":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","dataTransferApi":"AUTOMATIC"},"Snowflake":{"object":"","intermediateBucketName":"","bucketPrefix":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"EventBridge":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"LookoutMetrics":{},"Upsolver":{"bucketName":"","bucketPrefix":"","s3OutputFormatConfig":{"fileType":"CSV","prefixConfig":{"prefixType":"FILENAME","prefixFormat":"YEAR","pathPrefixHierarchy":["EXECUTION_ID"]},"aggregationConfig":{"aggregationType":"None","targetFileSize":0}}},"Honeycode":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomerProfiles":{"domainName":"","objectTypeName":""},"Zendesk":{"object":"","idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"},"Marketo":{"object":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""}},"CustomConnector":{"entityName":"","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT","idFieldNames":[""],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"","successResponseHandlingConfig":{"bucketPrefix":"","bucketName":""},"idFieldNames":[""],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"","bucketName":""},"writeOperationType":"INSERT"}}}],"tasks":[{"sourceFields":[""],"connectorOperator":{"Amplitude":"BETWEEN","Datadog":"PROJECTION","Dynatrace":"PROJECTION","GoogleAnalytics":"PROJECTION","InforNexus":"PROJECTION","Marketo":"PROJECTION","S3":"PROJECTION","Salesforce":"PROJECTION","ServiceNow":"PROJECTION","Singular":"PROJECTION","Slack":"PROJECTION","Trendmicro":"PROJECTION","Veeva":"PROJECTION","Zendesk":"PROJECTION","SAPOData":"PROJECTION","CustomConnector":"PROJECTION","Pardot":"PROJECTION"},"destinationField":"","taskType":"Arithmetic","taskProperties":{"KeyName":""}}],"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"","databaseName":"","tablePrefix":""}},"clientToken":""}"#,
+        output_skeleton: r#"{"flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
                 client.update_flow().set_input(input).send_untyped()
@@ -931,4 +1043,20 @@ pub(crate) const SECRET_MEMBERS: &[&str] = &[
     "refreshToken",
     "secretAccessKey",
     "secretKey",
+];
+
+/// Members that hold a timestamp, wherever they appear: the tool prints
+/// them as ISO 8601. (A name is a timestamp everywhere or nowhere; the
+/// generator checks.)
+pub(crate) const TIMESTAMP_MEMBERS: &[&str] = &[
+    "createdAt",
+    "dataPullEndTime",
+    "dataPullStartTime",
+    "firstExecutionFrom",
+    "lastUpdatedAt",
+    "mostRecentExecutionTime",
+    "registeredAt",
+    "scheduleEndTime",
+    "scheduleStartTime",
+    "startedAt",
 ];

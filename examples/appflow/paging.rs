@@ -67,14 +67,63 @@ impl Resume {
     }
 }
 
-/// Fetches pages with `send` until the last (or `--max-items`), and merges
-/// their `result_keys` into the first page.
+/// The pages of one run, as printed: `--max-items` already applied.
+#[derive(Debug)]
+pub(crate) struct Pages {
+    /// Each page without the service's `nextToken`.
+    pub pages: Vec<Ordered>,
+    /// The members that collect results across pages.
+    pub result_keys: &'static [&'static str],
+    /// Where to resume, when `--max-items` stopped before the end.
+    pub resume: Option<String>,
+}
+
+impl Pages {
+    /// The whole result: later pages' items appended to the first page's,
+    /// and `NextToken` to resume from, as the AWS CLI builds it for JSON.
+    pub fn merged(&self) -> Ordered {
+        let mut pages = self.pages.iter().cloned();
+        let mut merged = pages.next().unwrap_or(Ordered::Object(Vec::new()));
+        for mut page in pages {
+            for key in self.result_keys {
+                let more = take_items(&mut page, key);
+                let mut all = take_items(&mut merged, key);
+                all.extend(more);
+                put_items(&mut merged, key, all);
+            }
+        }
+        if let Some(resume) = &self.resume {
+            merged.set("NextToken", Ordered::String(resume.clone()));
+        }
+        merged
+    }
+
+    /// Page by page, as the AWS CLI's text output prints them: the first
+    /// page whole, the others with their result members only.
+    pub fn each(&self) -> impl Iterator<Item = Ordered> + '_ {
+        self.pages.iter().enumerate().map(|(i, page)| {
+            if i == 0 {
+                return page.clone();
+            }
+            let mut page = page.clone();
+            let mut only = Ordered::Object(Vec::new());
+            for key in self.result_keys {
+                if let Some(items) = page.remove(key) {
+                    only.set(key, items);
+                }
+            }
+            only
+        })
+    }
+}
+
+/// Fetches pages with `send` until the last (or `--max-items`).
 pub(crate) fn fetch_all(
     settings: &Settings,
-    result_keys: &[&str],
+    result_keys: &'static [&'static str],
     input: Value,
     mut send: impl FnMut(Value) -> Result<Ordered, Failure>,
-) -> Result<Ordered, Failure> {
+) -> Result<Pages, Failure> {
     let Value::Object(input) = input else {
         return Err(usage("the input must be a JSON object"));
     };
@@ -83,7 +132,7 @@ pub(crate) fn fetch_all(
         .as_deref()
         .map(Resume::decode)
         .unwrap_or_default();
-    let mut merged: Option<Ordered> = None;
+    let mut pages = Vec::new();
     let mut printed = 0;
     let mut seen = HashSet::new();
     let resume = loop {
@@ -109,17 +158,7 @@ pub(crate) fn fetch_all(
         items.truncate(room);
         printed += items.len();
         put_items(&mut page, result_keys[0], items);
-        match &mut merged {
-            None => merged = Some(page),
-            Some(merged) => {
-                for key in result_keys {
-                    let more = take_items(&mut page, key);
-                    let mut all = take_items(merged, key);
-                    all.extend(more);
-                    put_items(merged, key, all);
-                }
-            }
-        }
+        pages.push(page);
         if cut.is_some() {
             break cut;
         }
@@ -135,11 +174,11 @@ pub(crate) fn fetch_all(
             skip: 0,
         };
     };
-    let mut merged = merged.unwrap_or(Ordered::Object(Vec::new()));
-    if let Some(resume) = resume {
-        merged.set("NextToken", Ordered::String(resume.encode()));
-    }
-    Ok(merged)
+    Ok(Pages {
+        pages,
+        result_keys,
+        resume: resume.map(|r| r.encode()),
+    })
 }
 
 /// A result member's items: a list's items, or a map's entries.

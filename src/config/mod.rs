@@ -106,6 +106,26 @@ impl Settings {
     }
 }
 
+/// A setting of the selected profile (`profile`, else `AWS_PROFILE`, else
+/// `default`) in the shared files `env` points at, for tools that keep
+/// settings of their own there, as the AWS CLI keeps `output` and
+/// `cli_timestamp_format`. `None` when the files or the key are missing.
+pub fn profile_setting(
+    env: &Env,
+    profile: Option<&str>,
+    key: &str,
+) -> Result<Option<String>, Error> {
+    let files = ProfileFiles::load(env).map_err(Error::config)?;
+    let name = profile
+        .map(str::to_owned)
+        .or_else(|| env.get("AWS_PROFILE"))
+        .unwrap_or_else(|| "default".to_owned());
+    Ok(files
+        .profile(&name)
+        .and_then(|section| section.get(key))
+        .map(str::to_owned))
+}
+
 /// A region is a DNS label: it becomes part of the host name.
 pub(crate) fn is_valid_region(region: &str) -> bool {
     (1..=63).contains(&region.len())
