@@ -243,12 +243,19 @@ impl Client {
         // Only these lines are per output type: the retry loop below is
         // shared by every operation, which keeps a binary with all 25 small.
         let answer = self.send_json(call)?;
-        let mut output: O = protocol::read_output(answer.status, &answer.body)?;
+        let body = protocol::parse_json_body(&answer.response)?;
+        let mut output: O = protocol::read_output(answer.response.status, &body)?;
         output.set_request_id(answer.request_id);
         Ok(output)
     }
 
-    /// [`send`](Self::send), up to the answer's JSON.
+    /// [`send`](Self::send), up to the answer's JSON text, as it came.
+    pub(crate) fn send_raw(&self, call: &Call) -> Result<String, Error> {
+        let response = self.send_json(call)?.response;
+        protocol::json_text(&response)
+    }
+
+    /// [`send`](Self::send), up to a successful answer.
     fn send_json(&self, call: &Call) -> Result<JsonAnswer, Error> {
         self.check_usable()?;
         let invocation_id = crate::token::uuid_v4()
@@ -323,9 +330,8 @@ impl Client {
         }
         if response.is_success() {
             Ok(JsonAnswer {
-                status: response.status,
                 request_id: protocol::request_id(&response).map(str::to_owned),
-                body: protocol::parse_json_body(&response)?,
+                response,
             })
         } else {
             let known = match &credentials {
@@ -348,11 +354,10 @@ enum Unusable {
     Config(String),
 }
 
-/// A successful answer, read as JSON.
+/// A successful answer, not read yet.
 struct JsonAnswer {
-    status: u16,
     request_id: Option<String>,
-    body: serde_json::Value,
+    response: crate::protocol::HttpResponse,
 }
 
 /// The longest timeout or backoff accepted: anything longer is a mistake.

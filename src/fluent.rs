@@ -82,6 +82,15 @@ impl<O: Operation> FluentBuilder<O> {
         self.send_plain()
     }
 
+    /// [`send`](Self::send), but the answer is not read into the output
+    /// type: its JSON text as AppFlow sent it (checked to be JSON; member
+    /// order kept, members this crate does not know included), for programs
+    /// that print answers as they came, as the `appflow` tool does.
+    pub fn send_raw(self) -> Result<String, Error> {
+        let call = O::into_call(self.input)?;
+        self.client.send_raw(&call)
+    }
+
     /// [`send`](Self::send) with the plain error: the path shared by all
     /// operations (and the paginators).
     pub(crate) fn send_plain(self) -> Result<O::Output, Error> {

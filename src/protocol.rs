@@ -108,6 +108,28 @@ pub(crate) fn parse_json_body(response: &HttpResponse) -> Result<serde_json::Val
     serde_json::from_slice(body).map_err(|e| invalid(format!("the body is not JSON: {e}")))
 }
 
+/// A 2xx answer's body as JSON text, unparsed but checked: whole, UTF-8,
+/// one JSON value (`{}` for an empty body, as restJson1 reads it).
+pub(crate) fn json_text(response: &HttpResponse) -> Result<String, Error> {
+    let invalid = |reason: String| Error::InvalidResponse {
+        status: response.status,
+        reason,
+    };
+    if response.truncated {
+        return Err(invalid(format!(
+            "the body is larger than {} bytes",
+            response.body.len()
+        )));
+    }
+    if response.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok("{}".to_owned());
+    }
+    serde_json::from_slice::<serde::de::IgnoredAny>(&response.body)
+        .map_err(|e| invalid(format!("the body is not JSON: {e}")))?;
+    String::from_utf8(response.body.clone())
+        .map_err(|_| invalid("the body is not UTF-8".to_owned()))
+}
+
 /// Reads an answer's JSON into the operation's output. Unknown members are
 /// ignored (AWS adds them); a member of the wrong type is an error that
 /// names it.

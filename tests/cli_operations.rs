@@ -163,7 +163,14 @@ fn pages_are_merged_capped_and_resumed_as_the_aws_cli_does() {
             .collect()
     };
     let before = fake.requests().len();
-    let all = ok(appflow(&fake).args(["list-connectors", "--max-results", "3"]));
+    // As the AWS CLI (botocore has no AppFlow paginator): one call, the
+    // service's token printed.
+    let one = ok(appflow(&fake).args(["list-connectors", "--max-results", "3"]));
+    assert_eq!(labels(&one).len(), 3);
+    assert!(one["nextToken"].is_string());
+    assert_eq!(fake.requests().len() - before, 1);
+    let before = fake.requests().len();
+    let all = ok(appflow(&fake).args(["list-connectors", "--page-size", "3"]));
     assert_eq!(labels(&all).len(), 7);
     assert!(all.get("nextToken").is_none() && all.get("NextToken").is_none());
     assert_eq!(

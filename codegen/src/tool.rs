@@ -43,7 +43,7 @@ pub fn write_table(model: &Model) -> String {
         write_skeleton(model, model.output_of(op), Some(""), &mut output_skeleton);
         writeln!(
             out,
-            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\noutput_skeleton: {output_skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_untyped()),\n}},",
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\noutput_skeleton: {output_skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_raw()),\n}},",
             command = kebab_name(op),
             summary = summary(op),
             skeleton = crate::shapes::raw_string(&skeleton),

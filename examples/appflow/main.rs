@@ -17,6 +17,7 @@
 //! region and bad configuration, 254 an error answer from AppFlow, 255
 //! anything else. Install it as `appflow` with `cargo install --path cli`.
 
+mod answer;
 mod cli;
 mod format;
 mod help;
@@ -31,7 +32,6 @@ use std::process::ExitCode;
 
 use appflow_lite::config::Env;
 use appflow_lite::{Client, ClientBuilder, Error, Escaped, SignedRequest};
-use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -98,17 +98,12 @@ pub(crate) enum Failure {
     Call(Error, &'static str),
 }
 
-/// Sends `input` (JSON) as operation input `I`; the output as compact JSON.
-pub(crate) fn call<I: DeserializeOwned, O: Serialize, E>(
+/// Sends `input` (JSON) as operation input `I`; the answer's JSON text.
+pub(crate) fn call<I: DeserializeOwned>(
     input: Value,
-    send: impl FnOnce(I) -> Result<O, Error<E>>,
-) -> Result<String, Failure>
-where
-    Error: From<Error<E>>,
-{
-    let input = read_input(input)?;
-    let output = send(input).map_err(|e| Failure::Call(e.into(), ""))?;
-    serde_json::to_string(&output).map_err(|e| Failure::Other(e.to_string()))
+    send: impl FnOnce(I) -> Result<String, Error>,
+) -> Result<String, Failure> {
+    send(read_input(input)?).map_err(|e| Failure::Call(e, ""))
 }
 
 /// The input as the operation's input type: what `--generate-cli-skeleton
@@ -289,12 +284,11 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
     let input = input::build(&line, op)?;
     let client = client(&line).map_err(|e| Failure::Call(e, op.name))?;
     let answer = match op.pages {
-        Some(result_keys) if !line.paging.no_paginate => Answer::Paged(paging::fetch_all(
-            &line.paging,
-            result_keys,
-            input,
-            |page_input| send(op, &client, page_input),
-        )?),
+        Some(result_keys) if line.paging.requested(line.page_size) => Answer::Paged(
+            paging::fetch_all(&line.paging, result_keys, input, |page_input| {
+                send(op, &client, page_input)
+            })?,
+        ),
         _ => Answer::One(send(op, &client, input)?),
     };
     print_out(&show.render(op, answer)?);
@@ -363,7 +357,9 @@ fn send(op: &Operation, client: &Client, input: Value) -> Result<Ordered, Failur
         Failure::Call(err, _) => Failure::Call(err, op.name),
         other => other,
     })?;
-    serde_json::from_str(&text).map_err(|e| Failure::Other(format!("unreadable output: {e}")))
+    let answer: Ordered = serde_json::from_str(&text)
+        .map_err(|e| Failure::Other(format!("unreadable output: {e}")))?;
+    Ok(answer::read(answer, &skeleton(op.output_skeleton)?))
 }
 
 fn client(line: &CommandLine) -> Result<Client, Error> {

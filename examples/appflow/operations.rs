@@ -32,10 +32,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"invalidExecutions":["ExecutionId"]}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client
-                    .cancel_flow_executions()
-                    .set_input(input)
-                    .send_untyped()
+                client.cancel_flow_executions().set_input(input).send_raw()
             })
         },
     },
@@ -102,7 +99,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .create_connector_profile()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -187,7 +184,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.create_flow().set_input(input).send_untyped()
+                client.create_flow().set_input(input).send_raw()
             })
         },
     },
@@ -219,7 +216,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .delete_connector_profile()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -248,7 +245,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
-                client.delete_flow().set_input(input).send_untyped()
+                client.delete_flow().set_input(input).send_raw()
             })
         },
     },
@@ -277,7 +274,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"connectorConfiguration":{"canUseAsSource":true,"canUseAsDestination":true,"supportedDestinationConnectors":["ConnectorType"],"supportedSchedulingFrequencies":["ScheduleFrequencyType"],"isPrivateLinkEnabled":true,"isPrivateLinkEndpointUrlRequired":true,"supportedTriggerTypes":["TriggerType"],"connectorMetadata":{"Amplitude":{},"Datadog":{},"Dynatrace":{},"GoogleAnalytics":{"oAuthScopes":["OAuthScope"]},"InforNexus":{},"Marketo":{},"Redshift":{},"S3":{},"Salesforce":{"oAuthScopes":["OAuthScope"],"dataTransferApis":["SalesforceDataTransferApi"],"oauth2GrantTypesSupported":["OAuth2GrantType"]},"ServiceNow":{},"Singular":{},"Slack":{"oAuthScopes":["OAuthScope"]},"Snowflake":{"supportedRegions":["Region"]},"Trendmicro":{},"Veeva":{},"Zendesk":{"oAuthScopes":["OAuthScope"]},"EventBridge":{},"Upsolver":{},"CustomerProfiles":{},"Honeycode":{"oAuthScopes":["OAuthScope"]},"SAPOData":{},"Pardot":{}},"connectorType":"connectorType","connectorLabel":"connectorLabel","connectorDescription":"connectorDescription","connectorOwner":"connectorOwner","connectorName":"connectorName","connectorVersion":"connectorVersion","connectorArn":"connectorArn","connectorModes":["ConnectorMode"],"authenticationConfig":{"isBasicAuthSupported":true,"isApiKeyAuthSupported":true,"isOAuth2Supported":true,"isCustomAuthSupported":true,"oAuth2Defaults":{"oauthScopes":["OAuthScope"],"tokenUrls":["TokenUrl"],"authCodeUrls":["AuthCodeUrl"],"oauth2GrantTypesSupported":["OAuth2GrantType"],"oauth2CustomProperties":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"],"type":"type"}]},"customAuthConfigs":[{"customAuthenticationType":"customAuthenticationType","authParameters":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"]}]}]},"connectorRuntimeSettings":[{"key":"key","dataType":"dataType","isRequired":true,"label":"label","description":"description","scope":"scope","connectorSuppliedValueOptions":["ConnectorSuppliedValue"]}],"supportedApiVersions":["SupportedApiVersion"],"supportedOperators":["Operators"],"supportedWriteOperations":["WriteOperationType"],"connectorProvisioningType":"connectorProvisioningType","connectorProvisioningConfig":{"lambda":{"lambdaArn":"lambdaArn"}},"logoURL":"logoURL","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","supportedDataTransferTypes":["SupportedDataTransferType"],"supportedDataTransferApis":[{"Name":"Name","Type":"Type"}]}}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connector().set_input(input).send_untyped()
+                client.describe_connector().set_input(input).send_raw()
             })
         },
     },
@@ -323,7 +320,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .describe_connector_entity()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -376,7 +373,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .describe_connector_profiles()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -412,7 +409,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"connectorConfigurations":{"KeyName":{"canUseAsSource":true,"canUseAsDestination":true,"supportedDestinationConnectors":["ConnectorType"],"supportedSchedulingFrequencies":["ScheduleFrequencyType"],"isPrivateLinkEnabled":true,"isPrivateLinkEndpointUrlRequired":true,"supportedTriggerTypes":["TriggerType"],"connectorMetadata":{"Amplitude":{},"Datadog":{},"Dynatrace":{},"GoogleAnalytics":{"oAuthScopes":["OAuthScope"]},"InforNexus":{},"Marketo":{},"Redshift":{},"S3":{},"Salesforce":{"oAuthScopes":["OAuthScope"],"dataTransferApis":["SalesforceDataTransferApi"],"oauth2GrantTypesSupported":["OAuth2GrantType"]},"ServiceNow":{},"Singular":{},"Slack":{"oAuthScopes":["OAuthScope"]},"Snowflake":{"supportedRegions":["Region"]},"Trendmicro":{},"Veeva":{},"Zendesk":{"oAuthScopes":["OAuthScope"]},"EventBridge":{},"Upsolver":{},"CustomerProfiles":{},"Honeycode":{"oAuthScopes":["OAuthScope"]},"SAPOData":{},"Pardot":{}},"connectorType":"connectorType","connectorLabel":"connectorLabel","connectorDescription":"connectorDescription","connectorOwner":"connectorOwner","connectorName":"connectorName","connectorVersion":"connectorVersion","connectorArn":"connectorArn","connectorModes":["ConnectorMode"],"authenticationConfig":{"isBasicAuthSupported":true,"isApiKeyAuthSupported":true,"isOAuth2Supported":true,"isCustomAuthSupported":true,"oAuth2Defaults":{"oauthScopes":["OAuthScope"],"tokenUrls":["TokenUrl"],"authCodeUrls":["AuthCodeUrl"],"oauth2GrantTypesSupported":["OAuth2GrantType"],"oauth2CustomProperties":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"],"type":"type"}]},"customAuthConfigs":[{"customAuthenticationType":"customAuthenticationType","authParameters":[{"key":"key","isRequired":true,"label":"label","description":"description","isSensitiveField":true,"connectorSuppliedValues":["ConnectorSuppliedValue"]}]}]},"connectorRuntimeSettings":[{"key":"key","dataType":"dataType","isRequired":true,"label":"label","description":"description","scope":"scope","connectorSuppliedValueOptions":["ConnectorSuppliedValue"]}],"supportedApiVersions":["SupportedApiVersion"],"supportedOperators":["Operators"],"supportedWriteOperations":["WriteOperationType"],"connectorProvisioningType":"connectorProvisioningType","connectorProvisioningConfig":{"lambda":{"lambdaArn":"lambdaArn"}},"logoURL":"logoURL","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","supportedDataTransferTypes":["SupportedDataTransferType"],"supportedDataTransferApis":[{"Name":"Name","Type":"Type"}]}},"connectors":[{"connectorDescription":"connectorDescription","connectorName":"connectorName","connectorOwner":"connectorOwner","connectorVersion":"connectorVersion","applicationType":"applicationType","connectorType":"connectorType","connectorLabel":"connectorLabel","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","connectorProvisioningType":"connectorProvisioningType","connectorModes":["ConnectorMode"],"supportedDataTransferTypes":["SupportedDataTransferType"]}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_connectors().set_input(input).send_untyped()
+                client.describe_connectors().set_input(input).send_raw()
             })
         },
     },
@@ -432,7 +429,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flowArn":"flowArn","description":"description","flowName":"flowName","kmsArn":"kmsArn","flowStatus":"flowStatus","flowStatusMessage":"flowStatusMessage","sourceFlowConfig":{"connectorType":"connectorType","apiVersion":"apiVersion","connectorProfileName":"connectorProfileName","sourceConnectorProperties":{"Amplitude":{"object":"object"},"Datadog":{"object":"object"},"Dynatrace":{"object":"object"},"GoogleAnalytics":{"object":"object"},"InforNexus":{"object":"object"},"Marketo":{"object":"object"},"S3":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3InputFormatConfig":{"s3InputFileType":"s3InputFileType"}},"Salesforce":{"object":"object","enableDynamicFieldUpdate":true,"includeDeletedRecords":true,"dataTransferApi":"dataTransferApi"},"ServiceNow":{"object":"object"},"Singular":{"object":"object"},"Slack":{"object":"object"},"Trendmicro":{"object":"object"},"Veeva":{"object":"object","documentType":"documentType","includeSourceFiles":true,"includeRenditions":true,"includeAllVersions":true},"Zendesk":{"object":"object"},"SAPOData":{"objectPath":"objectPath","parallelismConfig":{"maxParallelism":0},"paginationConfig":{"maxPageSize":0}},"CustomConnector":{"entityName":"entityName","customProperties":{"KeyName":""},"dataTransferApi":{"Name":"Name","Type":"Type"}},"Pardot":{"object":"object"}},"incrementalPullConfig":{"datetimeTypeFieldName":"datetimeTypeFieldName"}},"destinationFlowConfigList":[{"connectorType":"connectorType","apiVersion":"apiVersion","connectorProfileName":"connectorProfileName","destinationConnectorProperties":{"Redshift":{"object":"object","intermediateBucketName":"intermediateBucketName","bucketPrefix":"bucketPrefix","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"S3":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3OutputFormatConfig":{"fileType":"fileType","prefixConfig":{"prefixType":"prefixType","prefixFormat":"prefixFormat","pathPrefixHierarchy":["PathPrefix"]},"aggregationConfig":{"aggregationType":"aggregationType","targetFileSize":0},"preserveSourceDataTyping":true}},"Salesforce":{"object":"object","idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType","dataTransferApi":"dataTransferApi"},"Snowflake":{"object":"object","intermediateBucketName":"intermediateBucketName","bucketPrefix":"bucketPrefix","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"EventBridge":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"LookoutMetrics":{},"Upsolver":{"bucketName":"bucketName","bucketPrefix":"bucketPrefix","s3OutputFormatConfig":{"fileType":"fileType","prefixConfig":{"prefixType":"prefixType","prefixFormat":"prefixFormat","pathPrefixHierarchy":["PathPrefix"]},"aggregationConfig":{"aggregationType":"aggregationType","targetFileSize":0}}},"Honeycode":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"CustomerProfiles":{"domainName":"domainName","objectTypeName":"objectTypeName"},"Zendesk":{"object":"object","idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType"},"Marketo":{"object":"object","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"}},"CustomConnector":{"entityName":"entityName","errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType","idFieldNames":["Name"],"customProperties":{"KeyName":""}},"SAPOData":{"objectPath":"objectPath","successResponseHandlingConfig":{"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"idFieldNames":["Name"],"errorHandlingConfig":{"failOnFirstDestinationError":true,"bucketPrefix":"bucketPrefix","bucketName":"bucketName"},"writeOperationType":"writeOperationType"}}}],"lastRunExecutionDetails":{"mostRecentExecutionMessage":"mostRecentExecutionMessage","mostRecentExecutionTime":"1970-01-01T00:00:00","mostRecentExecutionStatus":"mostRecentExecutionStatus"},"triggerConfig":{"triggerType":"triggerType","triggerProperties":{"Scheduled":{"scheduleExpression":"scheduleExpression","dataPullMode":"dataPullMode","scheduleStartTime":"1970-01-01T00:00:00","scheduleEndTime":"1970-01-01T00:00:00","timezone":"timezone","scheduleOffset":0,"firstExecutionFrom":"1970-01-01T00:00:00","flowErrorDeactivationThreshold":0}}},"tasks":[{"sourceFields":["String"],"connectorOperator":{"Amplitude":"Amplitude","Datadog":"Datadog","Dynatrace":"Dynatrace","GoogleAnalytics":"GoogleAnalytics","InforNexus":"InforNexus","Marketo":"Marketo","S3":"S3","Salesforce":"Salesforce","ServiceNow":"ServiceNow","Singular":"Singular","Slack":"Slack","Trendmicro":"Trendmicro","Veeva":"Veeva","Zendesk":"Zendesk","SAPOData":"SAPOData","CustomConnector":"CustomConnector","Pardot":"Pardot"},"destinationField":"destinationField","taskType":"taskType","taskProperties":{"KeyName":""}}],"createdAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","createdBy":"createdBy","lastUpdatedBy":"lastUpdatedBy","tags":{"KeyName":""},"metadataCatalogConfig":{"glueDataCatalog":{"roleArn":"roleArn","databaseName":"databaseName","tablePrefix":"tablePrefix"}},"lastRunMetadataCatalogDetails":[{"catalogType":"catalogType","tableName":"tableName","tableRegistrationOutput":{"message":"message","result":"result","status":"status"},"partitionRegistrationOutput":{"message":"message","result":"result","status":"status"}}],"schemaVersion":0}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.describe_flow().set_input(input).send_untyped()
+                client.describe_flow().set_input(input).send_raw()
             })
         },
     },
@@ -471,7 +468,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .describe_flow_execution_records()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -528,10 +525,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"connectorEntityMap":{"KeyName":[{"name":"name","label":"label","hasNestedEntities":true}]},"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client
-                    .list_connector_entities()
-                    .set_input(input)
-                    .send_untyped()
+                client.list_connector_entities().set_input(input).send_raw()
             })
         },
     },
@@ -560,7 +554,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"connectors":[{"connectorDescription":"connectorDescription","connectorName":"connectorName","connectorOwner":"connectorOwner","connectorVersion":"connectorVersion","applicationType":"applicationType","connectorType":"connectorType","connectorLabel":"connectorLabel","registeredAt":"1970-01-01T00:00:00","registeredBy":"registeredBy","connectorProvisioningType":"connectorProvisioningType","connectorModes":["ConnectorMode"],"supportedDataTransferTypes":["SupportedDataTransferType"]}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.list_connectors().set_input(input).send_untyped()
+                client.list_connectors().set_input(input).send_raw()
             })
         },
     },
@@ -589,7 +583,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flows":[{"flowArn":"flowArn","description":"description","flowName":"flowName","flowStatus":"flowStatus","sourceConnectorType":"sourceConnectorType","sourceConnectorLabel":"sourceConnectorLabel","destinationConnectorType":"destinationConnectorType","destinationConnectorLabel":"destinationConnectorLabel","triggerType":"triggerType","createdAt":"1970-01-01T00:00:00","lastUpdatedAt":"1970-01-01T00:00:00","createdBy":"createdBy","lastUpdatedBy":"lastUpdatedBy","tags":{"KeyName":""},"lastRunExecutionDetails":{"mostRecentExecutionMessage":"mostRecentExecutionMessage","mostRecentExecutionTime":"1970-01-01T00:00:00","mostRecentExecutionStatus":"mostRecentExecutionStatus"}}],"nextToken":"nextToken"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.list_flows().set_input(input).send_untyped()
+                client.list_flows().set_input(input).send_raw()
             })
         },
     },
@@ -609,10 +603,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"tags":{"KeyName":""}}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client
-                    .list_tags_for_resource()
-                    .set_input(input)
-                    .send_untyped()
+                client.list_tags_for_resource().set_input(input).send_raw()
             })
         },
     },
@@ -662,7 +653,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"connectorArn":"connectorArn"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.register_connector().set_input(input).send_untyped()
+                client.register_connector().set_input(input).send_raw()
             })
         },
     },
@@ -715,7 +706,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .reset_connector_metadata_cache()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -744,7 +735,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus","executionId":"executionId"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.start_flow().set_input(input).send_untyped()
+                client.start_flow().set_input(input).send_raw()
             })
         },
     },
@@ -764,7 +755,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flowArn":"flowArn","flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.stop_flow().set_input(input).send_untyped()
+                client.stop_flow().set_input(input).send_raw()
             })
         },
     },
@@ -793,7 +784,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
-                client.tag_resource().set_input(input).send_untyped()
+                client.tag_resource().set_input(input).send_raw()
             })
         },
     },
@@ -822,10 +813,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
-                client
-                    .unregister_connector()
-                    .set_input(input)
-                    .send_untyped()
+                client.unregister_connector().set_input(input).send_raw()
             })
         },
     },
@@ -854,7 +842,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r"{}",
         send: |client: &Client, input| {
             call(input, |input| {
-                client.untag_resource().set_input(input).send_untyped()
+                client.untag_resource().set_input(input).send_raw()
             })
         },
     },
@@ -900,7 +888,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .update_connector_profile()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -946,7 +934,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
                 client
                     .update_connector_registration()
                     .set_input(input)
-                    .send_untyped()
+                    .send_raw()
             })
         },
     },
@@ -1017,7 +1005,7 @@ pub(crate) const OPERATIONS: &[Operation] = &[
         output_skeleton: r#"{"flowStatus":"flowStatus"}"#,
         send: |client: &Client, input| {
             call(input, |input| {
-                client.update_flow().set_input(input).send_untyped()
+                client.update_flow().set_input(input).send_raw()
             })
         },
     },

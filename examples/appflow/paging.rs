@@ -1,6 +1,10 @@
-//! Paginated operations as the AWS CLI runs them: every page fetched and
-//! merged, `--max-items` capping what is printed with a `NextToken` to
-//! resume from, `--starting-token` resuming.
+//! Pages fetched and merged as the AWS CLI does for operations with a
+//! paginator: `--max-items` caps what is printed with a `NextToken` to
+//! resume from, `--starting-token` resumes, `--page-size` sets the page.
+//!
+//! botocore has no paginator for AppFlow, so `aws appflow list-flows` makes
+//! one call and prints the service's `nextToken`; the tool does the same
+//! unless one of those three options asks for pages.
 
 use std::collections::HashSet;
 
@@ -23,6 +27,14 @@ pub(crate) struct Settings {
 struct Resume {
     token: Option<String>,
     skip: usize,
+}
+
+impl Settings {
+    /// Whether the command line asks for pages (`--page-size` among them).
+    pub fn requested(&self, page_size: Option<usize>) -> bool {
+        !self.no_paginate
+            && (self.max_items.is_some() || self.starting_token.is_some() || page_size.is_some())
+    }
 }
 
 impl Resume {

@@ -3,6 +3,7 @@
 
 mod table;
 mod text;
+mod wide;
 mod yaml;
 
 use crate::Ordered;

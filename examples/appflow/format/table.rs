@@ -91,18 +91,25 @@ fn python_round(x: f64) -> i64 {
     }
 }
 
-/// Characters shown; the AWS CLI counts East Asian wide characters twice.
+/// Columns taken: the AWS CLI counts wide, full-width and ambiguous East
+/// Asian characters (accented Latin letters among them) twice.
 fn width(text: &str) -> usize {
     text.chars().map(|c| if is_wide(c) { 2 } else { 1 }).sum()
 }
 
-/// The wide and full-width blocks (CJK, Hangul, full-width forms).
 fn is_wide(c: char) -> bool {
-    matches!(c as u32,
-        0x1100..=0x115F | 0x2E80..=0x303E | 0x3041..=0x33FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xA000..=0xA4CF | 0xAC00..=0xD7A3 | 0xF900..=0xFAFF
-        | 0xFE30..=0xFE4F | 0xFF00..=0xFF60 | 0xFFE0..=0xFFE6 | 0x1F300..=0x1F64F
-        | 0x20000..=0x3FFFD)
+    let c = c as u32;
+    super::wide::WIDE
+        .binary_search_by(|&(start, end)| {
+            if end < c {
+                std::cmp::Ordering::Less
+            } else if start > c {
+                std::cmp::Ordering::Greater
+            } else {
+                std::cmp::Ordering::Equal
+            }
+        })
+        .is_ok()
 }
 
 /// Colours of `--color on`, as the AWS CLI's table styler paints them.
