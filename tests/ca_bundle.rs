@@ -232,3 +232,25 @@ fn the_builders_bundle_reaches_sts_too() {
     assert!(matches!(err, Error::MissingCredentials(_)), "{err:?}");
     assert!(err.to_string().contains("STS AssumeRole"), "{err}");
 }
+
+#[test]
+fn accepting_invalid_certificates_is_opt_in() {
+    let url = https_server();
+    let refused = register(
+        &builder(&url)
+            .danger_accept_invalid_certs(false)
+            .build()
+            .unwrap(),
+    );
+    assert!(matches!(refused, Err(Error::Tls(_))), "{refused:?}");
+    let accepted = register(
+        &builder(&url)
+            .danger_accept_invalid_certs(true)
+            .build()
+            .unwrap(),
+    );
+    assert_eq!(
+        accepted.unwrap(),
+        "arn:aws:appflow:us-east-1:1:connector/tls"
+    );
+}

@@ -536,3 +536,52 @@ fn garbage_on_the_wire_is_an_error_not_a_panic() {
         );
     }
 }
+
+#[test]
+fn without_credentials_requests_go_unsigned() {
+    let server = RecordingServer::start(vec![Reply::json(200, r#"{"connectorArn":"arn"}"#)]);
+    let client = Client::builder()
+        .region("us-east-1")
+        .endpoint_url(server.url())
+        .no_credentials()
+        .build()
+        .unwrap();
+    let output = client
+        .register_connector()
+        .connector_label("anonymous")
+        .send()
+        .unwrap();
+    assert_eq!(output.connector_arn(), Some("arn"));
+    let sent = &server.requests()[0];
+    assert_eq!(sent.header("authorization"), None);
+    assert_eq!(sent.header("x-amz-date"), None);
+    assert_eq!(sent.body_json()["connectorLabel"], "anonymous");
+}
+
+#[test]
+fn send_raw_gives_the_answer_as_it_came() {
+    let answer = r#"{"zeta":1, "connectorArn":"arn", "extra":{"b":1,"a":2}}"#;
+    let server = RecordingServer::start(vec![
+        Reply::json(200, answer),
+        Reply::json(200, "{not json"),
+    ]);
+    let client = client(&server);
+    let text = client
+        .register_connector()
+        .connector_label("raw")
+        .send_raw()
+        .unwrap();
+    assert_eq!(text, answer);
+    let bad = client
+        .register_connector()
+        .connector_label("raw")
+        .send_raw()
+        .unwrap_err();
+    assert!(
+        matches!(
+            bad,
+            appflow_lite::Error::InvalidResponse { status: 200, .. }
+        ),
+        "{bad:?}"
+    );
+}
