@@ -33,6 +33,9 @@ LAMBDA_ARN = "arn:aws:lambda:us-east-1:123456789012:function:compare"
 ACCESS_KEY = "AKIDEXAMPLE"
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
 GNU_TIME = "/usr/bin/time"
+# The smallest build's extra flags (README, "A small static binary"): a
+# non-PIE executable without unwind tables. Applied to both sides alike.
+LEAN_FLAGS = 'build.rustflags=["-C", "relocation-model=static", "-C", "force-unwind-tables=no"]'
 
 
 def main():
@@ -96,15 +99,24 @@ def run(args, work):
     rows.append(("size profile: whole-API tool examples/appflow (MB)", mb(size_appflow),
                  None, "MB"))
 
+    say("size-profile builds, non-PIE without unwind tables, both sides")
+    lean = {name: build(path, "min-size", lean=True) for name, path in sides.items()}
+    lean_register = {name: lean[name]["register"].stat().st_size for name in sides}
+    lean_appflow = lean["ours"]["appflow"].stat().st_size
+    rows.append(("  same, non-PIE, no unwind tables: register (MB)", mb(lean_register["ours"]),
+                 mb(lean_register["sdk"]), "MB"))
+    rows.append(("  same, non-PIE, no unwind tables: examples/appflow (MB)", mb(lean_appflow),
+                 None, "MB"))
+
     if musl_ready():
         say(f"static musl builds ({MUSL}, --profile min-size)")
         musl = {}
         for name, path in sides.items():
             try:
-                musl[name] = build(path, "min-size", MUSL)["register"].stat().st_size
+                musl[name] = build(path, "min-size", MUSL, lean=True)["register"].stat().st_size
             except subprocess.CalledProcessError:
                 musl[name] = None
-        rows.append(("static musl, size profile: register (MB)", mb(musl["ours"]),
+        rows.append(("static musl, non-PIE, no unwind tables: register (MB)", mb(musl["ours"]),
                      mb(musl["sdk"]), "MB"))
     else:
         say(f"static musl: skipped ({MUSL} target or musl-gcc not installed)")
@@ -141,9 +153,34 @@ def run(args, work):
     rows.append(("client CPU time per call (us), same runs", median(cpu["ours"]),
                  median(cpu["sdk"]), "us"))
 
+    say(f"peak RSS over {args.calls} calls, one run per side")
+    loop_rss = {}
+    for name in sides:
+        with FakeAppFlow(env) as fake:
+            loop_rss[name] = peak_rss_kib(release[name]["register"],
+                                          ["--calls", str(args.calls), f"{name}-rss-loop", LAMBDA_ARN],
+                                          fake.env, "calls per second")
+    rows.append((f"peak RSS after {args.calls} calls (MiB)", loop_rss["ours"] / 1024,
+                 loop_rss["sdk"] / 1024, "MiB"))
+
+    if shutil.which("strace"):
+        say(f"threads and name lookups over {STRACE_CALLS} calls to localhost (strace)")
+        per_call = {}
+        for name in sides:
+            with FakeAppFlow(env) as fake:
+                per_call[name] = threads_and_lookups(release[name]["register"], fake.env, name, work)
+        rows.append(("threads started per call (localhost endpoint)", per_call["ours"][0],
+                     per_call["sdk"][0], ""))
+        rows.append(("name lookups per call (localhost endpoint)", per_call["ours"][1],
+                     per_call["sdk"][1], ""))
+    else:
+        say("threads and lookups: skipped (strace not installed)")
+
     print_table(rows, args)
     ratio = lambda a, b: f"{a / b:.2f}"
     print(f"ratio size-profile binary (sdk/ours): {ratio(size_register['sdk'], size_appflow)}")
+    print("ratio size-profile binary, both non-PIE without unwind tables (sdk/ours): "
+          f"{ratio(lean_register['sdk'], lean_appflow)}")
     print(f"ratio crates (sdk/ours): {ratio(crates['sdk'], crates['ours'])}")
     if build_seconds["ours"]:
         print("ratio clean build time (sdk/ours): "
@@ -174,16 +211,29 @@ def clean_build(path, target_dir):
     return seconds
 
 
-def build(path, profile, target=None):
-    command = ["cargo", "build", "-q", "--profile", profile]
+def build(path, profile, target=None, lean=False):
+    """Builds both tools; `lean` adds LEAN_FLAGS, in a target directory of its own."""
+    target_dir = path / ("target-lean" if lean else "target")
+    if lean and not target:
+        # With --target, the flags reach the program's crates only, not the
+        # proc macros and build scripts (which a non-PIE flag would break).
+        target = host_triple()
+    command = ["cargo", "build", "-q", "--profile", profile, "--target-dir", str(target_dir)]
+    if lean:
+        command += ["--config", LEAN_FLAGS]
     if target:
         command += ["--target", target]
     subprocess.run(command, cwd=path, check=True)
-    out_dir = path / "target" / (target or "") / profile
+    out_dir = target_dir / (target or "") / profile
     binaries = {"register": out_dir / bin_name(path, "register")}
     if path == OURS:
         binaries["appflow"] = out_dir / "appflow"
     return binaries
+
+
+def host_triple():
+    out = subprocess.run(["rustc", "-vV"], check=True, capture_output=True, text=True).stdout
+    return re.search(r"^host: (\S+)", out, re.M).group(1)
 
 
 def bin_name(path, role):
@@ -271,6 +321,27 @@ def throughput(binary, calls, label, env, work):
     return float(found.group(1)), usage.ru_utime + usage.ru_stime
 
 
+STRACE_CALLS = 200
+
+
+def threads_and_lookups(binary, env, name, work):
+    """Threads started (clone and clone3 calls) and name lookups (opens of
+    /etc/hosts, which getaddrinfo reads for each lookup) per call, over
+    STRACE_CALLS calls to the fake named `localhost`, so that a client that
+    looks the name up again shows it."""
+    env = dict(env)
+    env["AWS_ENDPOINT_URL_APPFLOW"] = env["AWS_ENDPOINT_URL_APPFLOW"].replace(
+        "127.0.0.1", "localhost")
+    log = work / f"{name}-strace"
+    subprocess.run(["strace", "-f", "-qq", "-o", str(log), "-e", "trace=clone,clone3,openat",
+                    str(binary), "--calls", str(STRACE_CALLS), f"{name}-strace", LAMBDA_ARN],
+                   env=env, capture_output=True, check=True, timeout=600)
+    lines = log.read_text().splitlines()
+    threads = sum(1 for line in lines if re.match(r"^\d+\s+clone3?\(", line))
+    lookups = sum(1 for line in lines if '"/etc/hosts"' in line)
+    return threads / STRACE_CALLS, lookups / STRACE_CALLS
+
+
 def peak_rss_kib(binary, argv, env, expect):
     """Peak RSS of one run, from GNU time. A child of this Python process
     would report at least Python's own peak (Linux keeps the largest RSS a
@@ -312,6 +383,8 @@ def fmt(value):
         return "-"
     if isinstance(value, int):
         return str(value)
+    if value < 1:
+        return f"{value:.3f}"
     return f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
 
