@@ -173,6 +173,26 @@ DESCRIBE_FLOW = {
     "tags": {"team": "data"},
     "schemaVersion": 3,
 }
+DESCRIBE_CONNECTORS = {
+    "connectorConfigurations": {
+        "Salesforce": {
+            "canUseAsSource": True,
+            "canUseAsDestination": False,
+            "supportedSchedulingFrequencies": ["BYMINUTE", "HOURLY"],
+            "connectorMetadata": {"Salesforce": {"oAuthScopes": ["api", "refresh_token"]}},
+            "registeredAt": 1700000000.75,
+        },
+        "S3": {"canUseAsSource": True, "canUseAsDestination": True, "isPrivateLinkEnabled": False},
+    },
+    "connectors": [],
+}
+TEXTY = {
+    "flows": [
+        {"flowName": "tabs\tand\nnewlines", "description": "quote ' and \" and \\", "flowStatus": "Active", "createdAt": 1},
+        {"flowName": "zeros", "description": "", "flowStatus": "Errored", "createdAt": 1.5},
+    ]
+}
+EMPTY_FLOWS = {"flows": []}
 REGISTER = {"connectorArn": "arn:aws:appflow:us-east-1:123456789012:connector/orders"}
 
 Q_FLOWS = "flows[?flowStatus=='Active'].{Name: flowName, Created: createdAt, Tags: tags}"
@@ -194,6 +214,12 @@ READS = [
     ("describe-flow-tasks", [DESCRIBE_FLOW], ["describe-flow", "--flow-name", "orders", "--query", "tasks[].{type: taskType, fields: sourceFields, to: destinationField}"], ["json", "text", "table"]),
     ("register-connector", [REGISTER], ["register-connector", "--connector-label", "orders"], ["json", "text", "table", "yaml", "yaml-stream"]),
     ("register-connector-arn", [REGISTER], ["register-connector", "--connector-label", "orders", "--query", "connectorArn"], ["json", "text", "table", "yaml"]),
+    ("describe-connectors", [DESCRIBE_CONNECTORS], ["describe-connectors"], ["json", "text", "table", "yaml"]),
+    ("describe-connectors-query", [DESCRIBE_CONNECTORS], ["describe-connectors", "--query", "connectorConfigurations.*.[canUseAsSource, length(supportedSchedulingFrequencies || `[]`)]"], ["json", "text", "table"]),
+    ("list-flows-texty", [TEXTY], ["list-flows"], ["json", "text", "table", "yaml"]),
+    ("list-flows-pipes", [FLOWS], ["list-flows", "--query", "flows[?contains(flowName, `r`)] | [0:2].flowName | reverse(@)"], ["json", "text", "table", "yaml"]),
+    ("list-flows-numbers", [FLOWS], ["list-flows", "--query", "{total: sum([length(flows), `2.5`]), avg: avg([`1`, `2`]), big: `1e20`, n: length(flows), none: flows[?flowStatus=='Gone']}"], ["json", "text", "table", "yaml"]),
+    ("list-flows-empty", [EMPTY_FLOWS], ["list-flows"], ["json", "text", "table", "yaml"]),
     ("tag-resource-empty", [{}], ["tag-resource", "--resource-arn", ARN, "--tags", "a=b"], ["json", "text", "table", "yaml"]),
 ]
 

@@ -76,8 +76,8 @@ impl<O: Operation> FluentBuilder<O> {
     }
 
     /// [`send`](Self::send) with the plain [`Error`]: for programs that
-    /// handle every operation alike (the `appflow` tool), without the typed
-    /// error's code in the binary.
+    /// handle every operation alike, without the typed error's code in the
+    /// binary.
     pub fn send_untyped(self) -> Result<O::Output, Error> {
         self.send_plain()
     }

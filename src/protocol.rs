@@ -90,44 +90,38 @@ pub(crate) fn json_body(body: &Json) -> Vec<u8> {
 
 /// Reads a 2xx answer's JSON body; an empty body is an empty object.
 pub(crate) fn parse_json_body(response: &HttpResponse) -> Result<serde_json::Value, Error> {
-    let invalid = |reason: String| Error::InvalidResponse {
-        status: response.status,
-        reason,
-    };
-    if response.truncated {
-        return Err(invalid(format!(
-            "the body is larger than {} bytes",
-            response.body.len()
-        )));
-    }
-    let body: &[u8] = if response.body.iter().all(u8::is_ascii_whitespace) {
-        b"{}"
-    } else {
-        &response.body
-    };
-    serde_json::from_slice(body).map_err(|e| invalid(format!("the body is not JSON: {e}")))
+    serde_json::from_slice(whole_body(response)?)
+        .map_err(|e| invalid_body(response, format!("the body is not JSON: {e}")))
 }
 
 /// A 2xx answer's body as JSON text, unparsed but checked: whole, UTF-8,
 /// one JSON value (`{}` for an empty body, as restJson1 reads it).
 pub(crate) fn json_text(response: &HttpResponse) -> Result<String, Error> {
-    let invalid = |reason: String| Error::InvalidResponse {
+    let body = whole_body(response)?;
+    serde_json::from_slice::<serde::de::IgnoredAny>(body)
+        .map_err(|e| invalid_body(response, format!("the body is not JSON: {e}")))?;
+    String::from_utf8(body.to_vec())
+        .map_err(|_| invalid_body(response, "the body is not UTF-8".to_owned()))
+}
+
+/// The body of a 2xx answer, if it was read whole; `{}` for a blank one.
+fn whole_body(response: &HttpResponse) -> Result<&[u8], Error> {
+    if response.truncated {
+        let reason = format!("the body is larger than {} bytes", response.body.len());
+        return Err(invalid_body(response, reason));
+    }
+    Ok(if response.body.iter().all(u8::is_ascii_whitespace) {
+        b"{}"
+    } else {
+        &response.body
+    })
+}
+
+fn invalid_body(response: &HttpResponse, reason: String) -> Error {
+    Error::InvalidResponse {
         status: response.status,
         reason,
-    };
-    if response.truncated {
-        return Err(invalid(format!(
-            "the body is larger than {} bytes",
-            response.body.len()
-        )));
     }
-    if response.body.iter().all(u8::is_ascii_whitespace) {
-        return Ok("{}".to_owned());
-    }
-    serde_json::from_slice::<serde::de::IgnoredAny>(&response.body)
-        .map_err(|e| invalid(format!("the body is not JSON: {e}")))?;
-    String::from_utf8(response.body.clone())
-        .map_err(|_| invalid("the body is not UTF-8".to_owned()))
 }
 
 /// Reads an answer's JSON into the operation's output. Unknown members are

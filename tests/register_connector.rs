@@ -563,6 +563,7 @@ fn send_raw_gives_the_answer_as_it_came() {
     let answer = r#"{"zeta":1, "connectorArn":"arn", "extra":{"b":1,"a":2}}"#;
     let server = RecordingServer::start(vec![
         Reply::json(200, answer),
+        Reply::json(200, answer),
         Reply::json(200, "{not json"),
     ]);
     let client = client(&server);
@@ -572,6 +573,13 @@ fn send_raw_gives_the_answer_as_it_came() {
         .send_raw()
         .unwrap();
     assert_eq!(text, answer);
+    // The typed read of the same answer, with the plain error type.
+    let typed = client
+        .register_connector()
+        .connector_label("raw")
+        .send_untyped()
+        .unwrap();
+    assert_eq!(typed.connector_arn(), Some("arn"));
     let bad = client
         .register_connector()
         .connector_label("raw")
