@@ -288,7 +288,7 @@ fn read_line_bounded(
         if left.is_zero() {
             return Err(ReadError::Invalid(408, "request took too long"));
         }
-        let _ = socket.set_read_timeout(Some(left));
+        bound_next_read(reader, socket, left);
         let available = match reader.fill_buf() {
             Ok([]) => return Err(ReadError::Broken),
             Ok(available) => available,
@@ -320,6 +320,15 @@ fn read_line_bounded(
         }
     }
     String::from_utf8(line).map_err(|_| ReadError::Invalid(400, "request head is not UTF-8"))
+}
+
+/// Limits the next read from the socket to `left`. Only a read the
+/// buffer cannot serve reaches the socket, so the timeout is set only then:
+/// a request that arrived whole costs no `setsockopt` per line.
+fn bound_next_read(reader: &BufReader<TcpStream>, socket: &TcpStream, left: Duration) {
+    if reader.buffer().is_empty() {
+        let _ = socket.set_read_timeout(Some(left));
+    }
 }
 
 fn read_request(
@@ -401,7 +410,7 @@ fn read_request(
         if left.is_zero() {
             return Err(ReadError::Invalid(408, "request took too long"));
         }
-        let _ = socket.set_read_timeout(Some(left));
+        bound_next_read(reader, socket, left);
         let mut chunk = [0u8; 16 * 1024];
         let want = (length - body.len()).min(chunk.len());
         match reader.read(&mut chunk[..want]) {

@@ -29,6 +29,9 @@ enum Segment {
 pub(crate) struct Model {
     shapes: Map<String, Value>,
     operations: Vec<Operation>,
+    /// Each shape's pattern, parsed once (a pattern that does not parse
+    /// is left out and matches nothing).
+    patterns: std::collections::HashMap<String, appflow_lite::pattern::Pattern>,
 }
 
 impl Model {
@@ -59,7 +62,18 @@ impl Model {
                 }
             })
             .collect();
-        Model { shapes, operations }
+        let patterns = shapes
+            .iter()
+            .filter_map(|(name, shape)| {
+                let pattern = appflow_lite::pattern::Pattern::parse(shape["pattern"].as_str()?);
+                Some((name.clone(), pattern.ok()?))
+            })
+            .collect();
+        Model {
+            shapes,
+            operations,
+            patterns,
+        }
     }
 
     /// The operation served at `method path`, with its labels decoded.
@@ -167,7 +181,8 @@ impl Model {
             ("string", Value::String(text)) => {
                 bounds(text.chars().count(), "length")?;
                 if let Some(pattern) = shape["pattern"].as_str() {
-                    if !appflow_lite::pattern::search(pattern, text) {
+                    let parsed = self.patterns.get(shape_name);
+                    if !parsed.is_some_and(|p| p.search(text)) {
                         return Err(format!(
                             "Value at '{at}' failed to satisfy constraint: Member must satisfy regular expression pattern: {pattern}"
                         ));
@@ -221,7 +236,8 @@ impl Model {
                 Ok(())
             }
             ("structure", Value::Object(members)) => {
-                let spec = shape["members"].as_object().cloned().unwrap_or_default();
+                let none = Map::new();
+                let spec = shape["members"].as_object().unwrap_or(&none);
                 for required in shape["required"].as_array().into_iter().flatten() {
                     let name = required.as_str().unwrap_or_default();
                     if !members.contains_key(name) {
