@@ -80,7 +80,8 @@ fn is_line_terminator(c: char) -> bool {
 /// A parsed pattern, to match many values against.
 #[derive(Debug, Clone)]
 pub struct Pattern {
-    alternatives: Vec<Vec<Node>>,
+    /// The whole pattern as one group, ready to match.
+    root: [Node; 1],
 }
 
 impl Pattern {
@@ -94,15 +95,16 @@ impl Pattern {
         if parser.pos != parser.chars.len() {
             return Err(parser.error("unbalanced `)`"));
         }
-        Ok(Pattern { alternatives })
+        Ok(Pattern {
+            root: [Node::Group(alternatives)],
+        })
     }
 
     /// Whether the pattern matches anywhere in `value`.
     pub fn search(&self, value: &str) -> bool {
         let input: Vec<char> = value.chars().collect();
         let matcher = Matcher { input: &input };
-        let group = [Node::Group(self.alternatives.clone())];
-        (0..=input.len()).any(|start| matcher.run(&group, start, &mut |_| true))
+        (0..=input.len()).any(|start| matcher.run(&self.root, start, &mut |_| true))
     }
 }
 
@@ -110,6 +112,27 @@ impl Pattern {
 /// parsed matches nothing.
 pub fn search(pattern: &str, value: &str) -> bool {
     Pattern::parse(pattern).is_ok_and(|p| p.search(value))
+}
+
+/// [`search`] for the model's patterns, each parsed once per process: the
+/// generated validation checks the same few dozen on every call.
+pub(crate) fn search_model(pattern: &'static str, value: &str) -> bool {
+    type Parsed = Option<std::sync::Arc<Pattern>>;
+    static PARSED: std::sync::Mutex<Vec<(&'static str, Parsed)>> =
+        std::sync::Mutex::new(Vec::new());
+    let parsed = {
+        // A poisoned lock only means a panic elsewhere; the list is intact.
+        let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
+        match parsed.iter().find(|(text, _)| *text == pattern) {
+            Some((_, found)) => found.clone(),
+            None => {
+                let found: Parsed = Pattern::parse(pattern).ok().map(std::sync::Arc::new);
+                parsed.push((pattern, found.clone()));
+                found
+            }
+        }
+    };
+    parsed.is_some_and(|p| p.search(value))
 }
 
 struct Parser {
@@ -440,6 +463,23 @@ mod tests {
                 "{pattern} should not match {value:?}"
             );
         }
+    }
+
+    #[test]
+    fn model_patterns_are_parsed_once_and_answer_as_search_does() {
+        const LABEL: &str = r"[a-zA-Z0-9][\w!@#.-]+";
+        for _ in 0..3 {
+            for value in ["my-conn", "a", "", " ab "] {
+                assert_eq!(
+                    search_model(LABEL, value),
+                    search(LABEL, value),
+                    "{value:?}"
+                );
+            }
+        }
+        // A pattern that does not parse matches nothing, every time.
+        assert!(!search_model("(", "("));
+        assert!(!search_model("(", "("));
     }
 
     #[test]

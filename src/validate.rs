@@ -172,7 +172,7 @@ pub(crate) fn range(value: i64, min: i64, max: i64, at: At<'_>) -> Result<(), In
 /// Checks that the pattern matches somewhere in `value` (Smithy patterns
 /// are not anchored).
 pub(crate) fn pattern(value: &str, pattern: &'static str, at: At<'_>) -> Result<(), InvalidInput> {
-    if crate::pattern::search(pattern, value) {
+    if crate::pattern::search_model(pattern, value) {
         Ok(())
     } else {
         Err(InvalidInput::new(at.to_string(), Rule::Pattern(pattern)))
