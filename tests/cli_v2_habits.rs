@@ -273,3 +273,33 @@ fn version_color_and_binary_format_are_understood() {
     assert_eq!(code, 252);
     assert!(stderr.contains("on | off | auto"), "{stderr}");
 }
+
+#[test]
+fn a_profile_named_but_missing_ends_the_run_as_the_aws_cli_does() {
+    let server = answers(1, CREATED);
+    let profiles = config("missing-profile", "[default]\nregion = us-east-1\n");
+    for named in [
+        ["--profile", "nosuch"].as_slice(),
+        &["--profile", "default"][..0],
+    ] {
+        let mut command = appflow(&server, &profiles);
+        command
+            .args(["register-connector", "--connector-label", "conn"])
+            .args(named);
+        if named.is_empty() {
+            command.env("AWS_PROFILE", "nosuch");
+        }
+        let (code, _, stderr) = run(&mut command);
+        assert_eq!(code, 255, "{stderr}");
+        assert!(
+            stderr.contains("The config profile (nosuch) could not be found"),
+            "{stderr}"
+        );
+    }
+    assert!(server.requests().is_empty());
+    // `default` is optional only while nobody names it.
+    let none = config("no-default", "");
+    let (code, _, stderr) =
+        run(appflow(&server, &none).args(["register-connector", "--connector-label", "conn"]));
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -176,6 +176,15 @@ struct Show {
 
 impl Show {
     fn resolve(line: &CommandLine, env: &Env) -> Result<Show, Failure> {
+        // A profile asked for by name must exist; the AWS CLI ends with
+        // 255 then, before anything else.
+        let missing = appflow_lite::config::missing_profile(env, line.profile.as_deref())
+            .map_err(|e| Failure::Config(format!("\n{e}")))?;
+        if let Some(name) = missing {
+            return Err(Failure::Other(format!(
+                "\nThe config profile ({name}) could not be found"
+            )));
+        }
         let profile = |key: &str| {
             appflow_lite::config::profile_setting(env, line.profile.as_deref(), key)
                 .map_err(|e| Failure::Config(format!("\n{e}")))

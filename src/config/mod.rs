@@ -50,6 +50,9 @@ impl Settings {
         files: &ProfileFiles,
         profile: Option<&str>,
     ) -> Result<Settings, Error> {
+        if let Some(name) = missing_profile_in(env, files, profile) {
+            return Err(Error::InvalidConfig(not_found(&name)));
+        }
         let name = profile
             .map(str::to_owned)
             .or_else(|| env.get("AWS_PROFILE"))
@@ -104,6 +107,26 @@ impl Settings {
             ca_bundle: env.ca_bundle(profile.get("ca_bundle")),
         })
     }
+}
+
+/// The name of a profile selected by name (`profile`, else `AWS_PROFILE`)
+/// that neither shared file has. The AWS CLI refuses to run then, even with
+/// keys in the environment; `default` is only optional when nobody named it.
+pub fn missing_profile(env: &Env, profile: Option<&str>) -> Result<Option<String>, Error> {
+    let files = ProfileFiles::load(env).map_err(Error::config)?;
+    Ok(missing_profile_in(env, &files, profile))
+}
+
+fn missing_profile_in(env: &Env, files: &ProfileFiles, profile: Option<&str>) -> Option<String> {
+    let name = profile
+        .map(str::to_owned)
+        .or_else(|| env.get("AWS_PROFILE"))?;
+    files.profile(&name).is_none().then_some(name)
+}
+
+/// The AWS CLI's sentence for a missing profile.
+fn not_found(name: &str) -> String {
+    format!("The config profile ({name}) could not be found")
 }
 
 /// A setting of the selected profile (`profile`, else `AWS_PROFILE`, else
@@ -286,6 +309,25 @@ mod tests {
             ]),
             None
         );
+    }
+
+    #[test]
+    fn a_profile_named_but_missing_is_a_configuration_error() {
+        let config = "[default]\nregion = eu-west-1\n";
+        for (vars, profile) in [
+            (&[][..], Some("nosuch")),
+            (&[("AWS_PROFILE", "nosuch")][..], None),
+        ] {
+            match settings(vars, config, profile) {
+                Err(Error::InvalidConfig(message)) => {
+                    assert_eq!(message, "The config profile (nosuch) could not be found")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Unnamed, a missing `default` is no error; named, it is one.
+        assert!(settings(&[], "", None).is_ok());
+        assert!(settings(&[("AWS_PROFILE", "default")], "", None).is_err());
     }
 
     #[test]
