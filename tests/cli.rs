@@ -223,8 +223,12 @@ fn connection_failures_exit_255_and_configuration_problems_253() {
         "--endpoint-url",
         "http://127.0.0.1:9",
     ]));
-    assert_eq!(code, 253, "{stderr}");
-    assert!(stderr.contains("nowhere"), "{stderr}");
+    // A missing profile is the AWS CLI's general error (ProfileNotFound).
+    assert_eq!(code, 255, "{stderr}");
+    assert!(
+        stderr.contains("The config profile (nowhere) could not be found"),
+        "{stderr}"
+    );
 }
 
 #[test]
