@@ -23,13 +23,19 @@ fn fixture() -> Value {
 /// region, as the recording's did (its `cli_timestamp_format = iso8601` is
 /// the tool's default).
 fn appflow(server: &RecordingServer, args: &[String], output: &str) -> (i32, String, String) {
-    let dir = std::env::temp_dir().join(format!("appflow-golden-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let config = dir.join("config");
-    std::fs::write(&config, "[default]\nregion = us-east-1\n").unwrap();
+    // Written once: the tests run in parallel, and a file rewritten while
+    // a tool reads it would read short.
+    static CONFIG: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    let config = CONFIG.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("appflow-golden-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let config = dir.join("config");
+        std::fs::write(&config, "[default]\nregion = us-east-1\n").unwrap();
+        config
+    });
     let out = Command::new(support::example("appflow"))
         .env_clear()
-        .env("AWS_CONFIG_FILE", &config)
+        .env("AWS_CONFIG_FILE", config)
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/appflow-lite")
         .env("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
         .env("AWS_SECRET_ACCESS_KEY", "secret")
