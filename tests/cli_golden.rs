@@ -33,7 +33,7 @@ fn appflow(server: &RecordingServer, args: &[String], output: &str) -> (i32, Str
         std::fs::write(&config, "[default]\nregion = us-east-1\n").unwrap();
         config
     });
-    let out = Command::new(support::example("appflow"))
+    let out = Command::new(tool())
         .env_clear()
         .env("AWS_CONFIG_FILE", config)
         .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/appflow-lite")
@@ -124,4 +124,10 @@ fn sends_what_the_aws_cli_sends_for_shorthand_and_iso_times() {
         };
         assert_eq!(body, case["body"], "{}", case["name"]);
     }
+}
+
+/// The tool's path, built once for all the tests of this file.
+fn tool() -> &'static std::path::Path {
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| support::example("appflow"))
 }

@@ -20,7 +20,7 @@ fn dir(name: &str) -> PathBuf {
 
 /// The tool with keys, a region and `config` as the shared config file.
 fn appflow(server: &RecordingServer, config: &Path) -> Command {
-    let mut command = Command::new(support::example("appflow"));
+    let mut command = Command::new(tool());
     command
         .env_clear()
         .env("AWS_CONFIG_FILE", config)
@@ -302,4 +302,10 @@ fn a_profile_named_but_missing_ends_the_run_as_the_aws_cli_does() {
     let (code, _, stderr) =
         run(appflow(&server, &none).args(["register-connector", "--connector-label", "conn"]));
     assert_eq!(code, 0, "{stderr}");
+}
+
+/// The tool's path, built once for all the tests of this file.
+fn tool() -> &'static std::path::Path {
+    static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
+    PATH.get_or_init(|| support::example("appflow"))
 }
