@@ -67,38 +67,7 @@ pub fn write_table(model: &Model) -> String {
         "/// Members whose values are secrets, masked in `--debug` output.\npub(crate) const SECRET_MEMBERS: &[&str] = &[{}];\n",
         secrets.into_iter().collect::<Vec<_>>().join(", ")
     ));
-    out.push_str(&format!(
-        "\n/// Members that hold a timestamp, wherever they appear: the tool prints\n/// them as ISO 8601. (A name is a timestamp everywhere or nowhere; the\n/// generator checks.)\npub(crate) const TIMESTAMP_MEMBERS: &[&str] = &[{}];\n",
-        timestamp_members(model).join(", ")
-    ));
     out
-}
-
-/// The names of timestamp members. The tool finds timestamps in an answer
-/// by name, so a name used for a timestamp and for something else would be
-/// ambiguous: that stops the generator.
-fn timestamp_members(model: &Model) -> Vec<String> {
-    let (mut times, mut others) = (
-        std::collections::BTreeSet::new(),
-        std::collections::BTreeSet::new(),
-    );
-    for name in model.shapes.keys() {
-        if model.kind(name) == Kind::Structure {
-            for m in model.members(name) {
-                if model.kind(m.target) == Kind::Timestamp {
-                    times.insert(m.name);
-                } else {
-                    others.insert(m.name);
-                }
-            }
-        }
-    }
-    let both: Vec<_> = times.intersection(&others).collect();
-    assert!(
-        both.is_empty(),
-        "members named {both:?} are timestamps only in some shapes"
-    );
-    times.into_iter().map(|n| format!("{n:?}")).collect()
 }
 
 fn kind(model: &Model, shape: &str) -> String {

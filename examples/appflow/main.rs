@@ -231,14 +231,8 @@ impl Show {
         })
     }
 
-    /// The answer's text, timestamps shown as asked.
-    fn render(&self, op: &Operation, mut answer: Answer) -> Result<String, Failure> {
-        if self.timestamps == TimestampFormat::Iso8601 {
-            match &mut answer {
-                Answer::One(value) => times::show_iso8601(value),
-                Answer::Paged(pages) => pages.pages.iter_mut().for_each(times::show_iso8601),
-            }
-        }
+    /// The answer's text.
+    fn render(&self, op: &Operation, answer: Answer) -> Result<String, Failure> {
         let output = Output {
             format: self.format,
             query: self.query.as_ref(),
@@ -295,10 +289,10 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
     let answer = match op.pages {
         Some(result_keys) if line.paging.requested(line.page_size) => Answer::Paged(
             paging::fetch_all(&line.paging, result_keys, input, |page_input| {
-                send(op, &client, page_input)
+                send(op, &client, page_input, show.timestamps)
             })?,
         ),
-        _ => Answer::One(send(op, &client, input)?),
+        _ => Answer::One(send(op, &client, input, show.timestamps)?),
     };
     print_out(&show.render(op, answer)?);
     Ok(())
@@ -360,15 +354,20 @@ fn check_required(op: &Operation, input: &Value) -> Result<(), Failure> {
     )))
 }
 
-/// One request; its output as ordered JSON.
-fn send(op: &Operation, client: &Client, input: Value) -> Result<Ordered, Failure> {
+/// One request; its output as ordered JSON, timestamps shown as `times` says.
+fn send(
+    op: &Operation,
+    client: &Client,
+    input: Value,
+    times: TimestampFormat,
+) -> Result<Ordered, Failure> {
     let text = (op.send)(client, input).map_err(|failure| match failure {
         Failure::Call(err, _) => Failure::Call(err, op.name),
         other => other,
     })?;
     let answer: Ordered = serde_json::from_str(&text)
         .map_err(|e| Failure::Other(format!("unreadable output: {e}")))?;
-    Ok(answer::read(answer, &skeleton(op.output_skeleton)?))
+    Ok(answer::read(answer, &skeleton(op.output_skeleton)?, times))
 }
 
 fn client(line: &CommandLine) -> Result<Client, Error> {

@@ -1032,19 +1032,3 @@ pub(crate) const SECRET_MEMBERS: &[&str] = &[
     "secretAccessKey",
     "secretKey",
 ];
-
-/// Members that hold a timestamp, wherever they appear: the tool prints
-/// them as ISO 8601. (A name is a timestamp everywhere or nowhere; the
-/// generator checks.)
-pub(crate) const TIMESTAMP_MEMBERS: &[&str] = &[
-    "createdAt",
-    "dataPullEndTime",
-    "dataPullStartTime",
-    "firstExecutionFrom",
-    "lastUpdatedAt",
-    "mostRecentExecutionTime",
-    "registeredAt",
-    "scheduleEndTime",
-    "scheduleStartTime",
-    "startedAt",
-];

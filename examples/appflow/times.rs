@@ -7,7 +7,10 @@
 use appflow_lite::primitives::{DateTime, DateTimeFormat};
 
 use crate::Ordered;
-use crate::operations::TIMESTAMP_MEMBERS;
+
+/// What a skeleton holds where the model has a timestamp (botocore's
+/// `ArgumentGenerator` writes the epoch): the tool finds timestamps by it.
+pub(crate) const EPOCH: &str = "1970-01-01T00:00:00";
 
 /// How answers show timestamps.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -26,24 +29,13 @@ impl TimestampFormat {
     }
 }
 
-/// Rewrites every timestamp member of an answer as ISO 8601.
-pub(crate) fn show_iso8601(value: &mut Ordered) {
-    match value {
-        Ordered::Array(items) => items.iter_mut().for_each(show_iso8601),
-        Ordered::Object(members) => {
-            for (name, member) in members {
-                match member {
-                    Ordered::Number(n) if TIMESTAMP_MEMBERS.contains(&name.as_str()) => {
-                        if let Some(text) = n.as_f64().and_then(iso8601) {
-                            *member = Ordered::String(text);
-                        }
-                    }
-                    other => show_iso8601(other),
-                }
-            }
-        }
-        _ => {}
-    }
+/// A timestamp of an answer as `format` shows it.
+pub(crate) fn show(value: Ordered, format: TimestampFormat) -> Ordered {
+    let text = match (format, &value) {
+        (TimestampFormat::Iso8601, Ordered::Number(n)) => n.as_f64().and_then(iso8601),
+        _ => None,
+    };
+    text.map_or(value, Ordered::String)
 }
 
 /// Python's `datetime.fromtimestamp(secs, UTC).isoformat()`: microseconds
@@ -72,29 +64,6 @@ pub(crate) fn iso8601(secs: f64) -> Option<String> {
     } else {
         format!("{base}.{:06}+00:00", micros as u32)
     })
-}
-
-/// Rewrites the timestamp members of an input given as text into epoch
-/// seconds; anything that is not a time is left for validation to refuse.
-pub(crate) fn read_inputs(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Array(items) => items.iter_mut().for_each(read_inputs),
-        serde_json::Value::Object(members) => {
-            for (name, member) in members.iter_mut() {
-                match member {
-                    serde_json::Value::String(text)
-                        if TIMESTAMP_MEMBERS.contains(&name.as_str()) =>
-                    {
-                        if let Some(secs) = parse_input(text) {
-                            *member = serde_json::Value::from(secs);
-                        }
-                    }
-                    other => read_inputs(other),
-                }
-            }
-        }
-        _ => {}
-    }
 }
 
 /// Epoch seconds from `1700000000`, `2026-12-04`, `2026-12-04T10:00:00`,

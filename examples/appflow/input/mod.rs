@@ -130,8 +130,44 @@ pub(crate) fn build(line: &CommandLine, op: &Operation) -> Result<Value, Failure
         object.insert("maxResults".into(), Value::from(size));
     }
     let mut input = Value::Object(object);
-    crate::times::read_inputs(&mut input);
+    let skeleton = serde_json::from_str(op.skeleton).unwrap_or(Value::Null);
+    read_times(&mut input, &skeleton);
     Ok(input)
+}
+
+/// Rewrites timestamps given as text (where the skeleton has the epoch)
+/// into epoch seconds; anything that is not a time is left for validation
+/// to refuse.
+fn read_times(value: &mut Value, skeleton: &Value) {
+    match (skeleton, value) {
+        (Value::String(epoch), value) if epoch == crate::times::EPOCH => {
+            if let Some(secs) = value.as_str().and_then(crate::times::parse_input) {
+                *value = Value::from(secs);
+            }
+        }
+        (Value::Array(item), Value::Array(items)) => {
+            if let Some(item) = item.first() {
+                items.iter_mut().for_each(|v| read_times(v, item));
+            }
+        }
+        (Value::Object(shape), Value::Object(members)) => {
+            let map_value = map_value_shape(shape);
+            for (name, member) in members.iter_mut() {
+                if let Some(shape) = map_value.or_else(|| shape.get(name)) {
+                    read_times(member, shape);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A map's value shape: skeletons write a map as its one `KeyName` entry.
+pub(crate) fn map_value_shape(shape: &Map<String, Value>) -> Option<&Value> {
+    match shape.get("KeyName") {
+        Some(value) if shape.len() == 1 => Some(value),
+        _ => None,
+    }
 }
 
 fn into_object(option: &str, value: Value) -> Result<Map<String, Value>, Failure> {

@@ -6,6 +6,8 @@
 
 use serde_json::{Map, Value};
 
+use super::map_value_shape;
+
 /// Parses one shorthand argument into an object of strings, lists and objects.
 pub(crate) fn parse(text: &str) -> Result<Value, String> {
     let mut parser = Parser {
@@ -330,14 +332,6 @@ pub(crate) fn coerce(value: &mut Value, skeleton: &Value) -> Result<(), String> 
         _ => {}
     }
     Ok(())
-}
-
-/// A map's value shape: skeletons write a map as its one `KeyName` entry.
-fn map_value_shape(shape: &Map<String, Value>) -> Option<&Value> {
-    match shape.get("KeyName") {
-        Some(value) if shape.len() == 1 => Some(value),
-        _ => None,
-    }
 }
 
 #[cfg(test)]
