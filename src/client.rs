@@ -35,7 +35,8 @@ pub struct Client {
 
 struct Inner {
     transport: Transport,
-    credentials: Arc<dyn ProvideCredentials>,
+    /// `None`: requests go out unsigned ([`ClientBuilder::no_credentials`]).
+    credentials: Option<Arc<dyn ProvideCredentials>>,
     region: String,
     endpoint: String,
     signer: Signer,
@@ -50,8 +51,6 @@ struct Inner {
     /// Seconds the service's clock is ahead of ours (negative: behind),
     /// learnt from a clock-skew refusal; zero once the clocks agree again.
     skew_secs: AtomicI64,
-    /// Requests go out unsigned ([`ClientBuilder::no_credentials`]).
-    anonymous: bool,
 }
 
 impl fmt::Debug for Client {
@@ -96,7 +95,7 @@ impl Client {
         let inner = Inner {
             transport: Transport::new(None, None, USER_AGENT, None, None, true)
                 .expect("a transport without a CA bundle or proxy always builds"),
-            credentials: Arc::new(Unconfigured),
+            credentials: Some(Arc::new(Unconfigured)),
             region: String::new(),
             endpoint: String::new(),
             signer: Signer::new(),
@@ -106,7 +105,6 @@ impl Client {
             observer: None,
             unusable: Some(why),
             skew_secs: AtomicI64::new(0),
-            anonymous: false,
         };
         Client {
             inner: Arc::new(inner),
@@ -225,10 +223,8 @@ impl Client {
 
     /// Credentials for the next request; none for an anonymous client.
     pub(crate) fn credentials(&self) -> Result<Option<Credentials>, Error> {
-        if self.inner.anonymous {
-            return Ok(None);
-        }
-        self.inner.credentials.provide_credentials().map(Some)
+        let provider = self.inner.credentials.as_ref();
+        provider.map(|p| p.provide_credentials()).transpose()
     }
 
     /// The current time, as the client's clock tells it.
@@ -696,7 +692,7 @@ impl ClientBuilder {
             (None, Some(env)) => env.proxy_for(&endpoint),
             (None, None) => None,
         };
-        let credentials = match (self.credentials, self.env) {
+        let credentials: Arc<dyn ProvideCredentials> = match (self.credentials, self.env) {
             (Some(provider), _) => provider,
             (None, Some(env)) => Arc::new(DefaultChain::with_files(
                 env,
@@ -720,7 +716,7 @@ impl ClientBuilder {
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemTime::now));
         let inner = Inner {
             transport,
-            credentials,
+            credentials: (!self.anonymous).then_some(credentials),
             region,
             endpoint,
             signer: Signer::new(),
@@ -730,7 +726,6 @@ impl ClientBuilder {
             observer: self.observer,
             unusable: None,
             skew_secs: AtomicI64::new(0),
-            anonymous: self.anonymous,
         };
         Ok(Client {
             inner: Arc::new(inner),
