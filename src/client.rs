@@ -232,13 +232,30 @@ impl Client {
         (self.inner.clock)()
     }
 
+    /// Sends the operation the model names `operation` (`CreateFlow`) with
+    /// its input as JSON, members named as on the wire, and returns the
+    /// answer's JSON text as it came: the door for tools that take input as
+    /// JSON, such as `examples/appflow`.
+    ///
+    /// The input is read as strictly as a typed input (JSON types, unknown
+    /// members) and checked against the same model constraints before
+    /// anything is sent; requests are byte for byte what the typed builder
+    /// sends for the same input.
+    pub fn send_json(&self, operation: &str, input: &serde_json::Value) -> Result<String, Error> {
+        let op = crate::schema::operation(operation).ok_or_else(|| {
+            crate::validate::InvalidInput::new(operation, crate::validate::Rule::UnknownOperation)
+        })?;
+        let input = crate::schema::read(op.input, input, crate::path::At::INPUT)?;
+        self.send_raw(&crate::schema::request(op, input)?)
+    }
+
     /// Sends `call`, retrying as the standard mode says, and reads its
     /// output or its error. Every attempt is signed afresh and carries the
     /// same body, so the same client token.
     pub(crate) fn send<O: FromJson + SetRequestId>(&self, call: &Call) -> Result<O, Error> {
         // Only these lines are per output type: the retry loop below is
         // shared by every operation, which keeps a binary with all 25 small.
-        let answer = self.send_json(call)?;
+        let answer = self.send_call(call)?;
         let body = protocol::parse_json_body(&answer.response)?;
         let mut output: O = protocol::read_output(answer.response.status, &body)?;
         output.set_request_id(answer.request_id);
@@ -247,12 +264,12 @@ impl Client {
 
     /// [`send`](Self::send), up to the answer's JSON text, as it came.
     pub(crate) fn send_raw(&self, call: &Call) -> Result<String, Error> {
-        let response = self.send_json(call)?.response;
+        let response = self.send_call(call)?.response;
         protocol::json_text(&response)
     }
 
     /// [`send`](Self::send), up to a successful answer.
-    fn send_json(&self, call: &Call) -> Result<JsonAnswer, Error> {
+    fn send_call(&self, call: &Call) -> Result<JsonAnswer, Error> {
         self.check_usable()?;
         let invocation_id = crate::token::uuid_v4()
             .map_err(|e| -> Error { Error::Io(std::io::Error::other(e.to_string())) })?;

@@ -380,7 +380,7 @@ macro_rules! serde_via_json {
 pub(crate) use serde_via_json;
 
 /// Implements the traits every model enum shares: its wire text, JSON,
-/// `serde`, validation, and use as a map key.
+/// `serde`, and use as a map key.
 macro_rules! model_enum {
     ($name:ident) => {
         impl std::fmt::Display for $name {
@@ -443,13 +443,6 @@ macro_rules! model_enum {
             }
             fn from_key(key: &str) -> Self {
                 Self::from(key)
-            }
-        }
-
-        impl crate::validate::ModelEnum for $name {
-            const VALUES: &'static [&'static str] = $name::values();
-            fn is_unknown(&self) -> bool {
-                matches!(self, Self::Unknown(_))
             }
         }
 

@@ -71,6 +71,7 @@ pub mod primitives;
 mod protocol;
 mod resolver;
 mod retry;
+mod schema;
 pub mod sigv4;
 mod time;
 mod token;

@@ -61,7 +61,10 @@ fn register_connector_constraints_name_their_member_and_rule() {
     );
     assert_eq!(
         check(json!({"connectorProvisioningType": "CONTAINER"})),
-        ("connectorProvisioningType".into(), Rule::Enum(&["LAMBDA"]))
+        (
+            "connectorProvisioningType".into(),
+            Rule::Enum(vec!["LAMBDA"])
+        )
     );
     assert_eq!(
         check(json!({"connectorProvisioningConfig": {"lambda": {}}})),

@@ -9,6 +9,7 @@
 mod model;
 mod operations;
 mod order;
+mod schema;
 mod shapes;
 mod tool;
 
@@ -147,6 +148,10 @@ fn generate(model: &Model, service: &str) -> BTreeMap<String, String> {
     }
     files.insert("src/operation/mod.rs".into(), ops);
     files.insert(
+        "src/schema/tables.rs".into(),
+        format!("{HEADER}{}", schema::write_tables(model)),
+    );
+    files.insert(
         "examples/appflow/operations.rs".into(),
         format!("{HEADER}{}", tool::write_table(model)),
     );
@@ -247,9 +252,6 @@ fn imports(body: &str, defined: &BTreeMap<&str, &str>, group: Option<&String>) -
     out.push('\n');
     if mentions(body, "At") {
         out.push_str("use crate::path::At;\n");
-    }
-    if body.contains("impl Validate for") {
-        out.push_str("use crate::validate::{self, InvalidInput, Validate};\n");
     }
     let foreign: Vec<String> = defined
         .iter()

@@ -217,12 +217,6 @@ impl Model {
         snake_case(self.element(owner))
     }
 
-    /// Whether a value of the shape can be part of a request.
-    pub fn is_sent(&self, name: &str) -> bool {
-        self.reachable(self.operation_names().iter().map(|op| self.input_of(op)))
-            .contains(name)
-    }
-
     /// Whether the shape is an error answer (`ConflictException`).
     pub fn is_exception(&self, name: &str) -> bool {
         self.shape(name).error_status.is_some()
@@ -284,28 +278,6 @@ impl Model {
                 }
                 _ => false,
             }
-    }
-
-    /// Whether validating a value of this shape can fail (the model has no
-    /// recursive shapes, so plain recursion ends).
-    pub fn has_checks(&self, name: &str) -> bool {
-        let shape = self.shape(name);
-        let bounded = shape.min.is_some() || shape.max.is_some();
-        match shape.kind {
-            Kind::String => bounded || binding_pattern(shape).is_some() || self.is_enum(name),
-            Kind::Integer | Kind::Long => bounded,
-            Kind::List => bounded || self.has_checks(self.list_member(name)),
-            Kind::Map => {
-                bounded
-                    || self.has_checks(self.map_key(name))
-                    || self.has_checks(self.map_value(name))
-            }
-            Kind::Structure => self
-                .members(name)
-                .iter()
-                .any(|m| m.required || m.location == Some("uri") || self.has_checks(m.target)),
-            _ => false,
-        }
     }
 
     /// The Rust type of a value of this shape.
@@ -560,7 +532,7 @@ pub fn field_name(name: &str) -> String {
 /// where a lowercase letter or digit meets an uppercase one, and before the
 /// last capital of an acronym that starts a word (Smithy's `toSnakeCase`,
 /// which the SDK's names come from).
-fn snake_case(name: &str) -> String {
+pub fn snake_case(name: &str) -> String {
     let chars: Vec<char> = name.chars().collect();
     let mut out = String::new();
     for (i, &c) in chars.iter().enumerate() {

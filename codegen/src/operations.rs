@@ -102,7 +102,7 @@ pub fn write_operation(model: &Model, op: &str) -> String {
     .unwrap();
     out.push_str(&imports(model, op, &[input_shape, output_shape]));
     out.push_str(&write_structure(model, input_shape, &input, Role::Input));
-    out.push_str(&input_impl(model, op, &input, method, uri));
+    out.push_str(&input_impl(op, &input));
     out.push_str(&write_structure(model, output_shape, &output, Role::Output));
 
     let errors: String = model
@@ -193,8 +193,6 @@ fn lowercase_first(text: &str) -> String {
 fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     let mut types = std::collections::BTreeSet::new();
     let mut needs = Needs::default();
-    // Only the input is validated.
-    let needs_validate = model.has_checks(shapes[0]);
     for shape in shapes {
         for m in model.members(shape) {
             collect_types(model, m.target, &mut types, &mut needs);
@@ -208,12 +206,7 @@ fn imports(model: &Model, op: &str, shapes: &[&str]) -> String {
     if needs.time {
         out.push_str("use crate::primitives::DateTime;\n");
     }
-    out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::fluent::{FluentBuilder, Operation};\nuse crate::path::At;\n");
-    if needs_validate {
-        out.push_str("use crate::validate::{self, InvalidInput, Validate};\n");
-    } else {
-        out.push_str("use crate::validate::InvalidInput;\n");
-    }
+    out.push_str("use crate::client::{Call, Client};\nuse crate::error::Error;\nuse crate::fluent::{FluentBuilder, Operation};\nuse crate::path::At;\nuse crate::validate::InvalidInput;\n");
     match paging(model, op) {
         Some(Paging { items: Some(_), .. }) => {
             out.push_str("use crate::paginator::{Paged, PagedItems, Paginator};\n")
@@ -260,139 +253,23 @@ fn collect_types(
     }
 }
 
-/// `validate`, the body and `into_call`: the request every attempt carries.
-fn input_impl(model: &Model, op: &str, input: &str, method: &str, uri: &str) -> String {
-    let shape = model.input_of(op);
-    let members = model.members(shape);
-    let mut out = String::new();
-    let validate_body = if model.has_checks(shape) {
-        "self.validate_at(At::INPUT)"
-    } else {
-        "Ok(())"
-    };
-    writeln!(
-        out,
-        "impl {input} {{\n/// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.\npub fn validate(&self) -> Result<(), InvalidInput> {{ {validate_body} }}\n"
-    )
-    .unwrap();
+/// `validate` and `into_call`, both through the operation's entry in the
+/// schema table: the request every attempt carries.
+fn input_impl(op: &str, input: &str) -> String {
+    let entry = crate::model::snake_case(op).to_uppercase();
+    format!(
+        r#"impl {input} {{
+/// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
+pub fn validate(&self) -> Result<(), InvalidInput> {{
+crate::schema::validate(&crate::schema::{entry}, &crate::json::ToJson::to_json(self))
+}}
 
-    let body_members: Vec<_> = members.iter().filter(|m| m.location.is_none()).collect();
-    // When every member goes in the body, the body is the input's JSON.
-    let all_in_body = body_members.len() == members.len();
-    if !body_members.is_empty() && !all_in_body {
-        let mut puts = String::new();
-        for m in &body_members {
-            writeln!(puts, "object.put({:?}, &self.{});", m.name, m.field).unwrap();
-        }
-        writeln!(
-            out,
-            "/// The JSON body: the members not bound to the path, query or headers.\nfn body(&self) -> crate::json::Json {{\nlet mut object = crate::json::Object::new();\n{puts}object.build()\n}}\n"
-        )
-        .unwrap();
-    }
-
-    let mut steps = String::new();
-    for m in members.iter().filter(|m| m.idempotency_token) {
-        writeln!(
-            steps,
-            "if self.{f}.is_none() {{ self.{f} = Some(crate::token::client_token()?); }}",
-            f = m.field
-        )
-        .unwrap();
-    }
-    // The path: literal parts, and labels percent-encoded whole.
-    writeln!(steps, "let mut path = String::new();").unwrap();
-    let mut rest = uri;
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..].find('}').expect("closing brace") + open;
-        let label = &rest[open + 1..close];
-        let m = members
-            .iter()
-            .find(|m| m.name == label)
-            .expect("label member");
-        if open > 0 {
-            writeln!(steps, "path.push_str({:?});", &rest[..open]).unwrap();
-        }
-        writeln!(
-            steps,
-            "crate::protocol::push_label(&mut path, self.{}.as_deref().unwrap_or_default());",
-            m.field
-        )
-        .unwrap();
-        rest = &rest[close + 1..];
-    }
-    if !rest.is_empty() {
-        writeln!(steps, "path.push_str({rest:?});").unwrap();
-    }
-    let query_members: Vec<_> = members
-        .iter()
-        .filter(|m| m.location == Some("querystring"))
-        .collect();
-    let query_mut = if query_members.is_empty() { "" } else { "mut " };
-    writeln!(steps, "let {query_mut}query = String::new();").unwrap();
-    for m in &query_members {
-        let location_name = m.name;
-        match model.kind(m.target) {
-            Kind::List => writeln!(
-                steps,
-                "for value in self.{}.iter().flatten() {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
-                m.field
-            ),
-            Kind::String => writeln!(
-                steps,
-                "if let Some(value) = &self.{} {{ crate::protocol::push_query(&mut query, {location_name:?}, value); }}",
-                m.field
-            ),
-            other => panic!("query members of type {other:?} are not in AppFlow's model"),
-        }
-        .unwrap();
-    }
-    let header_members: Vec<_> = members
-        .iter()
-        .filter(|m| m.location == Some("header"))
-        .collect();
-    let headers_mut = if header_members.is_empty() {
-        ""
-    } else {
-        "mut "
-    };
-    writeln!(steps, "let {headers_mut}headers = Vec::new();").unwrap();
-    for m in &header_members {
-        assert_eq!(
-            model.kind(m.target),
-            Kind::String,
-            "only string headers are supported"
-        );
-        writeln!(
-            steps,
-            "if let Some(value) = &self.{} {{ headers.push(({:?}, value.clone())); }}",
-            m.field, m.name
-        )
-        .unwrap();
-    }
-    let body = if body_members.is_empty() {
-        "None"
-    } else if all_in_body {
-        "Some(crate::protocol::json_body(&crate::json::ToJson::to_json(&self)))"
-    } else {
-        "Some(crate::protocol::json_body(&self.body()))"
-    };
-    let mutable = if members.iter().any(|m| m.idempotency_token) {
-        "mut "
-    } else {
-        ""
-    };
-    writeln!(
-        out,
-        r#"/// Validates, fills in what the client makes (idempotency tokens), and
+/// Fills in what the client makes (idempotency tokens), validates, and
 /// lays the input out as restJson1 says: the request every attempt carries.
-fn into_call({mutable}self) -> Result<Call, Error> {{
-self.validate()?;
-{steps}Ok(Call {{ method: {method:?}, path, query, headers, body: {body} }})
+fn into_call(self) -> Result<Call, Error> {{
+crate::schema::request(&crate::schema::{entry}, crate::json::ToJson::to_json(&self))
 }}
 }}
 "#
     )
-    .unwrap();
-    out
 }

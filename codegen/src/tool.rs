@@ -3,12 +3,12 @@
 
 use std::fmt::Write;
 
-use crate::model::{Kind, Model, field_name, kebab_name};
+use crate::model::{Kind, Model, kebab_name};
 use crate::operations::{paging, summary};
 
 pub fn write_table(model: &Model) -> String {
     let mut out = String::from(
-        "use appflow_lite::Client;\n\nuse super::{Kind, Member, Operation, call};\n\n/// Every AppFlow operation, by command name.\npub(crate) const OPERATIONS: &[Operation] = &[\n",
+        "use super::{Kind, Member, Operation};\n\n/// Every AppFlow operation, by command name.\npub(crate) const OPERATIONS: &[Operation] = &[\n",
     );
     for op in model.operation_names() {
         let input = model.input_of(op);
@@ -43,12 +43,11 @@ pub fn write_table(model: &Model) -> String {
         write_skeleton(model, model.output_of(op), Some(""), &mut output_skeleton);
         writeln!(
             out,
-            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\noutput_skeleton: {output_skeleton},\nsend: |client: &Client, input| call(input, |input| client.{method}().set_input(input).send_raw()),\n}},",
+            "Operation {{\nname: {op:?},\ncommand: {command:?},\nsummary: {summary:?},\nmembers: &[\n{members}],\npages: {pages},\nskeleton: {skeleton},\noutput_skeleton: {output_skeleton},\n}},",
             command = kebab_name(op),
             summary = summary(op),
             skeleton = crate::shapes::raw_string(&skeleton),
             output_skeleton = crate::shapes::raw_string(&output_skeleton),
-            method = field_name(op),
         )
         .unwrap();
     }

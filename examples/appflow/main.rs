@@ -32,7 +32,6 @@ use std::process::ExitCode;
 
 use appflow_lite::config::Env;
 use appflow_lite::{Client, ClientBuilder, Error, Escaped, SignedRequest};
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use cli::{CommandLine, Skeleton};
@@ -54,7 +53,6 @@ pub(crate) struct Operation {
     skeleton: &'static str,
     /// A sample output, strings holding their member's name.
     output_skeleton: &'static str,
-    send: fn(&Client, Value) -> Result<String, Failure>,
 }
 
 /// A top-level input member, offered as `--option`.
@@ -96,21 +94,6 @@ pub(crate) enum Failure {
     Other(String),
     /// A failed call, and the operation's name for the message.
     Call(Error, &'static str),
-}
-
-/// Sends `input` (JSON) as operation input `I`; the answer's JSON text.
-pub(crate) fn call<I: DeserializeOwned>(
-    input: Value,
-    send: impl FnOnce(I) -> Result<String, Error>,
-) -> Result<String, Failure> {
-    send(read_input(input)?).map_err(|e| Failure::Call(e, ""))
-}
-
-/// The input as the operation's input type: what `--generate-cli-skeleton
-/// output` checks before it prints.
-fn read_input<I: DeserializeOwned>(input: Value) -> Result<I, Failure> {
-    serde_json::from_value(input)
-        .map_err(|e| Failure::Usage(format!("\nParameter validation failed:\n{e}")))
 }
 
 fn main() -> ExitCode {
@@ -361,10 +344,9 @@ fn send(
     input: Value,
     times: TimestampFormat,
 ) -> Result<Ordered, Failure> {
-    let text = (op.send)(client, input).map_err(|failure| match failure {
-        Failure::Call(err, _) => Failure::Call(err, op.name),
-        other => other,
-    })?;
+    let text = client
+        .send_json(op.name, &input)
+        .map_err(|e| Failure::Call(e, op.name))?;
     let answer: Ordered = serde_json::from_str(&text)
         .map_err(|e| Failure::Other(format!("unreadable output: {e}")))?;
     Ok(answer::read(answer, &skeleton(op.output_skeleton)?, times))

@@ -10,7 +10,7 @@ use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `CancelFlowExecutions`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -55,56 +55,26 @@ impl crate::json::FromJson for CancelFlowExecutionsInput {
     }
 }
 
-impl Validate for CancelFlowExecutionsInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.flow_name, at.member("flowName"))?;
-        if let Some(value) = &self.flow_name {
-            let at = at.member("flowName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.execution_ids {
-            let at = at.member("executionIds");
-            validate::count(value.len(), 0, 100, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 256, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(CancelFlowExecutionsInput);
 
 impl CancelFlowExecutionsInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::CANCEL_FLOW_EXECUTIONS,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/cancel-flow-executions");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::CANCEL_FLOW_EXECUTIONS,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `CancelFlowExecutions` returns.
 ///
 /// See [`CancelFlowExecutionsResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CancelFlowExecutionsResponse.html) in AWS's API reference.

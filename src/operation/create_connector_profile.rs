@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::types::{ConnectionMode, ConnectorProfileConfig, ConnectorType};
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `CreateConnectorProfile`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -84,86 +84,26 @@ impl crate::json::FromJson for CreateConnectorProfileInput {
     }
 }
 
-impl Validate for CreateConnectorProfileInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(
-            &self.connector_profile_name,
-            at.member("connectorProfileName"),
-        )?;
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        if let Some(value) = &self.kms_arn {
-            let at = at.member("kmsArn");
-            validate::length(value, 20, 2048, at)?;
-            validate::pattern(value, r"arn:aws:kms:.*:[0-9]+:.*", at)?;
-        }
-        validate::required(&self.connector_type, at.member("connectorType"))?;
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.connector_label {
-            let at = at.member("connectorLabel");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        validate::required(&self.connection_mode, at.member("connectionMode"))?;
-        if let Some(value) = &self.connection_mode {
-            let at = at.member("connectionMode");
-            validate::known(value, at)?;
-        }
-        validate::required(
-            &self.connector_profile_config,
-            at.member("connectorProfileConfig"),
-        )?;
-        if let Some(value) = &self.connector_profile_config {
-            let at = at.member("connectorProfileConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.client_token {
-            let at = at.member("clientToken");
-            validate::length(value, 1, 256, at)?;
-            validate::pattern(value, r"[ -~]+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(CreateConnectorProfileInput);
 
 impl CreateConnectorProfileInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::CREATE_CONNECTOR_PROFILE,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
-    fn into_call(mut self) -> Result<Call, Error> {
-        self.validate()?;
-        if self.client_token.is_none() {
-            self.client_token = Some(crate::token::client_token()?);
-        }
-        let mut path = String::new();
-        path.push_str("/create-connector-profile");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+    fn into_call(self) -> Result<Call, Error> {
+        crate::schema::request(
+            &crate::schema::CREATE_CONNECTOR_PROFILE,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `CreateConnectorProfile` returns.
 ///
 /// See [`CreateConnectorProfileResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_CreateConnectorProfileResponse.html) in AWS's API reference.

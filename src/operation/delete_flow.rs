@@ -10,7 +10,7 @@ use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `DeleteFlow`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -55,47 +55,26 @@ impl crate::json::FromJson for DeleteFlowInput {
     }
 }
 
-impl Validate for DeleteFlowInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.flow_name, at.member("flowName"))?;
-        if let Some(value) = &self.flow_name {
-            let at = at.member("flowName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DeleteFlowInput);
 
 impl DeleteFlowInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::DELETE_FLOW,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/delete-flow");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::DELETE_FLOW,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `DeleteFlow` returns.
 ///
 /// See [`DeleteFlowResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DeleteFlowResponse.html) in AWS's API reference.

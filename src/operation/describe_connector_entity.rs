@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::types::{ConnectorEntityField, ConnectorType};
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `DescribeConnectorEntity`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -69,64 +69,26 @@ impl crate::json::FromJson for DescribeConnectorEntityInput {
     }
 }
 
-impl Validate for DescribeConnectorEntityInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(
-            &self.connector_entity_name,
-            at.member("connectorEntityName"),
-        )?;
-        if let Some(value) = &self.connector_entity_name {
-            let at = at.member("connectorEntityName");
-            validate::length(value, 0, 1024, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        if let Some(value) = &self.api_version {
-            let at = at.member("apiVersion");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DescribeConnectorEntityInput);
 
 impl DescribeConnectorEntityInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::DESCRIBE_CONNECTOR_ENTITY,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/describe-connector-entity");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::DESCRIBE_CONNECTOR_ENTITY,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `DescribeConnectorEntity` returns.
 ///
 /// See [`DescribeConnectorEntityResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectorEntityResponse.html) in AWS's API reference.

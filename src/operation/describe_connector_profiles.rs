@@ -12,7 +12,7 @@ use crate::fluent::{FluentBuilder, Operation};
 use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
 use crate::types::{ConnectorProfile, ConnectorType};
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `DescribeConnectorProfiles`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -75,68 +75,26 @@ impl crate::json::FromJson for DescribeConnectorProfilesInput {
     }
 }
 
-impl Validate for DescribeConnectorProfilesInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.connector_profile_names {
-            let at = at.member("connectorProfileNames");
-            validate::count(value.len(), 0, 100, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 256, at)?;
-                validate::pattern(item0, r"[\w/!@#+=.-]+", at)?;
-            }
-        }
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.connector_label {
-            let at = at.member("connectorLabel");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.max_results {
-            let at = at.member("maxResults");
-            validate::range(i64::from(*value), 1, 100, at)?;
-        }
-        if let Some(value) = &self.next_token {
-            let at = at.member("nextToken");
-            validate::length(value, 0, 2048, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DescribeConnectorProfilesInput);
 
 impl DescribeConnectorProfilesInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::DESCRIBE_CONNECTOR_PROFILES,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/describe-connector-profiles");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::DESCRIBE_CONNECTOR_PROFILES,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `DescribeConnectorProfiles` returns.
 ///
 /// See [`DescribeConnectorProfilesResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeConnectorProfilesResponse.html) in AWS's API reference.

@@ -12,7 +12,7 @@ use crate::fluent::{FluentBuilder, Operation};
 use crate::paginator::{Paged, PagedItems, Paginator};
 use crate::path::At;
 use crate::types::ExecutionRecord;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `DescribeFlowExecutionRecords`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -61,56 +61,26 @@ impl crate::json::FromJson for DescribeFlowExecutionRecordsInput {
     }
 }
 
-impl Validate for DescribeFlowExecutionRecordsInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.flow_name, at.member("flowName"))?;
-        if let Some(value) = &self.flow_name {
-            let at = at.member("flowName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.max_results {
-            let at = at.member("maxResults");
-            validate::range(i64::from(*value), 1, 100, at)?;
-        }
-        if let Some(value) = &self.next_token {
-            let at = at.member("nextToken");
-            validate::length(value, 0, 2048, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DescribeFlowExecutionRecordsInput);
 
 impl DescribeFlowExecutionRecordsInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::DESCRIBE_FLOW_EXECUTION_RECORDS,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/describe-flow-execution-records");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::DESCRIBE_FLOW_EXECUTION_RECORDS,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `DescribeFlowExecutionRecords` returns.
 ///
 /// See [`DescribeFlowExecutionRecordsResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_DescribeFlowExecutionRecordsResponse.html) in AWS's API reference.

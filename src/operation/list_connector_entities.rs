@@ -14,7 +14,7 @@ use crate::fluent::{FluentBuilder, Operation};
 use crate::paginator::{Paged, Paginator};
 use crate::path::At;
 use crate::types::{ConnectorEntity, ConnectorType};
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `ListConnectorEntities`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -82,68 +82,26 @@ impl crate::json::FromJson for ListConnectorEntitiesInput {
     }
 }
 
-impl Validate for ListConnectorEntitiesInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.entities_path {
-            let at = at.member("entitiesPath");
-            validate::length(value, 0, 256, at)?;
-        }
-        if let Some(value) = &self.api_version {
-            let at = at.member("apiVersion");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.max_results {
-            let at = at.member("maxResults");
-            validate::range(i64::from(*value), 1, 10000, at)?;
-        }
-        if let Some(value) = &self.next_token {
-            let at = at.member("nextToken");
-            validate::length(value, 0, 2048, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ListConnectorEntitiesInput);
 
 impl ListConnectorEntitiesInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::LIST_CONNECTOR_ENTITIES,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/list-connector-entities");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::LIST_CONNECTOR_ENTITIES,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `ListConnectorEntities` returns.
 ///
 /// See [`ListConnectorEntitiesResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListConnectorEntitiesResponse.html) in AWS's API reference.

@@ -12,7 +12,7 @@ use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `ListTagsForResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -45,46 +45,26 @@ impl crate::json::FromJson for ListTagsForResourceInput {
     }
 }
 
-impl Validate for ListTagsForResourceInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.resource_arn, at.member("resourceArn"))?;
-        if let Some(value) = &self.resource_arn {
-            let at = at.member("resourceArn");
-            validate::length(value, 1, 512, at)?;
-            validate::pattern(value, r"arn:aws:.*:.*:[0-9]+:.*", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ListTagsForResourceInput);
 
 impl ListTagsForResourceInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::LIST_TAGS_FOR_RESOURCE,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/tags/");
-        crate::protocol::push_label(&mut path, self.resource_arn.as_deref().unwrap_or_default());
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "GET",
-            path,
-            query,
-            headers,
-            body: None,
-        })
+        crate::schema::request(
+            &crate::schema::LIST_TAGS_FOR_RESOURCE,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `ListTagsForResource` returns.
 ///
 /// See [`ListTagsForResourceResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ListTagsForResourceResponse.html) in AWS's API reference.

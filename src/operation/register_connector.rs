@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::types::{ConnectorProvisioningConfig, ConnectorProvisioningType};
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `RegisterConnector`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -80,66 +80,26 @@ impl crate::json::FromJson for RegisterConnectorInput {
     }
 }
 
-impl Validate for RegisterConnectorInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.connector_label {
-            let at = at.member("connectorLabel");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.description {
-            let at = at.member("description");
-            validate::length(value, 0, 1024, at)?;
-        }
-        if let Some(value) = &self.connector_provisioning_type {
-            let at = at.member("connectorProvisioningType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.connector_provisioning_config {
-            let at = at.member("connectorProvisioningConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.client_token {
-            let at = at.member("clientToken");
-            validate::length(value, 1, 256, at)?;
-            validate::pattern(value, r"[ -~]+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(RegisterConnectorInput);
 
 impl RegisterConnectorInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::REGISTER_CONNECTOR,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
-    fn into_call(mut self) -> Result<Call, Error> {
-        self.validate()?;
-        if self.client_token.is_none() {
-            self.client_token = Some(crate::token::client_token()?);
-        }
-        let mut path = String::new();
-        path.push_str("/register-connector");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+    fn into_call(self) -> Result<Call, Error> {
+        crate::schema::request(
+            &crate::schema::REGISTER_CONNECTOR,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `RegisterConnector` returns.
 ///
 /// See [`RegisterConnectorResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_RegisterConnectorResponse.html) in AWS's API reference.

@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::types::ConnectorType;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `ResetConnectorMetadataCache`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -74,64 +74,26 @@ impl crate::json::FromJson for ResetConnectorMetadataCacheInput {
     }
 }
 
-impl Validate for ResetConnectorMetadataCacheInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.connector_entity_name {
-            let at = at.member("connectorEntityName");
-            validate::length(value, 0, 1024, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.entities_path {
-            let at = at.member("entitiesPath");
-            validate::length(value, 0, 256, at)?;
-        }
-        if let Some(value) = &self.api_version {
-            let at = at.member("apiVersion");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ResetConnectorMetadataCacheInput);
 
 impl ResetConnectorMetadataCacheInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::RESET_CONNECTOR_METADATA_CACHE,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/reset-connector-metadata-cache");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+        crate::schema::request(
+            &crate::schema::RESET_CONNECTOR_METADATA_CACHE,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `ResetConnectorMetadataCache` returns.
 ///
 /// See [`ResetConnectorMetadataCacheResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_ResetConnectorMetadataCacheResponse.html) in AWS's API reference.

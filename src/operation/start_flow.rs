@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
 use crate::types::FlowStatus;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `StartFlow`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -56,55 +56,26 @@ impl crate::json::FromJson for StartFlowInput {
     }
 }
 
-impl Validate for StartFlowInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.flow_name, at.member("flowName"))?;
-        if let Some(value) = &self.flow_name {
-            let at = at.member("flowName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.client_token {
-            let at = at.member("clientToken");
-            validate::length(value, 1, 256, at)?;
-            validate::pattern(value, r"[ -~]+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(StartFlowInput);
 
 impl StartFlowInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::START_FLOW,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
-    fn into_call(mut self) -> Result<Call, Error> {
-        self.validate()?;
-        if self.client_token.is_none() {
-            self.client_token = Some(crate::token::client_token()?);
-        }
-        let mut path = String::new();
-        path.push_str("/start-flow");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+    fn into_call(self) -> Result<Call, Error> {
+        crate::schema::request(
+            &crate::schema::START_FLOW,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `StartFlow` returns.
 ///
 /// See [`StartFlowResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_StartFlowResponse.html) in AWS's API reference.

@@ -12,7 +12,7 @@ use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `TagResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -57,64 +57,26 @@ impl crate::json::FromJson for TagResourceInput {
     }
 }
 
-impl Validate for TagResourceInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.resource_arn, at.member("resourceArn"))?;
-        if let Some(value) = &self.resource_arn {
-            let at = at.member("resourceArn");
-            validate::length(value, 1, 512, at)?;
-            validate::pattern(value, r"arn:aws:.*:.*:[0-9]+:.*", at)?;
-        }
-        validate::required(&self.tags, at.member("tags"))?;
-        if let Some(value) = &self.tags {
-            let at = at.member("tags");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"^(?!aws:)[a-zA-Z+-=._:/]+$", at)?;
-                validate::length(value0, 0, 256, at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(TagResourceInput);
 
 impl TagResourceInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::TAG_RESOURCE,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// The JSON body: the members not bound to the path, query or headers.
-    fn body(&self) -> crate::json::Json {
-        let mut object = crate::json::Object::new();
-        object.put("tags", &self.tags);
-        object.build()
-    }
-
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/tags/");
-        crate::protocol::push_label(&mut path, self.resource_arn.as_deref().unwrap_or_default());
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&self.body())),
-        })
+        crate::schema::request(
+            &crate::schema::TAG_RESOURCE,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `TagResource` returns.
 ///
 /// See [`TagResourceResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_TagResourceResponse.html) in AWS's API reference.

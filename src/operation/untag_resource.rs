@@ -10,7 +10,7 @@ use crate::client::{Call, Client};
 use crate::error::Error;
 use crate::fluent::{FluentBuilder, Operation};
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `UntagResource`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -55,59 +55,26 @@ impl crate::json::FromJson for UntagResourceInput {
     }
 }
 
-impl Validate for UntagResourceInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.resource_arn, at.member("resourceArn"))?;
-        if let Some(value) = &self.resource_arn {
-            let at = at.member("resourceArn");
-            validate::length(value, 1, 512, at)?;
-            validate::pattern(value, r"arn:aws:.*:.*:[0-9]+:.*", at)?;
-        }
-        validate::required(&self.tag_keys, at.member("tagKeys"))?;
-        if let Some(value) = &self.tag_keys {
-            let at = at.member("tagKeys");
-            validate::count(value.len(), 0, 50, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 1, 128, at)?;
-                validate::pattern(item0, r"^(?!aws:)[a-zA-Z+-=._:/]+$", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(UntagResourceInput);
 
 impl UntagResourceInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::UNTAG_RESOURCE,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
     fn into_call(self) -> Result<Call, Error> {
-        self.validate()?;
-        let mut path = String::new();
-        path.push_str("/tags/");
-        crate::protocol::push_label(&mut path, self.resource_arn.as_deref().unwrap_or_default());
-        let mut query = String::new();
-        for value in self.tag_keys.iter().flatten() {
-            crate::protocol::push_query(&mut query, "tagKeys", value);
-        }
-        let headers = Vec::new();
-        Ok(Call {
-            method: "DELETE",
-            path,
-            query,
-            headers,
-            body: None,
-        })
+        crate::schema::request(
+            &crate::schema::UNTAG_RESOURCE,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `UntagResource` returns.
 ///
 /// See [`UntagResourceResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UntagResourceResponse.html) in AWS's API reference.

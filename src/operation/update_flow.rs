@@ -13,7 +13,7 @@ use crate::path::At;
 use crate::types::{
     DestinationFlowConfig, FlowStatus, MetadataCatalogConfig, SourceFlowConfig, Task, TriggerConfig,
 };
-use crate::validate::{self, InvalidInput, Validate};
+use crate::validate::InvalidInput;
 
 /// The input of `UpdateFlow`. Parse one from JSON (`serde_json`) to take input from a file, as `--cli-input-json` does.
 ///
@@ -94,92 +94,26 @@ impl crate::json::FromJson for UpdateFlowInput {
     }
 }
 
-impl Validate for UpdateFlowInput {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.flow_name, at.member("flowName"))?;
-        if let Some(value) = &self.flow_name {
-            let at = at.member("flowName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[a-zA-Z0-9][\w!@#.-]+", at)?;
-        }
-        if let Some(value) = &self.description {
-            let at = at.member("description");
-            validate::length(value, 0, 2048, at)?;
-        }
-        validate::required(&self.trigger_config, at.member("triggerConfig"))?;
-        if let Some(value) = &self.trigger_config {
-            let at = at.member("triggerConfig");
-            value.validate_at(at)?;
-        }
-        validate::required(&self.source_flow_config, at.member("sourceFlowConfig"))?;
-        if let Some(value) = &self.source_flow_config {
-            let at = at.member("sourceFlowConfig");
-            value.validate_at(at)?;
-        }
-        validate::required(
-            &self.destination_flow_config_list,
-            at.member("destinationFlowConfigList"),
-        )?;
-        if let Some(value) = &self.destination_flow_config_list {
-            let at = at.member("destinationFlowConfigList");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                item0.validate_at(at)?;
-            }
-        }
-        validate::required(&self.tasks, at.member("tasks"))?;
-        if let Some(value) = &self.tasks {
-            let at = at.member("tasks");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                item0.validate_at(at)?;
-            }
-        }
-        if let Some(value) = &self.metadata_catalog_config {
-            let at = at.member("metadataCatalogConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.client_token {
-            let at = at.member("clientToken");
-            validate::length(value, 1, 256, at)?;
-            validate::pattern(value, r"[ -~]+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(UpdateFlowInput);
 
 impl UpdateFlowInput {
     /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.
     pub fn validate(&self) -> Result<(), InvalidInput> {
-        self.validate_at(At::INPUT)
+        crate::schema::validate(
+            &crate::schema::UPDATE_FLOW,
+            &crate::json::ToJson::to_json(self),
+        )
     }
 
-    /// Validates, fills in what the client makes (idempotency tokens), and
+    /// Fills in what the client makes (idempotency tokens), validates, and
     /// lays the input out as restJson1 says: the request every attempt carries.
-    fn into_call(mut self) -> Result<Call, Error> {
-        self.validate()?;
-        if self.client_token.is_none() {
-            self.client_token = Some(crate::token::client_token()?);
-        }
-        let mut path = String::new();
-        path.push_str("/update-flow");
-        let query = String::new();
-        let headers = Vec::new();
-        Ok(Call {
-            method: "POST",
-            path,
-            query,
-            headers,
-            body: Some(crate::protocol::json_body(&crate::json::ToJson::to_json(
-                &self,
-            ))),
-        })
+    fn into_call(self) -> Result<Call, Error> {
+        crate::schema::request(
+            &crate::schema::UPDATE_FLOW,
+            crate::json::ToJson::to_json(&self),
+        )
     }
 }
-
 /// What `UpdateFlow` returns.
 ///
 /// See [`UpdateFlowResponse`](https://docs.aws.amazon.com/appflow/1.0/APIReference/API_UpdateFlowResponse.html) in AWS's API reference.

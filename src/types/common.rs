@@ -4,7 +4,6 @@
 //! Shapes used across connectors, connector profiles and flows.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector type: one of the values AppFlow's model lists, or one added since.
 ///
@@ -251,22 +250,6 @@ impl crate::json::FromJson for DataTransferApi {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for DataTransferApi {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.name {
-            let at = at.member("Name");
-            validate::length(value, 0, 64, at)?;
-            validate::pattern(value, r"[\w/-]+", at)?;
-        }
-        if let Some(value) = &self.r#type {
-            let at = at.member("Type");
-            validate::known(value, at)?;
-        }
-        Ok(())
     }
 }
 

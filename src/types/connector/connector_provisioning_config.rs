@@ -4,7 +4,6 @@
 //! Shapes of connectors: their descriptions and registrations. These make up `connector_provisioning_config`.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector provisioning config.
 ///
@@ -70,17 +69,6 @@ impl crate::json::FromJson for ConnectorProvisioningConfig {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for ConnectorProvisioningConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.lambda {
-            let at = at.member("lambda");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -154,19 +142,6 @@ impl crate::json::FromJson for LambdaConnectorProvisioningConfig {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for LambdaConnectorProvisioningConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.lambda_arn, at.member("lambdaArn"))?;
-        if let Some(value) = &self.lambda_arn {
-            let at = at.member("lambdaArn");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"arn:aws:.*:.*:[0-9]+:.*", at)?;
-        }
-        Ok(())
     }
 }
 

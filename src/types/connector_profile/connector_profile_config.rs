@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{ConnectorProfileCredentials, ConnectorProfileProperties};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector profile config.
 ///
@@ -111,25 +110,6 @@ impl crate::json::FromJson for ConnectorProfileConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for ConnectorProfileConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(
-            &self.connector_profile_properties,
-            at.member("connectorProfileProperties"),
-        )?;
-        if let Some(value) = &self.connector_profile_properties {
-            let at = at.member("connectorProfileProperties");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.connector_profile_credentials {
-            let at = at.member("connectorProfileCredentials");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

@@ -18,7 +18,6 @@ use crate::types::{
     TrendmicroConnectorProfileCredentials, VeevaConnectorProfileCredentials,
     ZendeskConnectorProfileCredentials,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// API key credentials.
 ///
@@ -126,24 +125,6 @@ impl crate::json::FromJson for ApiKeyCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for ApiKeyCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.api_key, at.member("apiKey"))?;
-        if let Some(value) = &self.api_key {
-            let at = at.member("apiKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.api_secret_key {
-            let at = at.member("apiSecretKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -314,24 +295,6 @@ impl crate::json::FromJson for BasicAuthCredentials {
     }
 }
 
-impl Validate for BasicAuthCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.username, at.member("username"))?;
-        if let Some(value) = &self.username {
-            let at = at.member("username");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.password, at.member("password"))?;
-        if let Some(value) = &self.password {
-            let at = at.member("password");
-            validate::length(value, 0, 512, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(BasicAuthCredentials);
 
 /// Connector o auth request.
@@ -457,28 +420,6 @@ impl crate::json::FromJson for ConnectorOAuthRequest {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for ConnectorOAuthRequest {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.auth_code {
-            let at = at.member("authCode");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.redirect_uri {
-            let at = at.member("redirectUri");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.code_verifier {
-            let at = at.member("codeVerifier");
-            validate::length(value, 43, 128, at)?;
-            validate::pattern(value, r"^[A-Za-z0-9\-._~]+$", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -945,89 +886,6 @@ impl crate::json::FromJson for ConnectorProfileCredentials {
     }
 }
 
-impl Validate for ConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.amplitude {
-            let at = at.member("Amplitude");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.datadog {
-            let at = at.member("Datadog");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.dynatrace {
-            let at = at.member("Dynatrace");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.google_analytics {
-            let at = at.member("GoogleAnalytics");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.honeycode {
-            let at = at.member("Honeycode");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.infor_nexus {
-            let at = at.member("InforNexus");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.marketo {
-            let at = at.member("Marketo");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.redshift {
-            let at = at.member("Redshift");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.salesforce {
-            let at = at.member("Salesforce");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.service_now {
-            let at = at.member("ServiceNow");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.singular {
-            let at = at.member("Singular");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.slack {
-            let at = at.member("Slack");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.snowflake {
-            let at = at.member("Snowflake");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.trendmicro {
-            let at = at.member("Trendmicro");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.veeva {
-            let at = at.member("Veeva");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.zendesk {
-            let at = at.member("Zendesk");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.sapo_data {
-            let at = at.member("SAPOData");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.custom_connector {
-            let at = at.member("CustomConnector");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.pardot {
-            let at = at.member("Pardot");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ConnectorProfileCredentials);
 
 /// Custom auth credentials.
@@ -1147,33 +1005,6 @@ impl crate::json::FromJson for CustomAuthCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for CustomAuthCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(
-            &self.custom_authentication_type,
-            at.member("customAuthenticationType"),
-        )?;
-        if let Some(value) = &self.custom_authentication_type {
-            let at = at.member("customAuthenticationType");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.credentials_map {
-            let at = at.member("credentialsMap");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"[\w]+", at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r"\S+", at)?;
-            }
-        }
-        Ok(())
     }
 }
 
@@ -1350,37 +1181,6 @@ impl crate::json::FromJson for OAuth2Credentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for OAuth2Credentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.client_id {
-            let at = at.member("clientId");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.client_secret {
-            let at = at.member("clientSecret");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            let at = at.member("refreshToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -1564,39 +1364,6 @@ impl crate::json::FromJson for OAuthCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for OAuthCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.client_id, at.member("clientId"))?;
-        if let Some(value) = &self.client_id {
-            let at = at.member("clientId");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.client_secret, at.member("clientSecret"))?;
-        if let Some(value) = &self.client_secret {
-            let at = at.member("clientSecret");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            let at = at.member("refreshToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

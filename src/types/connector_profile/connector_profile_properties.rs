@@ -18,7 +18,6 @@ use crate::types::{
     TrendmicroConnectorProfileProperties, VeevaConnectorProfileProperties,
     ZendeskConnectorProfileProperties,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector profile properties.
 ///
@@ -478,69 +477,6 @@ impl crate::json::FromJson for ConnectorProfileProperties {
     }
 }
 
-impl Validate for ConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.datadog {
-            let at = at.member("Datadog");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.dynatrace {
-            let at = at.member("Dynatrace");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.infor_nexus {
-            let at = at.member("InforNexus");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.marketo {
-            let at = at.member("Marketo");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.redshift {
-            let at = at.member("Redshift");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.salesforce {
-            let at = at.member("Salesforce");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.service_now {
-            let at = at.member("ServiceNow");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.slack {
-            let at = at.member("Slack");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.snowflake {
-            let at = at.member("Snowflake");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.veeva {
-            let at = at.member("Veeva");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.zendesk {
-            let at = at.member("Zendesk");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.sapo_data {
-            let at = at.member("SAPOData");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.custom_connector {
-            let at = at.member("CustomConnector");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.pardot {
-            let at = at.member("Pardot");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ConnectorProfileProperties);
 
 /// O auth2 properties.
@@ -680,39 +616,6 @@ impl crate::json::FromJson for OAuth2Properties {
     }
 }
 
-impl Validate for OAuth2Properties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.token_url, at.member("tokenUrl"))?;
-        if let Some(value) = &self.token_url {
-            let at = at.member("tokenUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(
-                value,
-                r"^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]",
-                at,
-            )?;
-        }
-        validate::required(&self.o_auth2_grant_type, at.member("oAuth2GrantType"))?;
-        if let Some(value) = &self.o_auth2_grant_type {
-            let at = at.member("oAuth2GrantType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.token_url_custom_properties {
-            let at = at.member("tokenUrlCustomProperties");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"[\w]+", at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r"\S+", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(OAuth2Properties);
 
 /// O auth properties.
@@ -838,42 +741,6 @@ impl crate::json::FromJson for OAuthProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for OAuthProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.token_url, at.member("tokenUrl"))?;
-        if let Some(value) = &self.token_url {
-            let at = at.member("tokenUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(
-                value,
-                r"^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]",
-                at,
-            )?;
-        }
-        validate::required(&self.auth_code_url, at.member("authCodeUrl"))?;
-        if let Some(value) = &self.auth_code_url {
-            let at = at.member("authCodeUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(
-                value,
-                r"^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]",
-                at,
-            )?;
-        }
-        validate::required(&self.o_auth_scopes, at.member("oAuthScopes"))?;
-        if let Some(value) = &self.o_auth_scopes {
-            let at = at.member("oAuthScopes");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        Ok(())
     }
 }
 

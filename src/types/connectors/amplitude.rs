@@ -4,7 +4,6 @@
 //! Shapes specific to the `amplitude` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Amplitude connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -158,25 +157,6 @@ impl crate::json::FromJson for AmplitudeConnectorProfileCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for AmplitudeConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.api_key, at.member("apiKey"))?;
-        if let Some(value) = &self.api_key {
-            let at = at.member("apiKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.secret_key, at.member("secretKey"))?;
-        if let Some(value) = &self.secret_key {
-            let at = at.member("secretKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -340,19 +320,6 @@ impl crate::json::FromJson for AmplitudeSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for AmplitudeSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -10,7 +10,6 @@ use crate::types::{
     ApiKeyCredentials, AuthenticationType, BasicAuthCredentials, CustomAuthCredentials,
     DataTransferApi, ErrorHandlingConfig, OAuth2Credentials, OAuth2Properties, WriteOperationType,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Custom connector destination properties.
 ///
@@ -183,47 +182,6 @@ impl crate::json::FromJson for CustomConnectorDestinationProperties {
     }
 }
 
-impl Validate for CustomConnectorDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.entity_name, at.member("entityName"))?;
-        if let Some(value) = &self.entity_name {
-            let at = at.member("entityName");
-            validate::length(value, 0, 1024, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.write_operation_type {
-            let at = at.member("writeOperationType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.id_field_names {
-            let at = at.member("idFieldNames");
-            validate::count(value.len(), 0, usize::MAX, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.custom_properties {
-            let at = at.member("customProperties");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"[\w]+", at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r"\S+", at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(CustomConnectorDestinationProperties);
 
 /// Custom connector profile credentials.
@@ -390,34 +348,6 @@ impl crate::json::FromJson for CustomConnectorProfileCredentials {
     }
 }
 
-impl Validate for CustomConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.authentication_type, at.member("authenticationType"))?;
-        if let Some(value) = &self.authentication_type {
-            let at = at.member("authenticationType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.basic {
-            let at = at.member("basic");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.oauth2 {
-            let at = at.member("oauth2");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.api_key {
-            let at = at.member("apiKey");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.custom {
-            let at = at.member("custom");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(CustomConnectorProfileCredentials);
 
 /// Custom connector profile properties.
@@ -515,28 +445,6 @@ impl crate::json::FromJson for CustomConnectorProfileProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for CustomConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.profile_properties {
-            let at = at.member("profileProperties");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"[\w]+", at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.o_auth2_properties {
-            let at = at.member("oAuth2Properties");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -661,34 +569,6 @@ impl crate::json::FromJson for CustomConnectorSourceProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for CustomConnectorSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.entity_name, at.member("entityName"))?;
-        if let Some(value) = &self.entity_name {
-            let at = at.member("entityName");
-            validate::length(value, 0, 1024, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.custom_properties {
-            let at = at.member("customProperties");
-            validate::count(value.len(), 0, 50, at)?;
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0);
-                validate::length(key0, 1, 128, at)?;
-                validate::pattern(key0, r"[\w]+", at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.data_transfer_api {
-            let at = at.member("dataTransferApi");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

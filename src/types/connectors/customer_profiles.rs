@@ -4,7 +4,6 @@
 //! Shapes specific to the `customer_profiles` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Customer profiles destination properties.
 ///
@@ -102,24 +101,6 @@ impl crate::json::FromJson for CustomerProfilesDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for CustomerProfilesDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.domain_name, at.member("domainName"))?;
-        if let Some(value) = &self.domain_name {
-            let at = at.member("domainName");
-            validate::length(value, 0, 64, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.object_type_name {
-            let at = at.member("objectTypeName");
-            validate::length(value, 0, 255, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -4,7 +4,6 @@
 //! Shapes specific to the `datadog` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Datadog connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -233,25 +232,6 @@ impl crate::json::FromJson for DatadogConnectorProfileCredentials {
     }
 }
 
-impl Validate for DatadogConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.api_key, at.member("apiKey"))?;
-        if let Some(value) = &self.api_key {
-            let at = at.member("apiKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.application_key, at.member("applicationKey"))?;
-        if let Some(value) = &self.application_key {
-            let at = at.member("applicationKey");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DatadogConnectorProfileCredentials);
 
 /// Datadog connector profile properties.
@@ -322,19 +302,6 @@ impl crate::json::FromJson for DatadogConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for DatadogConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -453,19 +420,6 @@ impl crate::json::FromJson for DatadogSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for DatadogSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

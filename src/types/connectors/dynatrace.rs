@@ -4,7 +4,6 @@
 //! Shapes specific to the `dynatrace` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Dynatrace connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -201,19 +200,6 @@ impl crate::json::FromJson for DynatraceConnectorProfileCredentials {
     }
 }
 
-impl Validate for DynatraceConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.api_token, at.member("apiToken"))?;
-        if let Some(value) = &self.api_token {
-            let at = at.member("apiToken");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DynatraceConnectorProfileCredentials);
 
 /// Dynatrace connector profile properties.
@@ -284,19 +270,6 @@ impl crate::json::FromJson for DynatraceConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for DynatraceConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -415,19 +388,6 @@ impl crate::json::FromJson for DynatraceSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for DynatraceSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

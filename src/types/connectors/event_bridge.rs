@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::ErrorHandlingConfig;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Event bridge destination properties.
 ///
@@ -103,23 +102,6 @@ impl crate::json::FromJson for EventBridgeDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for EventBridgeDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Honeycode connector profile credentials.
 ///
@@ -130,27 +129,6 @@ impl crate::json::FromJson for HoneycodeConnectorProfileCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for HoneycodeConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            let at = at.member("refreshToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -297,23 +275,6 @@ impl crate::json::FromJson for HoneycodeDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for HoneycodeDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

@@ -4,7 +4,6 @@
 //! Shapes specific to the `infor_nexus` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Infor nexus connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -277,37 +276,6 @@ impl crate::json::FromJson for InforNexusConnectorProfileCredentials {
     }
 }
 
-impl Validate for InforNexusConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.access_key_id, at.member("accessKeyId"))?;
-        if let Some(value) = &self.access_key_id {
-            let at = at.member("accessKeyId");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.user_id, at.member("userId"))?;
-        if let Some(value) = &self.user_id {
-            let at = at.member("userId");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.secret_access_key, at.member("secretAccessKey"))?;
-        if let Some(value) = &self.secret_access_key {
-            let at = at.member("secretAccessKey");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.datakey, at.member("datakey"))?;
-        if let Some(value) = &self.datakey {
-            let at = at.member("datakey");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(InforNexusConnectorProfileCredentials);
 
 /// Infor nexus connector profile properties.
@@ -378,19 +346,6 @@ impl crate::json::FromJson for InforNexusConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for InforNexusConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -509,19 +464,6 @@ impl crate::json::FromJson for InforNexusSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for InforNexusSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

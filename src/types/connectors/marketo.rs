@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Marketo connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -281,34 +280,6 @@ impl crate::json::FromJson for MarketoConnectorProfileCredentials {
     }
 }
 
-impl Validate for MarketoConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.client_id, at.member("clientId"))?;
-        if let Some(value) = &self.client_id {
-            let at = at.member("clientId");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.client_secret, at.member("clientSecret"))?;
-        if let Some(value) = &self.client_secret {
-            let at = at.member("clientSecret");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(MarketoConnectorProfileCredentials);
 
 /// Marketo connector profile properties.
@@ -379,19 +350,6 @@ impl crate::json::FromJson for MarketoConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for MarketoConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -493,23 +451,6 @@ impl crate::json::FromJson for MarketoDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for MarketoDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -628,19 +569,6 @@ impl crate::json::FromJson for MarketoSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for MarketoSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::ConnectorOAuthRequest;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Pardot connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -269,32 +268,6 @@ impl crate::json::FromJson for PardotConnectorProfileCredentials {
     }
 }
 
-impl Validate for PardotConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            let at = at.member("refreshToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.client_credentials_arn {
-            let at = at.member("clientCredentialsArn");
-            validate::length(value, 20, 2048, at)?;
-            validate::pattern(value, r"arn:aws:secretsmanager:.*:[0-9]+:.*", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(PardotConnectorProfileCredentials);
 
 /// Pardot connector profile properties.
@@ -409,23 +382,6 @@ impl crate::json::FromJson for PardotConnectorProfileProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for PardotConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.business_unit_id {
-            let at = at.member("businessUnitId");
-            validate::length(value, 0, 18, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -544,19 +500,6 @@ impl crate::json::FromJson for PardotSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for PardotSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::ErrorHandlingConfig;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Redshift connector profile credentials.
 ///
@@ -109,21 +108,6 @@ impl crate::json::FromJson for RedshiftConnectorProfileCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for RedshiftConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.username {
-            let at = at.member("username");
-            validate::length(value, 0, 2048, at)?;
-        }
-        if let Some(value) = &self.password {
-            let at = at.member("password");
-            validate::length(value, 0, 512, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -381,54 +365,6 @@ impl crate::json::FromJson for RedshiftConnectorProfileProperties {
     }
 }
 
-impl Validate for RedshiftConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.database_url {
-            let at = at.member("databaseUrl");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.bucket_name, at.member("bucketName"))?;
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        validate::required(&self.role_arn, at.member("roleArn"))?;
-        if let Some(value) = &self.role_arn {
-            let at = at.member("roleArn");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"arn:aws:iam:.*:[0-9]+:.*", at)?;
-        }
-        if let Some(value) = &self.data_api_role_arn {
-            let at = at.member("dataApiRoleArn");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"arn:aws:iam:.*:[0-9]+:.*", at)?;
-        }
-        if let Some(value) = &self.cluster_identifier {
-            let at = at.member("clusterIdentifier");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.workgroup_name {
-            let at = at.member("workgroupName");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.database_name {
-            let at = at.member("databaseName");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(RedshiftConnectorProfileProperties);
 
 /// Redshift destination properties.
@@ -578,36 +514,6 @@ impl crate::json::FromJson for RedshiftDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for RedshiftDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(
-            &self.intermediate_bucket_name,
-            at.member("intermediateBucketName"),
-        )?;
-        if let Some(value) = &self.intermediate_bucket_name {
-            let at = at.member("intermediateBucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

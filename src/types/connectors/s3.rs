@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// S3 connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -264,27 +263,6 @@ impl crate::json::FromJson for S3DestinationProperties {
     }
 }
 
-impl Validate for S3DestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.bucket_name, at.member("bucketName"))?;
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.s3_output_format_config {
-            let at = at.member("s3OutputFormatConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(S3DestinationProperties);
 
 /// S3 input file type: one of the values AppFlow's model lists, or one added since.
@@ -396,17 +374,6 @@ impl crate::json::FromJson for S3InputFormatConfig {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for S3InputFormatConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.s3_input_file_type {
-            let at = at.member("s3InputFileType");
-            validate::known(value, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -600,25 +567,6 @@ impl crate::json::FromJson for S3OutputFormatConfig {
     }
 }
 
-impl Validate for S3OutputFormatConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.file_type {
-            let at = at.member("fileType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.prefix_config {
-            let at = at.member("prefixConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.aggregation_config {
-            let at = at.member("aggregationConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(S3OutputFormatConfig);
 
 /// S3 source properties.
@@ -737,27 +685,6 @@ impl crate::json::FromJson for S3SourceProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for S3SourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.bucket_name, at.member("bucketName"))?;
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.s3_input_format_config {
-            let at = at.member("s3InputFormatConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

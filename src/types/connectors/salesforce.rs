@@ -7,7 +7,6 @@ use crate::path::At;
 use crate::types::{
     ConnectorOAuthRequest, ErrorHandlingConfig, OAuth2GrantType, WriteOperationType,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Salesforce connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -350,45 +349,6 @@ impl crate::json::FromJson for SalesforceConnectorProfileCredentials {
     }
 }
 
-impl Validate for SalesforceConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.refresh_token {
-            let at = at.member("refreshToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.client_credentials_arn {
-            let at = at.member("clientCredentialsArn");
-            validate::length(value, 20, 2048, at)?;
-            validate::pattern(value, r"arn:aws:secretsmanager:.*:[0-9]+:.*", at)?;
-        }
-        if let Some(value) = &self.o_auth2_grant_type {
-            let at = at.member("oAuth2GrantType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.jwt_token {
-            let at = at.member("jwtToken");
-            validate::length(value, 0, 8000, at)?;
-            validate::pattern(
-                value,
-                r"^([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_=]+)\.([a-zA-Z0-9_\-\+\/=]*)",
-                at,
-            )?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SalesforceConnectorProfileCredentials);
 
 /// Salesforce connector profile properties.
@@ -517,18 +477,6 @@ impl crate::json::FromJson for SalesforceConnectorProfileProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SalesforceConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -750,40 +698,6 @@ impl crate::json::FromJson for SalesforceDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SalesforceDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.id_field_names {
-            let at = at.member("idFieldNames");
-            validate::count(value.len(), 0, usize::MAX, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.write_operation_type {
-            let at = at.member("writeOperationType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.data_transfer_api {
-            let at = at.member("dataTransferApi");
-            validate::known(value, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -1068,23 +982,6 @@ impl crate::json::FromJson for SalesforceSourceProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SalesforceSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.data_transfer_api {
-            let at = at.member("dataTransferApi");
-            validate::known(value, at)?;
-        }
-        Ok(())
     }
 }
 

@@ -8,7 +8,6 @@ use crate::types::{
     BasicAuthCredentials, ErrorHandlingConfig, OAuthCredentials, OAuthProperties,
     SuccessResponseHandlingConfig, WriteOperationType,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// SAPO data connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -247,21 +246,6 @@ impl crate::json::FromJson for SapoDataConnectorProfileCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SapoDataConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.basic_auth_credentials {
-            let at = at.member("basicAuthCredentials");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.o_auth_credentials {
-            let at = at.member("oAuthCredentials");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -506,57 +490,6 @@ impl crate::json::FromJson for SapoDataConnectorProfileProperties {
     }
 }
 
-impl Validate for SapoDataConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.application_host_url, at.member("applicationHostUrl"))?;
-        if let Some(value) = &self.application_host_url {
-            let at = at.member("applicationHostUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(
-                value,
-                r"^(https?)://[-a-zA-Z0-9+&@#/%?=~_|!:,.;]*[-a-zA-Z0-9+&@#/%=~_|]",
-                at,
-            )?;
-        }
-        validate::required(
-            &self.application_service_path,
-            at.member("applicationServicePath"),
-        )?;
-        if let Some(value) = &self.application_service_path {
-            let at = at.member("applicationServicePath");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.port_number, at.member("portNumber"))?;
-        if let Some(value) = &self.port_number {
-            let at = at.member("portNumber");
-            validate::range(i64::from(*value), 1, 65535, at)?;
-        }
-        validate::required(&self.client_number, at.member("clientNumber"))?;
-        if let Some(value) = &self.client_number {
-            let at = at.member("clientNumber");
-            validate::length(value, 3, 3, at)?;
-            validate::pattern(value, r"^\d{3}$", at)?;
-        }
-        if let Some(value) = &self.logon_language {
-            let at = at.member("logonLanguage");
-            validate::length(value, 0, 2, at)?;
-            validate::pattern(value, r"^[a-zA-Z0-9_]*$", at)?;
-        }
-        if let Some(value) = &self.private_link_service_name {
-            let at = at.member("privateLinkServiceName");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"^$|com.amazonaws.vpce.[\w/!:@#.\-]+", at)?;
-        }
-        if let Some(value) = &self.o_auth_properties {
-            let at = at.member("oAuthProperties");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SapoDataConnectorProfileProperties);
 
 /// SAPO data destination properties.
@@ -736,40 +669,6 @@ impl crate::json::FromJson for SapoDataDestinationProperties {
     }
 }
 
-impl Validate for SapoDataDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object_path, at.member("objectPath"))?;
-        if let Some(value) = &self.object_path {
-            let at = at.member("objectPath");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.success_response_handling_config {
-            let at = at.member("successResponseHandlingConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.id_field_names {
-            let at = at.member("idFieldNames");
-            validate::count(value.len(), 0, usize::MAX, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.write_operation_type {
-            let at = at.member("writeOperationType");
-            validate::known(value, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SapoDataDestinationProperties);
 
 /// SAPO data metadata.
@@ -888,18 +787,6 @@ impl crate::json::FromJson for SapoDataPaginationConfig {
     }
 }
 
-impl Validate for SapoDataPaginationConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.max_page_size, at.member("maxPageSize"))?;
-        if let Some(value) = &self.max_page_size {
-            let at = at.member("maxPageSize");
-            validate::range(i64::from(*value), 1, 10000, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SapoDataPaginationConfig);
 
 /// SAPO data parallelism config.
@@ -970,18 +857,6 @@ impl crate::json::FromJson for SapoDataParallelismConfig {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for SapoDataParallelismConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.max_parallelism, at.member("maxParallelism"))?;
-        if let Some(value) = &self.max_parallelism {
-            let at = at.member("maxParallelism");
-            validate::range(i64::from(*value), 1, 10, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -1099,26 +974,6 @@ impl crate::json::FromJson for SapoDataSourceProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SapoDataSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.object_path {
-            let at = at.member("objectPath");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.parallelism_config {
-            let at = at.member("parallelismConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.pagination_config {
-            let at = at.member("paginationConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

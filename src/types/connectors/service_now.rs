@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::OAuth2Credentials;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Service now connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -278,26 +277,6 @@ impl crate::json::FromJson for ServiceNowConnectorProfileCredentials {
     }
 }
 
-impl Validate for ServiceNowConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.username {
-            let at = at.member("username");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.password {
-            let at = at.member("password");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.o_auth2_credentials {
-            let at = at.member("oAuth2Credentials");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ServiceNowConnectorProfileCredentials);
 
 /// Service now connector profile properties.
@@ -368,19 +347,6 @@ impl crate::json::FromJson for ServiceNowConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for ServiceNowConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -499,19 +465,6 @@ impl crate::json::FromJson for ServiceNowSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for ServiceNowSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::ErrorHandlingConfig;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Snowflake connector profile credentials.
 ///
@@ -134,27 +133,6 @@ impl crate::json::FromJson for SnowflakeConnectorProfileCredentials {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SnowflakeConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.username, at.member("username"))?;
-        if let Some(value) = &self.username {
-            let at = at.member("username");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.password {
-            let at = at.member("password");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.private_key {
-            let at = at.member("privateKey");
-            validate::length(value, 1, 8192, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -371,49 +349,6 @@ impl crate::json::FromJson for SnowflakeConnectorProfileProperties {
     }
 }
 
-impl Validate for SnowflakeConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.warehouse, at.member("warehouse"))?;
-        if let Some(value) = &self.warehouse {
-            let at = at.member("warehouse");
-            validate::length(value, 0, 512, at)?;
-        }
-        validate::required(&self.stage, at.member("stage"))?;
-        if let Some(value) = &self.stage {
-            let at = at.member("stage");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.bucket_name, at.member("bucketName"))?;
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.private_link_service_name {
-            let at = at.member("privateLinkServiceName");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"^$|com.amazonaws.vpce.[\w/!:@#.\-]+", at)?;
-        }
-        if let Some(value) = &self.account_name {
-            let at = at.member("accountName");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.region {
-            let at = at.member("region");
-            validate::length(value, 0, 64, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SnowflakeConnectorProfileProperties);
 
 /// Snowflake destination properties.
@@ -563,36 +498,6 @@ impl crate::json::FromJson for SnowflakeDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SnowflakeDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(
-            &self.intermediate_bucket_name,
-            at.member("intermediateBucketName"),
-        )?;
-        if let Some(value) = &self.intermediate_bucket_name {
-            let at = at.member("intermediateBucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

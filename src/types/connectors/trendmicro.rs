@@ -4,7 +4,6 @@
 //! Shapes specific to the `trendmicro` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Trendmicro connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -196,19 +195,6 @@ impl crate::json::FromJson for TrendmicroConnectorProfileCredentials {
     }
 }
 
-impl Validate for TrendmicroConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.api_secret_key, at.member("apiSecretKey"))?;
-        if let Some(value) = &self.api_secret_key {
-            let at = at.member("apiSecretKey");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(TrendmicroConnectorProfileCredentials);
 
 /// Trendmicro connector profile properties.
@@ -369,19 +355,6 @@ impl crate::json::FromJson for TrendmicroSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for TrendmicroSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

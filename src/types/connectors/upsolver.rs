@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{AggregationConfig, FileType, PrefixConfig};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Upsolver destination properties.
 ///
@@ -126,31 +125,6 @@ impl crate::json::FromJson for UpsolverDestinationProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for UpsolverDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.bucket_name, at.member("bucketName"))?;
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 16, 63, at)?;
-            validate::pattern(value, r"^(upsolver-appflow)\S*", at)?;
-        }
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        validate::required(
-            &self.s3_output_format_config,
-            at.member("s3OutputFormatConfig"),
-        )?;
-        if let Some(value) = &self.s3_output_format_config {
-            let at = at.member("s3OutputFormatConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
@@ -313,26 +287,6 @@ impl crate::json::FromJson for UpsolverS3OutputFormatConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for UpsolverS3OutputFormatConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.file_type {
-            let at = at.member("fileType");
-            validate::known(value, at)?;
-        }
-        validate::required(&self.prefix_config, at.member("prefixConfig"))?;
-        if let Some(value) = &self.prefix_config {
-            let at = at.member("prefixConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.aggregation_config {
-            let at = at.member("aggregationConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

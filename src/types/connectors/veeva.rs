@@ -4,7 +4,6 @@
 //! Shapes specific to the `veeva` connector.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Veeva connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -263,24 +262,6 @@ impl crate::json::FromJson for VeevaConnectorProfileCredentials {
     }
 }
 
-impl Validate for VeevaConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.username, at.member("username"))?;
-        if let Some(value) = &self.username {
-            let at = at.member("username");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.password, at.member("password"))?;
-        if let Some(value) = &self.password {
-            let at = at.member("password");
-            validate::length(value, 0, 512, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(VeevaConnectorProfileCredentials);
 
 /// Veeva connector profile properties.
@@ -351,19 +332,6 @@ impl crate::json::FromJson for VeevaConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for VeevaConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -576,24 +544,6 @@ impl crate::json::FromJson for VeevaSourceProperties {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for VeevaSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.document_type {
-            let at = at.member("documentType");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"[\s\w_-]+", at)?;
-        }
-        Ok(())
     }
 }
 

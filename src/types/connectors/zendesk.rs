@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{ConnectorOAuthRequest, ErrorHandlingConfig, WriteOperationType};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Zendesk connector operator: one of the values AppFlow's model lists, or one added since.
 ///
@@ -271,34 +270,6 @@ impl crate::json::FromJson for ZendeskConnectorProfileCredentials {
     }
 }
 
-impl Validate for ZendeskConnectorProfileCredentials {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.client_id, at.member("clientId"))?;
-        if let Some(value) = &self.client_id {
-            let at = at.member("clientId");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        validate::required(&self.client_secret, at.member("clientSecret"))?;
-        if let Some(value) = &self.client_secret {
-            let at = at.member("clientSecret");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.access_token {
-            let at = at.member("accessToken");
-            validate::length(value, 0, 4096, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.o_auth_request {
-            let at = at.member("oAuthRequest");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ZendeskConnectorProfileCredentials);
 
 /// Zendesk connector profile properties.
@@ -369,19 +340,6 @@ impl crate::json::FromJson for ZendeskConnectorProfileProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for ZendeskConnectorProfileProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.instance_url, at.member("instanceUrl"))?;
-        if let Some(value) = &self.instance_url {
-            let at = at.member("instanceUrl");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -534,36 +492,6 @@ impl crate::json::FromJson for ZendeskDestinationProperties {
     }
 }
 
-impl Validate for ZendeskDestinationProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.id_field_names {
-            let at = at.member("idFieldNames");
-            validate::count(value.len(), 0, usize::MAX, at)?;
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 128, at)?;
-                validate::pattern(item0, r"\S+", at)?;
-            }
-        }
-        if let Some(value) = &self.error_handling_config {
-            let at = at.member("errorHandlingConfig");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.write_operation_type {
-            let at = at.member("writeOperationType");
-            validate::known(value, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ZendeskDestinationProperties);
 
 /// Zendesk metadata.
@@ -706,19 +634,6 @@ impl crate::json::FromJson for ZendeskSourceProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for ZendeskSourceProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.object, at.member("object"))?;
-        if let Some(value) = &self.object {
-            let at = at.member("object");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

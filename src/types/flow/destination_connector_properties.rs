@@ -12,7 +12,6 @@ use crate::types::{
     SapoDataDestinationProperties, SnowflakeDestinationProperties, UpsolverDestinationProperties,
     ZendeskDestinationProperties,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Aggregation config.
 ///
@@ -106,17 +105,6 @@ impl crate::json::FromJson for AggregationConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for AggregationConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.aggregation_type {
-            let at = at.member("aggregationType");
-            validate::known(value, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -505,61 +493,6 @@ impl crate::json::FromJson for DestinationConnectorProperties {
     }
 }
 
-impl Validate for DestinationConnectorProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.redshift {
-            let at = at.member("Redshift");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.s3 {
-            let at = at.member("S3");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.salesforce {
-            let at = at.member("Salesforce");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.snowflake {
-            let at = at.member("Snowflake");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.event_bridge {
-            let at = at.member("EventBridge");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.upsolver {
-            let at = at.member("Upsolver");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.honeycode {
-            let at = at.member("Honeycode");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.customer_profiles {
-            let at = at.member("CustomerProfiles");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.zendesk {
-            let at = at.member("Zendesk");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.marketo {
-            let at = at.member("Marketo");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.custom_connector {
-            let at = at.member("CustomConnector");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.sapo_data {
-            let at = at.member("SAPOData");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(DestinationConnectorProperties);
 
 /// Error handling config.
@@ -677,22 +610,6 @@ impl crate::json::FromJson for ErrorHandlingConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for ErrorHandlingConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 
@@ -911,28 +828,6 @@ impl crate::json::FromJson for PrefixConfig {
     }
 }
 
-impl Validate for PrefixConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.prefix_type {
-            let at = at.member("prefixType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.prefix_format {
-            let at = at.member("prefixFormat");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.path_prefix_hierarchy {
-            let at = at.member("pathPrefixHierarchy");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::known(item0, at)?;
-            }
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(PrefixConfig);
 
 /// Prefix format: one of the values AppFlow's model lists, or one added since.
@@ -1134,22 +1029,6 @@ impl crate::json::FromJson for SuccessResponseHandlingConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SuccessResponseHandlingConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.bucket_prefix {
-            let at = at.member("bucketPrefix");
-            validate::length(value, 0, 512, at)?;
-        }
-        if let Some(value) = &self.bucket_name {
-            let at = at.member("bucketName");
-            validate::length(value, 3, 63, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        Ok(())
     }
 }
 

@@ -5,7 +5,6 @@
 
 use crate::path::At;
 use crate::types::{ConnectorType, DestinationConnectorProperties};
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Destination flow config.
 ///
@@ -159,36 +158,6 @@ impl crate::json::FromJson for DestinationFlowConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for DestinationFlowConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.connector_type, at.member("connectorType"))?;
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.api_version {
-            let at = at.member("apiVersion");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        validate::required(
-            &self.destination_connector_properties,
-            at.member("destinationConnectorProperties"),
-        )?;
-        if let Some(value) = &self.destination_connector_properties {
-            let at = at.member("destinationConnectorProperties");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

@@ -4,7 +4,6 @@
 //! Shapes of flows: sources, destinations, tasks, triggers and runs. These make up `metadata_catalog_config`.
 
 use crate::path::At;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Glue data catalog config.
 ///
@@ -129,29 +128,6 @@ impl crate::json::FromJson for GlueDataCatalogConfig {
     }
 }
 
-impl Validate for GlueDataCatalogConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.role_arn, at.member("roleArn"))?;
-        if let Some(value) = &self.role_arn {
-            let at = at.member("roleArn");
-            validate::length(value, 0, 512, at)?;
-            validate::pattern(value, r"arn:aws:iam:.*:[0-9]+:.*", at)?;
-        }
-        validate::required(&self.database_name, at.member("databaseName"))?;
-        if let Some(value) = &self.database_name {
-            let at = at.member("databaseName");
-            validate::length(value, 0, 255, at)?;
-        }
-        validate::required(&self.table_prefix, at.member("tablePrefix"))?;
-        if let Some(value) = &self.table_prefix {
-            let at = at.member("tablePrefix");
-            validate::length(value, 0, 128, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(GlueDataCatalogConfig);
 
 /// Metadata catalog config.
@@ -218,17 +194,6 @@ impl crate::json::FromJson for MetadataCatalogConfig {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for MetadataCatalogConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.glue_data_catalog {
-            let at = at.member("glueDataCatalog");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

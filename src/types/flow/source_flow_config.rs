@@ -12,7 +12,6 @@ use crate::types::{
     ServiceNowSourceProperties, SingularSourceProperties, SlackSourceProperties,
     TrendmicroSourceProperties, VeevaSourceProperties, ZendeskSourceProperties,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Incremental pull config.
 ///
@@ -83,17 +82,6 @@ impl crate::json::FromJson for IncrementalPullConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for IncrementalPullConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.datetime_type_field_name {
-            let at = at.member("datetimeTypeFieldName");
-            validate::length(value, 0, 256, at)?;
-        }
-        Ok(())
     }
 }
 
@@ -512,81 +500,6 @@ impl crate::json::FromJson for SourceConnectorProperties {
     }
 }
 
-impl Validate for SourceConnectorProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.amplitude {
-            let at = at.member("Amplitude");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.datadog {
-            let at = at.member("Datadog");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.dynatrace {
-            let at = at.member("Dynatrace");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.google_analytics {
-            let at = at.member("GoogleAnalytics");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.infor_nexus {
-            let at = at.member("InforNexus");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.marketo {
-            let at = at.member("Marketo");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.s3 {
-            let at = at.member("S3");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.salesforce {
-            let at = at.member("Salesforce");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.service_now {
-            let at = at.member("ServiceNow");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.singular {
-            let at = at.member("Singular");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.slack {
-            let at = at.member("Slack");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.trendmicro {
-            let at = at.member("Trendmicro");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.veeva {
-            let at = at.member("Veeva");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.zendesk {
-            let at = at.member("Zendesk");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.sapo_data {
-            let at = at.member("SAPOData");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.custom_connector {
-            let at = at.member("CustomConnector");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.pardot {
-            let at = at.member("Pardot");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(SourceConnectorProperties);
 
 /// Source flow config.
@@ -759,40 +672,6 @@ impl crate::json::FromJson for SourceFlowConfig {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for SourceFlowConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.connector_type, at.member("connectorType"))?;
-        if let Some(value) = &self.connector_type {
-            let at = at.member("connectorType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.api_version {
-            let at = at.member("apiVersion");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"\S+", at)?;
-        }
-        if let Some(value) = &self.connector_profile_name {
-            let at = at.member("connectorProfileName");
-            validate::length(value, 0, 256, at)?;
-            validate::pattern(value, r"[\w/!@#+=.-]+", at)?;
-        }
-        validate::required(
-            &self.source_connector_properties,
-            at.member("sourceConnectorProperties"),
-        )?;
-        if let Some(value) = &self.source_connector_properties {
-            let at = at.member("sourceConnectorProperties");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.incremental_pull_config {
-            let at = at.member("incrementalPullConfig");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 

@@ -14,7 +14,6 @@ use crate::types::{
     SlackConnectorOperator, TrendmicroConnectorOperator, VeevaConnectorOperator,
     ZendeskConnectorOperator,
 };
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Connector operator.
 ///
@@ -429,81 +428,6 @@ impl crate::json::FromJson for ConnectorOperator {
     }
 }
 
-impl Validate for ConnectorOperator {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.amplitude {
-            let at = at.member("Amplitude");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.datadog {
-            let at = at.member("Datadog");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.dynatrace {
-            let at = at.member("Dynatrace");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.google_analytics {
-            let at = at.member("GoogleAnalytics");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.infor_nexus {
-            let at = at.member("InforNexus");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.marketo {
-            let at = at.member("Marketo");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.s3 {
-            let at = at.member("S3");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.salesforce {
-            let at = at.member("Salesforce");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.service_now {
-            let at = at.member("ServiceNow");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.singular {
-            let at = at.member("Singular");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.slack {
-            let at = at.member("Slack");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.trendmicro {
-            let at = at.member("Trendmicro");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.veeva {
-            let at = at.member("Veeva");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.zendesk {
-            let at = at.member("Zendesk");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.sapo_data {
-            let at = at.member("SAPOData");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.custom_connector {
-            let at = at.member("CustomConnector");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.pardot {
-            let at = at.member("Pardot");
-            validate::known(value, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ConnectorOperator);
 
 /// Operator properties keys: one of the values AppFlow's model lists, or one added since.
@@ -809,43 +733,6 @@ impl crate::json::FromJson for Task {
             },
         )?;
         Ok(out)
-    }
-}
-
-impl Validate for Task {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.source_fields, at.member("sourceFields"))?;
-        if let Some(value) = &self.source_fields {
-            let at = at.member("sourceFields");
-            for (i, item0) in value.iter().enumerate() {
-                let at = at.index(i);
-                validate::length(item0, 0, 2048, at)?;
-            }
-        }
-        if let Some(value) = &self.connector_operator {
-            let at = at.member("connectorOperator");
-            value.validate_at(at)?;
-        }
-        if let Some(value) = &self.destination_field {
-            let at = at.member("destinationField");
-            validate::length(value, 0, 256, at)?;
-        }
-        validate::required(&self.task_type, at.member("taskType"))?;
-        if let Some(value) = &self.task_type {
-            let at = at.member("taskType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.task_properties {
-            let at = at.member("taskProperties");
-            for (key0, value0) in crate::json::sorted(value) {
-                let at = at.key(key0.as_str());
-                validate::known(key0, at)?;
-                validate::length(value0, 0, 2048, at)?;
-                validate::pattern(value0, r".+", at)?;
-            }
-        }
-        Ok(())
     }
 }
 

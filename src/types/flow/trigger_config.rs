@@ -7,7 +7,6 @@ use crate::primitives::DateTime;
 
 use crate::path::At;
 use crate::types::TriggerType;
-use crate::validate::{self, InvalidInput, Validate};
 
 /// Data pull mode: one of the values AppFlow's model lists, or one added since.
 ///
@@ -288,34 +287,6 @@ impl crate::json::FromJson for ScheduledTriggerProperties {
     }
 }
 
-impl Validate for ScheduledTriggerProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.schedule_expression, at.member("scheduleExpression"))?;
-        if let Some(value) = &self.schedule_expression {
-            let at = at.member("scheduleExpression");
-            validate::length(value, 0, 256, at)?;
-        }
-        if let Some(value) = &self.data_pull_mode {
-            let at = at.member("dataPullMode");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.timezone {
-            let at = at.member("timezone");
-            validate::length(value, 0, 256, at)?;
-        }
-        if let Some(value) = &self.schedule_offset {
-            let at = at.member("scheduleOffset");
-            validate::range(*value, 0, 36000, at)?;
-        }
-        if let Some(value) = &self.flow_error_deactivation_threshold {
-            let at = at.member("flowErrorDeactivationThreshold");
-            validate::range(i64::from(*value), 1, 100, at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(ScheduledTriggerProperties);
 
 /// Trigger config.
@@ -419,22 +390,6 @@ impl crate::json::FromJson for TriggerConfig {
     }
 }
 
-impl Validate for TriggerConfig {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        validate::required(&self.trigger_type, at.member("triggerType"))?;
-        if let Some(value) = &self.trigger_type {
-            let at = at.member("triggerType");
-            validate::known(value, at)?;
-        }
-        if let Some(value) = &self.trigger_properties {
-            let at = at.member("triggerProperties");
-            value.validate_at(at)?;
-        }
-        Ok(())
-    }
-}
-
 crate::json::serde_via_json!(TriggerConfig);
 
 /// Trigger properties.
@@ -501,17 +456,6 @@ impl crate::json::FromJson for TriggerProperties {
             Ok(())
         })?;
         Ok(out)
-    }
-}
-
-impl Validate for TriggerProperties {
-    #[inline(never)]
-    fn validate_at(&self, at: At<'_>) -> Result<(), InvalidInput> {
-        if let Some(value) = &self.scheduled {
-            let at = at.member("Scheduled");
-            value.validate_at(at)?;
-        }
-        Ok(())
     }
 }
 
