@@ -69,6 +69,7 @@ mod path;
 pub mod pattern;
 pub mod primitives;
 mod protocol;
+mod quiet;
 mod resolver;
 mod retry;
 mod schema;

@@ -93,7 +93,10 @@ impl Transport {
         let resolver = std::sync::Arc::new(crate::resolver::CachingResolver::default());
         let agent = ureq::Agent::with_parts(
             config,
-            ureq::unversioned::transport::DefaultConnector::default(),
+            ureq::unversioned::transport::Connector::chain(
+                ureq::unversioned::transport::DefaultConnector::default(),
+                crate::quiet::Quiet,
+            ),
             crate::resolver::Shared(resolver.clone()),
         );
         Ok(Transport { agent, resolver })

@@ -1,6 +1,8 @@
 //! Calls over a kept-alive connection make no name lookup (and so no
 //! resolver thread): the client's resolver answers from its cache, and looks
-//! a name up again only when it is old or a connection to it failed.
+//! a name up again only when it is old or a connection to it failed. And a
+//! pooled connection is still probed before it is reused (`src/quiet.rs`
+//! skips only the probe ureq makes when it pools one).
 
 mod support;
 
@@ -57,4 +59,49 @@ fn a_failed_connection_looks_the_name_up_again() {
         3,
         "each failure drops the cached answer"
     );
+}
+
+#[test]
+fn a_connection_the_server_closed_while_pooled_is_not_reused() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::net::TcpListener;
+    use std::sync::mpsc;
+
+    // Answers one request per connection, then closes it without saying so
+    // (no `Connection: close`), and reports that it has.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (closed, wait_closed) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let answer = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"flows\":[]}";
+            stream.write_all(answer.as_bytes()).unwrap();
+            drop((reader, stream));
+            closed.send(()).unwrap();
+        }
+    });
+    // One attempt only: a reused dead connection would fail the call.
+    let client = client(&url);
+    for call in 0..3 {
+        client
+            .list_flows()
+            .send()
+            .unwrap_or_else(|e| panic!("call {call}: {e}"));
+        wait_closed.recv().unwrap();
+    }
 }
