@@ -123,7 +123,9 @@ pub(crate) fn search_model(pattern: &'static str, value: &str) -> bool {
     let parsed = {
         // A poisoned lock only means a panic elsewhere; the list is intact.
         let mut parsed = PARSED.lock().unwrap_or_else(|e| e.into_inner());
-        match parsed.iter().find(|(text, _)| *text == pattern) {
+        // The model's patterns are spans of one static text, each once:
+        // the address tells them apart without comparing their text.
+        match parsed.iter().find(|(text, _)| std::ptr::eq(*text, pattern)) {
             Some((_, found)) => found.clone(),
             None => {
                 let found: Parsed = Pattern::parse(pattern).ok().map(std::sync::Arc::new);
@@ -390,7 +392,16 @@ impl Matcher<'_> {
                 while max.is_none_or(|max| count < max) && self.single(node, pos + count) {
                     count += 1;
                 }
-                (*min..=count).rev().any(|n| self.run(tail, pos + n, rest))
+                // Where a literal comes next, only the places that hold it
+                // can continue: the others are not tried.
+                let next = match tail.first() {
+                    Some(Node::Literal(c)) => Some(*c),
+                    _ => None,
+                };
+                (*min..=count).rev().any(|n| {
+                    next.is_none_or(|c| self.input.get(pos + n) == Some(&c))
+                        && self.run(tail, pos + n, rest)
+                })
             }
             Node::Repeat { node, min, max } => self.repeat(node, *min, *max, 0, pos, tail, rest),
             single => self.single(single, pos) && self.run(tail, pos + 1, rest),
