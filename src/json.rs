@@ -193,7 +193,8 @@ impl fmt::Display for JsonError {
     }
 }
 
-fn kind(value: &Value) -> &'static str {
+/// The JSON type of `value`, for messages.
+pub(crate) fn kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -133,10 +133,9 @@ impl<T: Transport> Transport for QuietTransport<T> {
 /// `timeout` with the time left rounded up to the millisecond.
 fn whole_millis(mut timeout: NextTimeout) -> NextTimeout {
     if let Timeout::Exact(left) = timeout.after {
-        let millis = left.as_nanos().div_ceil(1_000_000);
-        timeout.after = Timeout::Exact(Duration::from_millis(
-            u64::try_from(millis).unwrap_or(u64::MAX),
-        ));
+        let millis = Duration::from_millis(u64::from(left.subsec_nanos().div_ceil(1_000_000)));
+        let whole = Duration::from_secs(left.as_secs()).checked_add(millis);
+        timeout.after = Timeout::Exact(whole.unwrap_or(left));
     }
     timeout
 }
@@ -257,6 +256,7 @@ mod tests {
         assert_eq!(left(ms(30_000)), ms(30_000));
         assert_eq!(left(Duration::from_nanos(1)), ms(1));
         assert_eq!(left(Duration::ZERO), Duration::ZERO);
+        assert_eq!(left(Duration::MAX), Duration::MAX);
         let never = whole_millis(NextTimeout::default());
         assert!(never.after.is_not_happening());
     }

@@ -185,7 +185,7 @@ pub(crate) fn read(id: Id, value: &Value, at: At<'_>) -> Result<Json, InvalidInp
             at.to_string(),
             Rule::Type {
                 expected,
-                found: json_type(value),
+                found: crate::json::kind(value),
             },
         )
     };
@@ -219,9 +219,10 @@ pub(crate) fn read(id: Id, value: &Value, at: At<'_>) -> Result<Json, InvalidInp
         }
         Shape::List { item, .. } => {
             let items = value.as_array().ok_or_else(|| wrong("an array"))?;
-            let read_items = items.iter().enumerate();
             Json::Array(
-                read_items
+                items
+                    .iter()
+                    .enumerate()
                     .map(|(i, item_value)| read(*item, item_value, at.index(i)))
                     .collect::<Result<_, _>>()?,
             )
@@ -253,18 +254,6 @@ pub(crate) fn read(id: Id, value: &Value, at: At<'_>) -> Result<Json, InvalidInp
             .map_err(|_| wrong("a timestamp (epoch seconds or RFC 3339)"))?
             .to_json(),
     })
-}
-
-/// The JSON type of `value`, for messages.
-fn json_type(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 /// Holds `value`, written as the wire carries it, to shape `id`'s
