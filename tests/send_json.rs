@@ -230,3 +230,113 @@ fn null_members_are_unset_and_times_are_written_as_the_typed_door_writes_them() 
         "triggerConfig.triggerProperties.Scheduled.scheduleStartTime must be a timestamp (epoch seconds or RFC 3339), not a string"
     );
 }
+
+/// Every place in `value` a mutation can reach: object members and list
+/// items, as paths of keys and indices.
+fn places(value: &Value, here: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    match value {
+        Value::Object(members) => {
+            for (name, member) in members {
+                here.push(json!(name));
+                out.push(here.clone());
+                places(member, here, out);
+                here.pop();
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                here.push(json!(i));
+                out.push(here.clone());
+                places(item, here, out);
+                here.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `value` with the thing at `path` replaced (or, with `None`, removed).
+fn mutated(value: &Value, path: &[Value], with: Option<&Value>) -> Value {
+    let mut value = value.clone();
+    let mut parent = &mut value;
+    for step in &path[..path.len() - 1] {
+        parent = match step {
+            Value::String(name) => &mut parent[name.as_str()],
+            index => &mut parent[index.as_u64().unwrap() as usize],
+        };
+    }
+    match (&path[path.len() - 1], parent, with) {
+        (Value::String(name), Value::Object(members), Some(with)) => {
+            members.insert(name.clone(), with.clone());
+        }
+        (Value::String(name), Value::Object(members), None) => {
+            members.remove(name);
+        }
+        (index, Value::Array(items), Some(with)) => {
+            items[index.as_u64().unwrap() as usize] = with.clone();
+        }
+        (index, Value::Array(items), None) => {
+            items.remove(index.as_u64().unwrap() as usize);
+        }
+        _ => unreachable!("a place is in an object or a list"),
+    }
+    value
+}
+
+#[test]
+fn every_mutation_of_botocores_inputs_gets_the_same_verdict_from_both_doors() {
+    // Nothing listens on port 9: a valid input fails to connect instead.
+    let client = client("http://127.0.0.1:9");
+    let fixture: Value = serde_json::from_str(FIXTURE).unwrap();
+    let replacements = [
+        json!(""),
+        json!("x".repeat(2049)),
+        json!("NOT_A_VALUE"),
+        json!(0),
+        json!(-1),
+        json!(100_000),
+        json!(1.5),
+        json!(true),
+        json!([]),
+        json!({}),
+        json!(null),
+    ];
+    let mut checked = 0;
+    for case in fixture["cases"].as_array().unwrap() {
+        let op = case["operation"].as_str().unwrap();
+        let input = &case["input"];
+        let mut all = Vec::new();
+        places(input, &mut Vec::new(), &mut all);
+        for path in &all {
+            let removal = std::iter::once(None);
+            for with in removal.chain(replacements.iter().map(Some)) {
+                let input = mutated(input, path, with);
+                let untyped = client.send_json(op, &input);
+                let typed = support::try_with_builder!(&client, op, input.clone(), |builder| {
+                    builder.map(|b| b.as_input().validate())
+                });
+                match (typed, untyped) {
+                    // Both read it; then both judge it alike.
+                    (Ok(Ok(())), Err(Error::InvalidInput(e))) => {
+                        panic!("{op} {input}: only the JSON door refused it: {e}")
+                    }
+                    (Ok(Ok(())), _) => {}
+                    (Ok(Err(typed)), untyped) => {
+                        assert_eq!(invalid(untyped), typed, "{op} {input}")
+                    }
+                    // The typed door could not read it: the JSON door must
+                    // refuse it as JSON of the wrong form.
+                    (Err(read), untyped) => {
+                        let err = invalid(untyped);
+                        assert!(
+                            matches!(err.rule(), Rule::Type { .. } | Rule::UnknownMember { .. }),
+                            "{op} {input}: typed: {read}; JSON door: {err}"
+                        );
+                    }
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} inputs checked");
+}

@@ -173,19 +173,26 @@ fn generate(model: &Model, service: &str) -> BTreeMap<String, String> {
 }
 
 /// The tests' `with_builder!`: every operation's fluent builder by its model
-/// name, its input read from JSON, for tests that go through all of them.
+/// name, its input read from JSON, for tests that go through all of them;
+/// and `try_with_builder!`, the same with the reading's result.
 fn write_test_dispatch(model: &Model) -> String {
     let mut arms = String::new();
+    let mut try_arms = String::new();
     for op in model.operation_names() {
+        let method = field_name(op);
         writeln!(
             arms,
-            "{op:?} => {{ let $builder = $client.{}().set_input(serde_json::from_value($input).unwrap()); $body }}",
-            field_name(op)
+            "{op:?} => {{ let $builder = $client.{method}().set_input(serde_json::from_value($input).unwrap()); $body }}"
+        )
+        .unwrap();
+        writeln!(
+            try_arms,
+            "{op:?} => {{ let $builder = serde_json::from_value($input).map(|input| $client.{method}().set_input(input)); $body }}"
         )
         .unwrap();
     }
     format!(
-        "//! Runs `$body` with `$builder` bound to operation `$op`'s fluent builder\n//! (by its model name), its input read from the JSON `$input`.\n\n#[allow(unused_macros)]\nmacro_rules! with_builder {{\n($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {{\nmatch $op {{\n{arms}other => panic!(\"no operation named {{other}}\"),\n}}\n}};\n}}\n#[allow(unused_imports)]\npub(crate) use with_builder;\n"
+        "//! Runs `$body` with `$builder` bound to operation `$op`'s fluent builder\n//! (by its model name), its input read from the JSON `$input`; with\n//! `try_with_builder!`, bound to the result of reading it.\n\n#[allow(unused_macros)]\nmacro_rules! with_builder {{\n($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {{\nmatch $op {{\n{arms}other => panic!(\"no operation named {{other}}\"),\n}}\n}};\n}}\n#[allow(unused_imports)]\npub(crate) use with_builder;\n\n#[allow(unused_macros)]\nmacro_rules! try_with_builder {{\n($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {{\nmatch $op {{\n{try_arms}other => panic!(\"no operation named {{other}}\"),\n}}\n}};\n}}\n#[allow(unused_imports)]\npub(crate) use try_with_builder;\n"
     )
 }
 

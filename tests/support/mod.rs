@@ -5,10 +5,11 @@
 
 pub mod sigv4_check;
 
-/// `with_builder!`, generated from the model with the other operation lists.
+/// `with_builder!` and `try_with_builder!`, generated from the model with
+/// the other operation lists.
 mod operations;
 #[allow(unused_imports)]
-pub(crate) use operations::with_builder;
+pub(crate) use operations::{try_with_builder, with_builder};
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};

@@ -2,7 +2,8 @@
 // Do not edit: change the generator and run `cargo run -p appflow-codegen`.
 
 //! Runs `$body` with `$builder` bound to operation `$op`'s fluent builder
-//! (by its model name), its input read from the JSON `$input`.
+//! (by its model name), its input read from the JSON `$input`; with
+//! `try_with_builder!`, bound to the result of reading it.
 
 #[allow(unused_macros)]
 macro_rules! with_builder {
@@ -164,3 +165,139 @@ macro_rules! with_builder {
 }
 #[allow(unused_imports)]
 pub(crate) use with_builder;
+
+#[allow(unused_macros)]
+macro_rules! try_with_builder {
+    ($client:expr, $op:expr, $input:expr, |$builder:ident| $body:expr) => {
+        match $op {
+            "CancelFlowExecutions" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.cancel_flow_executions().set_input(input));
+                $body
+            }
+            "CreateConnectorProfile" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.create_connector_profile().set_input(input));
+                $body
+            }
+            "CreateFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.create_flow().set_input(input));
+                $body
+            }
+            "DeleteConnectorProfile" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.delete_connector_profile().set_input(input));
+                $body
+            }
+            "DeleteFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.delete_flow().set_input(input));
+                $body
+            }
+            "DescribeConnector" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_connector().set_input(input));
+                $body
+            }
+            "DescribeConnectorEntity" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_connector_entity().set_input(input));
+                $body
+            }
+            "DescribeConnectorProfiles" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_connector_profiles().set_input(input));
+                $body
+            }
+            "DescribeConnectors" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_connectors().set_input(input));
+                $body
+            }
+            "DescribeFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_flow().set_input(input));
+                $body
+            }
+            "DescribeFlowExecutionRecords" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.describe_flow_execution_records().set_input(input));
+                $body
+            }
+            "ListConnectorEntities" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.list_connector_entities().set_input(input));
+                $body
+            }
+            "ListConnectors" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.list_connectors().set_input(input));
+                $body
+            }
+            "ListFlows" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.list_flows().set_input(input));
+                $body
+            }
+            "ListTagsForResource" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.list_tags_for_resource().set_input(input));
+                $body
+            }
+            "RegisterConnector" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.register_connector().set_input(input));
+                $body
+            }
+            "ResetConnectorMetadataCache" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.reset_connector_metadata_cache().set_input(input));
+                $body
+            }
+            "StartFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.start_flow().set_input(input));
+                $body
+            }
+            "StopFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.stop_flow().set_input(input));
+                $body
+            }
+            "TagResource" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.tag_resource().set_input(input));
+                $body
+            }
+            "UnregisterConnector" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.unregister_connector().set_input(input));
+                $body
+            }
+            "UntagResource" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.untag_resource().set_input(input));
+                $body
+            }
+            "UpdateConnectorProfile" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.update_connector_profile().set_input(input));
+                $body
+            }
+            "UpdateConnectorRegistration" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.update_connector_registration().set_input(input));
+                $body
+            }
+            "UpdateFlow" => {
+                let $builder = serde_json::from_value($input)
+                    .map(|input| $client.update_flow().set_input(input));
+                $body
+            }
+            other => panic!("no operation named {other}"),
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use try_with_builder;
