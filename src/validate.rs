@@ -109,6 +109,9 @@ impl fmt::Display for InvalidInput {
             Rule::Enum(values) => write!(f, "{field} must be one of: {}", values.join(", ")),
             Rule::UnknownOperation => write!(f, "{field} is not an AppFlow operation"),
             Rule::Type { expected, found } => write!(f, "{field} must be {expected}, not {found}"),
+            Rule::UnknownMember { allowed } if allowed.is_empty() => {
+                write!(f, "{field} is not a member; this structure has none")
+            }
             Rule::UnknownMember { allowed } => write!(
                 f,
                 "{field} is not a member; the members here are: {}",

@@ -164,6 +164,11 @@ fn json_types_and_unknown_members_are_refused_with_their_path() {
             "connectorProvisioningConfig.lambda.lambdaARN is not a member; the members here are: lambdaArn",
         ),
         (
+            "CreateConnectorProfile",
+            json!({"connectorProfileConfig": {"connectorProfileProperties": {"Amplitude": {"url": "x"}}}}),
+            "connectorProfileConfig.connectorProfileProperties.Amplitude.url is not a member; this structure has none",
+        ),
+        (
             "CancelFlowExecutions",
             json!({"flowName": "my-flow", "executionIds": ["a", null]}),
             "executionIds[1] must be a string, not null",
