@@ -203,7 +203,13 @@ fn entry(model: &Model, name: &str, table: &mut Table) -> (String, String) {
                 .collect();
             let first = table.member_count;
             table.member_count += members.len();
-            writeln!(table.members, "// {}: {}\n{list}", constant(name), first).unwrap();
+            writeln!(
+                table.members,
+                "// {}: MEMBERS[{first}..{}]\n{list}",
+                constant(name),
+                table.member_count
+            )
+            .unwrap();
             let names = names.join(" ");
             (
                 format!(
