@@ -97,11 +97,33 @@ fn a_connection_the_server_closed_while_pooled_is_not_reused() {
     });
     // One attempt only: a reused dead connection would fail the call.
     let client = client(&url);
+    let port = url.rsplit(':').next().unwrap().parse().unwrap();
     for call in 0..3 {
         client
             .list_flows()
             .send()
             .unwrap_or_else(|e| panic!("call {call}: {e}"));
         wait_closed.recv().unwrap();
+        wait_for_close_wait(port);
     }
+}
+
+/// Waits until the kernel has delivered the server's close to the
+/// client's socket (its connection to `port` is in `CLOSE_WAIT`), so the
+/// next call's probe is sure to see it: a wait on the socket's state, not
+/// on time.
+fn wait_for_close_wait(port: u16) {
+    let remote = format!(":{port:04X} ");
+    for _ in 0..10_000 {
+        let table = std::fs::read_to_string("/proc/net/tcp").unwrap();
+        let seen = table.lines().skip(1).any(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            fields.len() > 3 && format!("{} ", fields[2]).ends_with(&remote) && fields[3] == "08"
+        });
+        if seen {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("the client's socket never saw the server's close");
 }
