@@ -107,10 +107,10 @@ impl Model {
         query: &str,
         body: Map<String, Value>,
     ) -> Result<Map<String, Value>, String> {
+        let no_members = Map::new();
         let members = self.shapes[&op.input]["members"]
             .as_object()
-            .cloned()
-            .unwrap_or_default();
+            .unwrap_or(&no_members);
         let location = |name: &str| members.get(name).and_then(|m| m["location"].as_str());
         for name in body.keys() {
             if location(name).is_some() {
