@@ -1,7 +1,7 @@
 //! Fewer system calls per call over a kept-alive connection.
 //!
 //! Wrapped around every connection ureq makes, this spares three kinds of
-//! system calls that strace showed on each call (`benches/compare.sh`):
+//! system calls that strace showed on each call of `examples/register`:
 //!
 //! - **A send for the head and another for the body.** ureq transmits a
 //!   request's head, then its body. The head is held back and goes out with
