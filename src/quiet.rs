@@ -67,13 +67,11 @@ pub(crate) struct QuietTransport<T> {
 impl<T: Transport> QuietTransport<T> {
     /// Sends what is held, through the output buffer, a buffer at a time.
     fn flush(&mut self, timeout: NextTimeout) -> Result<(), ureq::Error> {
-        let held = std::mem::take(&mut self.held);
         let room = self.inner.buffers().output().len();
-        for chunk in held.chunks(room) {
+        for chunk in self.held.chunks(room) {
             self.inner.buffers().output()[..chunk.len()].copy_from_slice(chunk);
             self.inner.transmit_output(chunk.len(), timeout)?;
         }
-        self.held = held;
         self.held.clear();
         Ok(())
     }

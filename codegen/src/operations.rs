@@ -256,7 +256,7 @@ fn collect_types(
 /// `validate` and `into_call`, both through the operation's entry in the
 /// schema table: the request every attempt carries.
 fn input_impl(op: &str, input: &str) -> String {
-    let entry = crate::model::snake_case(op).to_uppercase();
+    let entry = crate::schema::constant(op);
     format!(
         r#"impl {input} {{
 /// Checks every constraint of the model (lengths, patterns, ranges, enum values, required members), members in model order.

@@ -151,7 +151,7 @@ fn is_plain(model: &Model, name: &str) -> bool {
 }
 
 /// The constant naming a shape's entry or an operation.
-fn constant(name: &str) -> String {
+pub fn constant(name: &str) -> String {
     snake_case(name).to_uppercase()
 }
 

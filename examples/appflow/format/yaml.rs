@@ -582,12 +582,13 @@ fn is_timestamp(text: &str) -> bool {
             None => false,
         }
     };
-    if !(take_digits(&mut rest, 4, 4)
-        && expect(&mut rest, '-')
-        && take_digits(&mut rest, 1, 2)
-        && expect(&mut rest, '-')
-        && take_digits(&mut rest, 1, 2))
-    {
+    // Three numbers of these widths, separated by `separator`.
+    let fields = |rest: &mut &str, separator: char, widths: [(usize, usize); 3]| -> bool {
+        widths.iter().enumerate().all(|(i, &(min, max))| {
+            (i == 0 || expect(rest, separator)) && take_digits(rest, min, max)
+        })
+    };
+    if !fields(&mut rest, '-', [(4, 4), (1, 2), (1, 2)]) {
         return false;
     }
     if let Some(r) = rest.strip_prefix(['T', 't']) {
@@ -599,12 +600,7 @@ fn is_timestamp(text: &str) -> bool {
         }
         rest = &rest[blanks..];
     }
-    if !(take_digits(&mut rest, 1, 2)
-        && expect(&mut rest, ':')
-        && take_digits(&mut rest, 2, 2)
-        && expect(&mut rest, ':')
-        && take_digits(&mut rest, 2, 2))
-    {
+    if !fields(&mut rest, ':', [(1, 2), (2, 2), (2, 2)]) {
         return false;
     }
     if let Some(r) = rest.strip_prefix('.') {
