@@ -7,9 +7,15 @@ use crate::error::{ConnectError, ConnectErrorKind, Error, TimeoutError, TimeoutK
 use crate::protocol::{HttpResponse, SignedRequest};
 use crate::retry::RetryConfig;
 
-/// The most of a response body the client reads. AppFlow's answers are a few
-/// KiB; anything larger is cut here so a broken proxy cannot exhaust memory.
-pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
+/// The most of a successful answer the client reads. Most of AppFlow's
+/// answers are a few KiB, but an entity's field list (`DescribeConnectorEntity`
+/// on a wide Salesforce object) can pass 1 MiB. Reading stops one byte past
+/// this and the call fails, so a broken proxy cannot exhaust memory.
+pub(crate) const MAX_BODY_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The most of an error answer the client reads: an error's code and message
+/// fit in a few hundred bytes, and the rest is kept only to be shown.
+pub(crate) const MAX_ERROR_BODY_BYTES: u64 = 1024 * 1024;
 
 /// The `User-Agent` of every request the crate makes.
 pub(crate) const USER_AGENT: &str = concat!("appflow-lite/", env!("CARGO_PKG_VERSION"));
@@ -197,15 +203,20 @@ impl Transport {
                 )
             })
             .collect();
+        let limit = if (200..300).contains(&status) {
+            MAX_BODY_BYTES
+        } else {
+            MAX_ERROR_BODY_BYTES
+        };
         let mut body = Vec::new();
         response
             .body_mut()
             .as_reader()
-            .take(MAX_BODY_BYTES + 1)
+            .take(limit + 1)
             .read_to_end(&mut body)
             .map_err(|e| from_io(e, "reading the response body"))?;
-        let truncated = body.len() as u64 > MAX_BODY_BYTES;
-        body.truncate(MAX_BODY_BYTES as usize);
+        let truncated = body.len() as u64 > limit;
+        body.truncate(limit as usize);
         Ok(HttpResponse {
             status,
             headers,

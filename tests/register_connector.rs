@@ -291,15 +291,31 @@ fn huge_answers_are_bounded_and_never_panic() {
     assert_eq!(err.code(), &ErrorCode::InternalServerException);
     assert_eq!(err.raw_body().len(), 1024 * 1024);
 
-    let server = RecordingServer::start(vec![Reply::Respond {
-        status: 200,
-        headers: vec![],
-        body: huge,
-    }]);
-    assert!(matches!(
-        register(&client(&server)),
-        Err(Error::InvalidResponse { status: 200, .. })
-    ));
+    // A successful answer may be large (an entity's field list can pass
+    // 1 MiB), but not without bound.
+    let arn = "arn:aws:appflow:us-east-1:123456789012:connector/big";
+    let large = format!(
+        r#"{{"connectorArn":"{arn}","padding":"{}"}}"#,
+        "x".repeat(3 << 20)
+    );
+    let too_large = format!(
+        r#"{{"connectorArn":"{arn}","padding":"{}"}}"#,
+        "x".repeat(17 << 20)
+    );
+    let server =
+        RecordingServer::start(vec![Reply::json(200, &large), Reply::json(200, &too_large)]);
+    let client = client(&server);
+    let output = register(&client).expect("a 3 MiB answer is read");
+    assert_eq!(output.connector_arn(), Some(arn));
+    match register(&client) {
+        Err(Error::InvalidResponse {
+            status: 200,
+            reason,
+        }) => {
+            assert!(reason.contains("larger than 16777216 bytes"), "{reason}")
+        }
+        other => panic!("a 17 MiB answer: {other:?}"),
+    }
 }
 
 #[test]
