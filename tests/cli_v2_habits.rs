@@ -159,12 +159,13 @@ fn skeletons_are_printed_without_a_call() {
         stdout.contains("connectorProvisioningConfig:\n  lambda:\n    lambdaArn: ''\n"),
         "{stdout}"
     );
-    // `output` checks the input first, as the AWS CLI does.
+    // `output` checks the input first, as the AWS CLI does: its argument
+    // parser still wants the required options.
     let (code, _, stderr) =
         run(appflow(&server, &none).args(["describe-flow", "--generate-cli-skeleton", "output"]));
     assert_eq!(code, 252);
     assert!(
-        stderr.contains("Missing required parameter in input: \"flowName\""),
+        stderr.contains("appflow: [ERROR]: the following arguments are required: --flow-name"),
         "{stderr}"
     );
     let (code, stdout, _) = run(appflow(&server, &none).args([
@@ -308,4 +309,64 @@ fn a_profile_named_but_missing_ends_the_run_as_the_aws_cli_does() {
 fn tool() -> &'static std::path::Path {
     static PATH: std::sync::OnceLock<std::path::PathBuf> = std::sync::OnceLock::new();
     PATH.get_or_init(|| support::example("appflow"))
+}
+
+#[test]
+fn input_errors_are_worded_as_the_aws_cli_words_them() {
+    let server = answers(0, "{}");
+    let none = config("wording", "");
+    let error = |args: &[&str]| {
+        let (code, stdout, stderr) = run(appflow(&server, &none).args(args));
+        assert_eq!((code, stdout.as_str()), (252, ""), "{args:?}: {stderr}");
+        stderr
+    };
+    // Required options missing: the argument parser's sentence, all of them
+    // in the model's order, then where help is.
+    let stderr = error(&["create-flow", "--flow-name", "f", "--description", "d"]);
+    assert!(
+        stderr.starts_with(
+            "\nappflow: [ERROR]: the following arguments are required: \
+             --trigger-config, --source-flow-config, --destination-flow-config-list, --tasks\n\n\
+             usage: appflow"
+        ),
+        "{stderr}"
+    );
+    // Given as a whole input instead, botocore's words.
+    let cases = [
+        (
+            vec!["describe-flow", "--cli-input-json", "{}"],
+            "Missing required parameter in input: \"flowName\"",
+        ),
+        (
+            vec![
+                "register-connector",
+                "--cli-input-json",
+                r#"{"connectorLabel":"my-conn","connectorProvisioningType":"LAMBDA","connectorProvisioningConfig":{"lambda":{}}}"#,
+            ],
+            "Missing required parameter in connectorProvisioningConfig.lambda: \"lambdaArn\"",
+        ),
+        (
+            vec![
+                "describe-flow",
+                "--flow-name",
+                "f",
+                "--cli-input-json",
+                r#"{"flowNames":"x"}"#,
+            ],
+            "Unknown parameter in input: \"flowNames\", must be one of: flowName",
+        ),
+        (
+            vec!["list-flows", "--max-results", "0"],
+            "Invalid value for parameter maxResults, value: 0, valid min value: 1",
+        ),
+    ];
+    for (args, expected) in &cases {
+        let stderr = error(args);
+        assert_eq!(
+            stderr,
+            format!("\nParameter validation failed:\n{expected}\n"),
+            "{args:?}"
+        );
+    }
+    assert!(server.requests().is_empty());
 }

@@ -3,6 +3,15 @@
 use crate::operations::OPERATIONS;
 use crate::{Kind, Operation};
 
+/// What AWS CLI v2 prints after a command-line error: the form of a
+/// command, and where help is.
+pub(crate) const SHORT_USAGE: &str = "usage: appflow [global options] <operation> [options]
+To see help text, you can run:
+
+  appflow help
+  appflow <operation> help
+";
+
 pub(crate) const USAGE: &str = "usage: appflow [global options] <operation> [options]
        appflow <operation> help
 

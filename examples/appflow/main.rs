@@ -257,6 +257,7 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         Some(Skeleton::Output) => {
             // The input is checked as for a call; nothing is sent.
+            require_options(&line, op)?;
             let input = input::build(&line, op)?;
             check_required(op, &input)?;
             let show = Show::resolve(&line, &env)?;
@@ -266,6 +267,7 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         None => {}
     }
+    require_options(&line, op)?;
     let show = Show::resolve(&line, &env)?;
     let input = input::build(&line, op)?;
     let client = client(&line).map_err(|e| Failure::Call(e, op.name))?;
@@ -313,6 +315,29 @@ fn yaml_skeleton(op: &Operation) -> Result<String, Failure> {
         out.push('\n');
     }
     Ok(out)
+}
+
+/// Without `--cli-input-json` or `--cli-input-yaml`, a required member must
+/// be given as an option; AWS CLI v2's argument parser says so, in its words,
+/// before anything is read.
+fn require_options(line: &CommandLine, op: &Operation) -> Result<(), Failure> {
+    if line.cli_input_json.is_some() || line.cli_input_yaml.is_some() {
+        return Ok(());
+    }
+    let missing: Vec<String> = op
+        .members
+        .iter()
+        .filter(|m| m.required && !line.members.iter().any(|(given, _)| given.name == m.name))
+        .map(|m| format!("--{}", m.option))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "\nappflow: [ERROR]: the following arguments are required: {}\n\n{}",
+        missing.join(", "),
+        help::SHORT_USAGE
+    )))
 }
 
 /// Required top-level members must be there, as botocore checks before a
@@ -422,15 +447,37 @@ fn debug_text(request: &SignedRequest) -> String {
 
 fn service_message(service: &appflow_lite::ServiceError, operation: &str, retries: &str) -> String {
     // The server's text, with control characters escaped for the terminal.
-    let mut message = format!(
+    // Worded as the AWS CLI words it, which shows no request id.
+    format!(
         "\nAn error occurred ({}) when calling the {operation} operation{retries}: {}",
         Escaped(service.code().as_str()),
         Escaped(service.message().unwrap_or_default())
-    );
-    if let Some(id) = service.request_id() {
-        message.push_str(&format!("\nRequest ID: {}", Escaped(id)));
+    )
+}
+
+/// An input error in botocore's words, for the checks botocore makes too
+/// (required and unknown members, lengths and values under their minimum);
+/// the library's words for the rest, which the AWS CLI leaves to AppFlow.
+fn botocore_wording(invalid: &appflow_lite::InvalidInput) -> String {
+    use appflow_lite::Rule;
+    let path = invalid.field();
+    // A member's path ends in `.name`, or is `name` at the top; member names
+    // have no dots, so the last one separates it from its structure.
+    let (parent, name) = path.rsplit_once('.').unwrap_or(("input", path));
+    match invalid.rule() {
+        Rule::Required => format!("Missing required parameter in {parent}: \"{name}\""),
+        Rule::UnknownMember { allowed } => format!(
+            "Unknown parameter in {parent}: \"{name}\", must be one of: {}",
+            allowed.join(", ")
+        ),
+        Rule::Length { min, actual, .. } | Rule::Count { min, actual, .. } if actual < min => {
+            format!("Invalid length for parameter {path}, value: {actual}, valid min length: {min}")
+        }
+        Rule::Range { min, actual, .. } if actual < min => {
+            format!("Invalid value for parameter {path}, value: {actual}, valid min value: {min}")
+        }
+        _ => invalid.to_string(),
     }
-    message
 }
 
 /// The exit code and message for a failed call, worded as the AWS CLI words them.
@@ -444,7 +491,13 @@ fn describe(err: &Error, operation: &str) -> (u8, String) {
             };
             (254, service_message(service, operation, &retries))
         }
-        Error::InvalidInput(invalid) => (252, format!("\nParameter validation failed:\n{invalid}")),
+        Error::InvalidInput(invalid) => (
+            252,
+            format!(
+                "\nParameter validation failed:\n{}",
+                botocore_wording(invalid)
+            ),
+        ),
         // AWS CLI v2 ends configuration and credential problems with 253.
         Error::MissingCredentials(detail) => {
             (253, format!("\nUnable to locate credentials: {detail}"))
