@@ -135,9 +135,10 @@ fn profiles_are_selected_by_name_then_aws_profile_then_default() {
     let work = DefaultChain::new(env(&dir, &[("AWS_PROFILE", "work")]), None)
         .provide_credentials()
         .unwrap();
+    // As the AWS CLI reads it: ` ; comment` after a value is part of it.
     assert_eq!(
         (work.access_key_id(), work.session_token()),
-        ("WORK", Some("tok"))
+        ("WORK", Some("tok ; comment"))
     );
     assert_eq!(
         key_id(&DefaultChain::new(

@@ -1,10 +1,13 @@
 //! The shared config and credentials files (`~/.aws/config`,
-//! `~/.aws/credentials`), parsed by hand the way the AWS SDKs read them.
+//! `~/.aws/credentials`), parsed by hand the way the AWS CLI reads them
+//! (botocore, on Python's `configparser`).
 //!
 //! Sections are `[profile NAME]` (or `[default]`) in config, `[NAME]` in
-//! credentials, and `[services NAME]` for per-service settings. Lines are
+//! credentials, `[sso-session NAME]` and `[services NAME]`. Lines are
 //! `key = value`; a key with an empty value followed by indented lines opens
-//! a sub-section; `#` and `;` start comments.
+//! a sub-section; `#` and `;` start comment lines. Where the AWS SDKs differ
+//! from the CLI (the Rust SDK cuts ` # comment` off values and merges a
+//! section given twice), this follows the CLI.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -99,27 +102,37 @@ impl ProfileFiles {
         self.sso_sessions.get(name)
     }
 
+    /// Adds one file's sections as botocore does: in config, `[default]`,
+    /// `[profile NAME]`, `[sso-session NAME]` and `[services NAME]` (a later
+    /// section of the same name replaces an earlier one); in credentials,
+    /// `[NAME]`, whose values are laid over the config's.
     fn add(&mut self, text: &str, kind: FileKind, path: &Path) -> Result<(), String> {
         for (header, section) in parse(text)
             .map_err(|(line, message)| format!("{} line {line}: {message}", path.display()))?
         {
-            let target = match (kind, header.split_once(char::is_whitespace)) {
-                (FileKind::Config, Some(("profile", name))) => {
-                    self.profiles.entry(name.trim().to_owned())
-                }
-                (FileKind::Config, Some(("services", name))) => {
-                    self.services.entry(name.trim().to_owned())
-                }
-                (FileKind::Config, Some(("sso-session", name))) => {
-                    self.sso_sessions.entry(name.trim().to_owned())
-                }
-                (FileKind::Config, _) if header == "default" => self.profiles.entry(header),
-                // Other config sections (unprefixed names) are not
-                // profiles; the SDKs skip them too.
-                (FileKind::Config, _) => continue,
-                (FileKind::Credentials, _) => self.profiles.entry(header),
+            if let FileKind::Credentials = kind {
+                self.profiles.entry(header).or_default().merge(section);
+                continue;
+            }
+            if header == "default" {
+                self.profiles.insert(header, section);
+                continue;
+            }
+            let table = if header.starts_with("profile") {
+                &mut self.profiles
+            } else if header.starts_with("sso-session") {
+                &mut self.sso_sessions
+            } else if header.starts_with("services") {
+                &mut self.services
+            } else {
+                // Other sections are not profiles; botocore skips them too.
+                continue;
             };
-            target.or_default().merge(section);
+            // `profile NAME`, split as a shell splits; any other shape
+            // (`profile`, `profile a b`) names nothing.
+            if let Some([_, name]) = shell_words(&header).as_deref() {
+                table.insert(name.clone(), section);
+            }
         }
         Ok(())
     }
@@ -131,95 +144,199 @@ enum FileKind {
     Credentials,
 }
 
-/// Parses one file into (section header, properties), or (line, problem).
+/// Parses one file into (section header, properties), or (line, problem),
+/// the way botocore reads it: through Python's `configparser` (strict, no
+/// interpolation, no inline comments), then its own sub-section step.
+///
+/// What that means, where other INI readers differ:
+/// - `key = value` and `key: value` both work, split at the first `=` or `:`;
+///   keys are lowercased, values kept whole (a `#` inside one is not a comment);
+/// - a line indented deeper than its key's line continues the value (blank
+///   lines inside are kept); an empty value continued this way is a
+///   sub-section of `inner = value` lines;
+/// - a section or key given twice in one file is an error, as is a line
+///   that is neither a section, a property nor a comment;
+/// - a `[DEFAULT]` section gives every other section of its file its values.
 fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
-    let mut sections: Vec<(String, Section)> = Vec::new();
-    // The key whose value is being continued or sub-sectioned.
-    let mut open_key: Option<String> = None;
-    for (index, raw) in text.lines().enumerate() {
+    // Each key, the line it is on, and its value a line at a time.
+    type Lines = Vec<(String, usize, Vec<String>)>;
+    let mut sections: Vec<(String, Lines)> = Vec::new();
+    let mut defaults: Lines = Vec::new();
+    // Which section lines go to: none yet, `[DEFAULT]`, or `sections[i]`.
+    let mut current: Option<Option<usize>> = None;
+    // The key a deeper-indented line continues, and its line's indent.
+    let mut open = false;
+    let mut indent = 0;
+    for (index, line) in text.lines().enumerate() {
         let number = index + 1;
-        let line = raw.trim_end();
-        let trimmed = line.trim_start();
-        if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
+        let value = line.trim();
+        if value.starts_with(['#', ';']) {
             continue;
         }
-        if trimmed.starts_with('[') {
-            let header = strip_comment(trimmed);
-            let name = header
-                .strip_prefix('[')
-                .and_then(|h| h.strip_suffix(']'))
-                .ok_or_else(|| {
-                    (
-                        number,
-                        format!("section header {header:?} has no closing ]"),
-                    )
-                })?;
-            let name = name.split_whitespace().collect::<Vec<_>>().join(" ");
-            if name.is_empty() {
-                return Err((number, "empty section name".into()));
-            }
-            sections.push((name, Section::default()));
-            open_key = None;
-            continue;
-        }
-        let Some((_, section)) = sections.last_mut() else {
-            return Err((
-                number,
-                "expected a [section] before the first property".to_owned(),
-            ));
+        let target = match current {
+            Some(Some(i)) => Some(&mut sections[i].1),
+            Some(None) => Some(&mut defaults),
+            None => None,
         };
-        let indented = line.starts_with([' ', '\t']);
-        if indented {
-            if let Some(key) = &open_key {
-                if section.values.get(key).is_some_and(|v| v.is_empty()) {
-                    // A sub-section line: `  inner = value`.
-                    let (inner, value) = split_property(trimmed).ok_or_else(|| {
-                        (
-                            number,
-                            "expected `key = value` (the line is not shown: it may hold a secret)"
-                                .to_owned(),
-                        )
-                    })?;
-                    section
-                        .subsections
-                        .entry(key.clone())
-                        .or_default()
-                        .insert(inner, value);
-                } else if let Some(value) = section.values.get_mut(key) {
-                    // A continuation of the previous value.
-                    value.push('\n');
-                    value.push_str(trimmed);
-                }
+        if value.is_empty() {
+            if let (true, Some(lines)) = (open, target) {
+                lines.last_mut().expect("an open key").2.push(String::new());
+            }
+            continue;
+        }
+        let depth = line.len() - line.trim_start().len();
+        if let (true, Some(lines)) = (open, target) {
+            if depth > indent {
+                lines
+                    .last_mut()
+                    .expect("an open key")
+                    .2
+                    .push(value.to_owned());
                 continue;
             }
         }
-        let (key, value) = split_property(trimmed).ok_or_else(|| {
+        indent = depth;
+        if let Some(name) = section_header(value) {
+            open = false;
+            if name == "DEFAULT" {
+                current = Some(None);
+            } else if sections.iter().any(|(seen, _)| seen == name) {
+                return Err((number, format!("section [{name}] appears twice")));
+            } else {
+                sections.push((name.to_owned(), Vec::new()));
+                current = Some(Some(sections.len() - 1));
+            }
+            continue;
+        }
+        if value.starts_with('[') && split_property(value).is_none() {
+            return Err((number, format!("section header {value:?} is not `[name]`")));
+        }
+        let lines = match current {
+            Some(Some(i)) => &mut sections[i].1,
+            Some(None) => &mut defaults,
+            None => {
+                return Err((
+                    number,
+                    "expected a [section] before the first property".to_owned(),
+                ));
+            }
+        };
+        let (key, value) = split_property(value).ok_or_else(|| {
             (
                 number,
                 "expected `key = value` (the line is not shown: it may hold a secret)".to_owned(),
             )
         })?;
-        section.values.insert(key.clone(), value);
-        open_key = Some(key);
+        if lines.iter().any(|(seen, _, _)| *seen == key) {
+            return Err((
+                number,
+                format!("property {key:?} appears twice in its section"),
+            ));
+        }
+        lines.push((key, number, vec![value.to_owned()]));
+        open = true;
     }
-    Ok(sections)
+    sections
+        .into_iter()
+        .map(|(name, lines)| {
+            let mut section = Section::default();
+            let inherited = defaults
+                .iter()
+                .filter(|(key, _, _)| lines.iter().all(|(k, _, _)| k != key));
+            for (key, number, value) in inherited.chain(&lines) {
+                let value = value.join("\n");
+                let value = value.trim_end();
+                match value.strip_prefix('\n') {
+                    Some(nested) => {
+                        let inner = sub_section(nested).ok_or_else(|| {
+                            (
+                                *number,
+                                format!("{key}: expected indented `key = value` lines"),
+                            )
+                        })?;
+                        section.subsections.insert(key.clone(), inner);
+                    }
+                    None => {
+                        section.values.insert(key.clone(), value.to_owned());
+                    }
+                }
+            }
+            Ok((name, section))
+        })
+        .collect()
 }
 
-fn split_property(line: &str) -> Option<(String, String)> {
-    let (key, value) = line.split_once('=')?;
-    let key = key.trim();
+/// The name in a `[name]` line: everything between the first `[` and the
+/// last `]` (what follows that is ignored, as configparser ignores it).
+fn section_header(line: &str) -> Option<&str> {
+    let name = line.strip_prefix('[')?;
+    let end = name.rfind(']')?;
+    Some(&name[..end]).filter(|name| !name.is_empty())
+}
+
+/// `key = value` or `key: value`, split at whichever comes first; the key
+/// lowercased, both trimmed.
+fn split_property(line: &str) -> Option<(String, &str)> {
+    let at = line.find(['=', ':'])?;
+    let key = line[..at].trim();
     if key.is_empty() {
         return None;
     }
-    Some((key.to_owned(), strip_comment(value.trim()).to_owned()))
+    Some((key.to_lowercase(), line[at + 1..].trim()))
 }
 
-/// Drops a trailing ` # comment` or ` ; comment` (whitespace before it).
-fn strip_comment(text: &str) -> &str {
-    let bytes = text.as_bytes();
-    let cut = (1..bytes.len())
-        .find(|&i| matches!(bytes[i], b'#' | b';') && bytes[i - 1].is_ascii_whitespace());
-    cut.map_or(text, |i| text[..i].trim_end())
+/// A sub-section's `inner = value` lines (split at `=` only, keys as
+/// written), or `None` when a line has no `=`.
+fn sub_section(text: &str) -> Option<HashMap<String, String>> {
+    let mut inner = HashMap::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        let (key, value) = line.split_once('=')?;
+        inner.insert(key.trim().to_owned(), value.trim().to_owned());
+    }
+    Some(inner)
+}
+
+/// A section name split as Python's `shlex.split` splits it (whitespace,
+/// quotes, backslashes), as botocore splits `profile NAME`; `None` for an
+/// unclosed quote or a trailing backslash.
+fn shell_words(text: &str) -> Option<Vec<String>> {
+    let mut words = Vec::new();
+    let mut word: Option<String> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            c if c.is_whitespace() => words.extend(word.take()),
+            '\'' => {
+                let part = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '\'' => break,
+                        c => part.push(c),
+                    }
+                }
+            }
+            '"' => {
+                let part = word.get_or_insert_with(String::new);
+                loop {
+                    match chars.next()? {
+                        '"' => break,
+                        '\\' => match chars.next()? {
+                            c @ ('\\' | '"' | '$' | '`' | '\n') => part.push(c),
+                            c => {
+                                part.push('\\');
+                                part.push(c);
+                            }
+                        },
+                        c => part.push(c),
+                    }
+                }
+            }
+            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
+            c => word.get_or_insert_with(String::new).push(c),
+        }
+    }
+    words.extend(word);
+    Some(words)
 }
 
 #[cfg(test)]
@@ -237,22 +354,93 @@ mod tests {
         files
     }
 
+    /// A section as botocore's JSON shows it: values as text, sub-sections
+    /// as objects.
+    fn as_json(section: &Section) -> serde_json::Value {
+        let mut object = serde_json::Map::new();
+        for (key, value) in &section.values {
+            object.insert(key.clone(), value.clone().into());
+        }
+        for (key, inner) in &section.subsections {
+            let inner = inner.iter().map(|(k, v)| (k.clone(), v.clone().into()));
+            object.insert(key.clone(), serde_json::Value::Object(inner.collect()));
+        }
+        serde_json::Value::Object(object)
+    }
+
+    fn table_as_json(table: &HashMap<String, Section>) -> serde_json::Value {
+        let sections = table.iter().map(|(name, s)| (name.clone(), as_json(s)));
+        serde_json::Value::Object(sections.collect())
+    }
+
+    /// Every case of `scripts/botocore_profile_fixtures.py`: the same
+    /// profiles, sso-sessions and services as botocore (the AWS CLI) finds,
+    /// and a refusal where it refuses the file.
     #[test]
-    fn reads_profiles_from_both_files_with_credentials_winning() {
-        let f = files(
-            "# comment\n[default]\nregion = us-east-1\n\n[profile dev] ; trailing\n  region=eu-west-1   # inline\naws_access_key_id = from-config\n[sso-session x]\nsso_region = a\n",
-            "[dev]\naws_access_key_id = from-credentials\naws_secret_access_key=s3cr#t\n",
+    fn reads_files_as_the_aws_cli_reads_them() {
+        let fixtures: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/botocore/profiles.json"))
+                .unwrap();
+        let cases = fixtures["cases"].as_array().unwrap();
+        assert!(cases.len() >= 30);
+        for case in cases {
+            let (config, credentials) = (
+                case["config"].as_str().unwrap(),
+                case["credentials"].as_str().unwrap(),
+            );
+            let mut files = ProfileFiles::default();
+            let read = files
+                .add(config, FileKind::Config, Path::new("config"))
+                .and_then(|()| {
+                    files.add(credentials, FileKind::Credentials, Path::new("credentials"))
+                });
+            if case["error"] == true {
+                assert!(
+                    read.is_err(),
+                    "botocore refuses {config:?} / {credentials:?}"
+                );
+                continue;
+            }
+            read.unwrap_or_else(|e| panic!("{config:?} / {credentials:?}: {e}"));
+            for (ours, theirs) in [
+                (&files.profiles, "profiles"),
+                (&files.sso_sessions, "sso_sessions"),
+                (&files.services, "services"),
+            ] {
+                assert_eq!(
+                    table_as_json(ours),
+                    case[theirs],
+                    "{theirs} of {config:?} / {credentials:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn errors_name_the_line_and_never_show_a_value() {
+        let err = ProfileFiles::default()
+            .add(
+                "[default]\naws_secret_access_key = s3cr3t\nthis line s3cr3t\n",
+                FileKind::Credentials,
+                Path::new("credentials"),
+            )
+            .unwrap_err();
+        assert!(
+            err.starts_with("credentials line 3: expected `key = value`"),
+            "{err}"
         );
+        assert!(!err.contains("s3cr3t"), "{err}");
+        let twice = ProfileFiles::default()
+            .add(
+                "[default]\nregion = a\nRegion = b\n",
+                FileKind::Config,
+                Path::new("config"),
+            )
+            .unwrap_err();
         assert_eq!(
-            f.profile("default").unwrap().get("region"),
-            Some("us-east-1")
+            twice,
+            "config line 3: property \"region\" appears twice in its section"
         );
-        let dev = f.profile("dev").unwrap();
-        assert_eq!(dev.get("region"), Some("eu-west-1"));
-        assert_eq!(dev.get("aws_access_key_id"), Some("from-credentials"));
-        // `#` without whitespace before it is part of the value.
-        assert_eq!(dev.get("aws_secret_access_key"), Some("s3cr#t"));
-        assert!(f.profile("x").is_none() && f.profile("sso-session x").is_none());
     }
 
     #[test]
@@ -282,12 +470,15 @@ mod tests {
     fn malformed_files_say_where() {
         for (text, expected) in [
             ("region = x\n", "line 1: expected a [section]"),
-            ("[default\nregion = x\n", "line 1: section header"),
+            (
+                "[default\nregion = x\n",
+                "line 1: section header \"[default\" is not `[name]`",
+            ),
             (
                 "[default]\nthis is not a property\n",
                 "line 2: expected `key = value`",
             ),
-            ("[]\n", "line 1: empty section name"),
+            ("[]\n", "line 1: section header \"[]\" is not `[name]`"),
         ] {
             let err = ProfileFiles::default()
                 .add(text, FileKind::Config, Path::new("cfg"))
