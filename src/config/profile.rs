@@ -282,7 +282,8 @@ fn split_property(line: &str) -> Option<(String, &str)> {
     if key.is_empty() {
         return None;
     }
-    Some((key.to_lowercase(), line[at + 1..].trim()))
+    // Python lowercases all of Unicode; the keys the CLI knows are ASCII.
+    Some((key.to_ascii_lowercase(), line[at + 1..].trim()))
 }
 
 /// A sub-section's `inner = value` lines (split at `=` only, keys as
