@@ -9,48 +9,68 @@
 //! from the CLI (the Rust SDK cuts ` # comment` off values and merges a
 //! section given twice), this follows the CLI.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::env::Env;
 
-/// One profile's (or services section's) properties.
+/// One property's value: text, or the `inner = value` lines of a sub-section.
+#[derive(Clone, PartialEq, Eq)]
+enum Entry {
+    Text(String),
+    Sub(HashMap<String, String>),
+}
+
+/// One file section's properties.
+type Entries = HashMap<String, Entry>;
+
+/// One profile's (or services section's) properties, as layers: its file's
+/// `[DEFAULT]` values, its own, then the credentials file's over them. A key
+/// is found in the topmost layer that has it. The `[DEFAULT]` layer is shared
+/// by every section of its file, never copied into each (a hostile file with
+/// many of both would otherwise cost their product).
 #[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Section {
-    values: HashMap<String, String>,
-    subsections: HashMap<String, HashMap<String, String>>,
+    layers: Vec<Arc<Entries>>,
 }
 
 /// Values may be secrets: show the keys only.
 impl std::fmt::Debug for Section {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let mut keys: Vec<&String> = self.values.keys().chain(self.subsections.keys()).collect();
+        let mut keys: Vec<&String> = self.layers.iter().flat_map(|l| l.keys()).collect();
         keys.sort();
+        keys.dedup();
         f.debug_struct("Section").field("keys", &keys).finish()
     }
 }
 
 impl Section {
+    fn entry(&self, key: &str) -> Option<&Entry> {
+        self.layers.iter().rev().find_map(|layer| layer.get(key))
+    }
+
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.values
-            .get(key)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        match self.entry(key)? {
+            Entry::Text(value) => Some(value.as_str()).filter(|v| !v.is_empty()),
+            Entry::Sub(_) => None,
+        }
     }
 
     pub fn sub(&self, key: &str, inner: &str) -> Option<&str> {
-        self.subsections
-            .get(key)?
-            .get(inner)
-            .map(String::as_str)
-            .filter(|v| !v.is_empty())
+        match self.entry(key)? {
+            Entry::Sub(values) => values
+                .get(inner)
+                .map(String::as_str)
+                .filter(|v| !v.is_empty()),
+            Entry::Text(_) => None,
+        }
     }
 
+    /// Lays `other` over this section: its keys win, whole (as Python's
+    /// `dict.update` does, a sub-section replaces a sub-section).
     fn merge(&mut self, other: Section) {
-        self.values.extend(other.values);
-        for (key, inner) in other.subsections {
-            self.subsections.entry(key).or_default().extend(inner);
-        }
+        self.layers.extend(other.layers);
     }
 }
 
@@ -162,9 +182,12 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
     type Lines = Vec<(String, usize, Vec<String>)>;
     let mut sections: Vec<(String, Lines)> = Vec::new();
     let mut defaults: Lines = Vec::new();
+    // What was seen, to refuse repeats without a quadratic search.
+    let mut seen_sections = HashSet::new();
+    let mut seen_keys = HashSet::new();
     // Which section lines go to: none yet, `[DEFAULT]`, or `sections[i]`.
     let mut current: Option<Option<usize>> = None;
-    // The key a deeper-indented line continues, and its line's indent.
+    // Whether a key is open for deeper-indented lines, and its line's indent.
     let mut open = false;
     let mut indent = 0;
     for (index, line) in text.lines().enumerate() {
@@ -178,29 +201,24 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
             Some(None) => Some(&mut defaults),
             None => None,
         };
-        if value.is_empty() {
-            if let (true, Some(lines)) = (open, target) {
-                lines.last_mut().expect("an open key").2.push(String::new());
-            }
-            continue;
-        }
         let depth = line.len() - line.trim_start().len();
         if let (true, Some(lines)) = (open, target) {
-            if depth > indent {
-                lines
-                    .last_mut()
-                    .expect("an open key")
-                    .2
-                    .push(value.to_owned());
+            // Blank lines inside a value are kept (its end is trimmed).
+            if value.is_empty() || depth > indent {
+                let (_, _, value_lines) = lines.last_mut().expect("an open key");
+                value_lines.push(value.to_owned());
                 continue;
             }
+        }
+        if value.is_empty() {
+            continue;
         }
         indent = depth;
         if let Some(name) = section_header(value) {
             open = false;
             if name == "DEFAULT" {
                 current = Some(None);
-            } else if sections.iter().any(|(seen, _)| seen == name) {
+            } else if !seen_sections.insert(name) {
                 return Err((number, format!("section [{name}] appears twice")));
             } else {
                 sections.push((name.to_owned(), Vec::new()));
@@ -209,17 +227,13 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
             continue;
         }
         if value.starts_with('[') && split_property(value).is_none() {
-            return Err((number, format!("section header {value:?} is not `[name]`")));
+            return Err((number, "a section header that is not `[name]`".to_owned()));
         }
-        let lines = match current {
-            Some(Some(i)) => &mut sections[i].1,
-            Some(None) => &mut defaults,
-            None => {
-                return Err((
-                    number,
-                    "expected a [section] before the first property".to_owned(),
-                ));
-            }
+        let Some(section) = current else {
+            return Err((
+                number,
+                "expected a [section] before the first property".to_owned(),
+            ));
         };
         let (key, value) = split_property(value).ok_or_else(|| {
             (
@@ -227,41 +241,43 @@ fn parse(text: &str) -> Result<Vec<(String, Section)>, (usize, String)> {
                 "expected `key = value` (the line is not shown: it may hold a secret)".to_owned(),
             )
         })?;
-        if lines.iter().any(|(seen, _, _)| *seen == key) {
+        if !seen_keys.insert((section, key.clone())) {
             return Err((
                 number,
                 format!("property {key:?} appears twice in its section"),
             ));
         }
+        let lines = match section {
+            Some(i) => &mut sections[i].1,
+            None => &mut defaults,
+        };
         lines.push((key, number, vec![value.to_owned()]));
         open = true;
     }
+    let entries = |lines: Lines| -> Result<Arc<Entries>, (usize, String)> {
+        let mut entries = Entries::new();
+        for (key, number, value) in lines {
+            let value = value.join("\n");
+            let value = value.trim_end();
+            let entry = match value.strip_prefix('\n') {
+                Some(nested) => Entry::Sub(sub_section(nested).ok_or_else(|| {
+                    (
+                        number,
+                        format!("{key}: expected indented `key = value` lines"),
+                    )
+                })?),
+                None => Entry::Text(value.to_owned()),
+            };
+            entries.insert(key, entry);
+        }
+        Ok(Arc::new(entries))
+    };
+    let defaults = entries(defaults)?;
     sections
         .into_iter()
         .map(|(name, lines)| {
-            let mut section = Section::default();
-            let inherited = defaults
-                .iter()
-                .filter(|(key, _, _)| lines.iter().all(|(k, _, _)| k != key));
-            for (key, number, value) in inherited.chain(&lines) {
-                let value = value.join("\n");
-                let value = value.trim_end();
-                match value.strip_prefix('\n') {
-                    Some(nested) => {
-                        let inner = sub_section(nested).ok_or_else(|| {
-                            (
-                                *number,
-                                format!("{key}: expected indented `key = value` lines"),
-                            )
-                        })?;
-                        section.subsections.insert(key.clone(), inner);
-                    }
-                    None => {
-                        section.values.insert(key.clone(), value.to_owned());
-                    }
-                }
-            }
-            Ok((name, section))
+            let layers = vec![Arc::clone(&defaults), entries(lines)?];
+            Ok((name, Section { layers }))
         })
         .collect()
 }
@@ -356,15 +372,18 @@ mod tests {
     }
 
     /// A section as botocore's JSON shows it: values as text, sub-sections
-    /// as objects.
+    /// as objects, upper layers over lower ones.
     fn as_json(section: &Section) -> serde_json::Value {
         let mut object = serde_json::Map::new();
-        for (key, value) in &section.values {
-            object.insert(key.clone(), value.clone().into());
-        }
-        for (key, inner) in &section.subsections {
-            let inner = inner.iter().map(|(k, v)| (k.clone(), v.clone().into()));
-            object.insert(key.clone(), serde_json::Value::Object(inner.collect()));
+        for (key, entry) in section.layers.iter().flat_map(|layer| layer.iter()) {
+            let value = match entry {
+                Entry::Text(text) => text.clone().into(),
+                Entry::Sub(inner) => inner
+                    .iter()
+                    .map(|(k, v)| (k.clone(), serde_json::Value::from(v.clone())))
+                    .collect(),
+            };
+            object.insert(key.clone(), value);
         }
         serde_json::Value::Object(object)
     }
@@ -415,6 +434,18 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn default_values_are_shared_not_copied_into_each_section() {
+        let text = "[DEFAULT]\nregion = r\n[profile a]\n[profile b]\noutput = json\n";
+        let mut files = ProfileFiles::default();
+        files
+            .add(text, FileKind::Config, Path::new("config"))
+            .unwrap();
+        let (a, b) = (files.profile("a").unwrap(), files.profile("b").unwrap());
+        assert_eq!((a.get("region"), b.get("region")), (Some("r"), Some("r")));
+        assert!(Arc::ptr_eq(&a.layers[0], &b.layers[0]));
     }
 
     #[test]
@@ -473,13 +504,13 @@ mod tests {
             ("region = x\n", "line 1: expected a [section]"),
             (
                 "[default\nregion = x\n",
-                "line 1: section header \"[default\" is not `[name]`",
+                "line 1: a section header that is not `[name]`",
             ),
             (
                 "[default]\nthis is not a property\n",
                 "line 2: expected `key = value`",
             ),
-            ("[]\n", "line 1: section header \"[]\" is not `[name]`"),
+            ("[]\n", "line 1: a section header that is not `[name]`"),
         ] {
             let err = ProfileFiles::default()
                 .add(text, FileKind::Config, Path::new("cfg"))
