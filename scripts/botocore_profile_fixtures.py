@@ -13,7 +13,8 @@ from pathlib import Path
 import botocore.configloader as loader
 from botocore.exceptions import ConfigParseError
 
-OUT = Path(__file__).resolve().parent.parent / "tests/fixtures/botocore/profiles.json"
+# Beside the parser, so its unit test also runs from the published crate.
+OUT = Path(__file__).resolve().parent.parent / "src/config/botocore_profiles.json"
 
 # (config file, credentials file): each pair is read as the CLI reads it.
 CASES = [

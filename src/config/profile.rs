@@ -399,8 +399,7 @@ mod tests {
     #[test]
     fn reads_files_as_the_aws_cli_reads_them() {
         let fixtures: serde_json::Value =
-            serde_json::from_str(include_str!("../../tests/fixtures/botocore/profiles.json"))
-                .unwrap();
+            serde_json::from_str(include_str!("botocore_profiles.json")).unwrap();
         let cases = fixtures["cases"].as_array().unwrap();
         assert!(cases.len() >= 30);
         for case in cases {
