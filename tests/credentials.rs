@@ -147,6 +147,14 @@ fn profiles_are_selected_by_name_then_aws_profile_then_default() {
         )),
         "DEV"
     );
+    // AWS CLI v2 reads AWS_DEFAULT_PROFILE after AWS_PROFILE.
+    let by_old_name = env(&dir, &[("AWS_DEFAULT_PROFILE", "work")]);
+    assert_eq!(key_id(&DefaultChain::new(by_old_name, None)), "WORK");
+    let both = env(
+        &dir,
+        &[("AWS_DEFAULT_PROFILE", "work"), ("AWS_PROFILE", "default")],
+    );
+    assert_eq!(key_id(&DefaultChain::new(both, None)), "DEFAULT");
     let missing = DefaultChain::new(env(&dir, &[]), Some("nope".into()))
         .provide_credentials()
         .unwrap_err();

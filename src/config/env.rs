@@ -40,6 +40,13 @@ impl Env {
         value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
     }
 
+    /// The profile the environment names: `AWS_PROFILE`, else
+    /// `AWS_DEFAULT_PROFILE` (which AWS CLI v2 still reads; the SDKs do not).
+    pub(crate) fn profile(&self) -> Option<String> {
+        self.get("AWS_PROFILE")
+            .or_else(|| self.get("AWS_DEFAULT_PROFILE"))
+    }
+
     /// A `true`/`false` variable; anything else counts as unset.
     pub(crate) fn flag(&self, name: &str) -> Option<bool> {
         match self.get(name)?.to_ascii_lowercase().as_str() {

@@ -55,7 +55,7 @@ impl Settings {
         }
         let name = profile
             .map(str::to_owned)
-            .or_else(|| env.get("AWS_PROFILE"))
+            .or_else(|| env.profile())
             .unwrap_or_else(|| "default".to_owned());
         let empty = Section::default();
         let profile = files.profile(&name).unwrap_or(&empty);
@@ -118,9 +118,7 @@ pub fn missing_profile(env: &Env, profile: Option<&str>) -> Result<Option<String
 }
 
 fn missing_profile_in(env: &Env, files: &ProfileFiles, profile: Option<&str>) -> Option<String> {
-    let name = profile
-        .map(str::to_owned)
-        .or_else(|| env.get("AWS_PROFILE"))?;
+    let name = profile.map(str::to_owned).or_else(|| env.profile())?;
     files.profile(&name).is_none().then_some(name)
 }
 
@@ -141,7 +139,7 @@ pub fn profile_setting(
     let files = ProfileFiles::load(env).map_err(Error::config)?;
     let name = profile
         .map(str::to_owned)
-        .or_else(|| env.get("AWS_PROFILE"))
+        .or_else(|| env.profile())
         .unwrap_or_else(|| "default".to_owned());
     Ok(files
         .profile(&name)
@@ -346,6 +344,17 @@ mod tests {
         );
         let b = settings(&[("AWS_PROFILE", "a")], config, Some("b")).unwrap();
         assert_eq!((b.region.as_deref(), b.use_fips), (Some("r-b"), Some(true)));
+        // AWS CLI v2 also reads AWS_DEFAULT_PROFILE, after AWS_PROFILE.
+        let region = |vars: &[(&str, &str)]| settings(vars, config, None).unwrap().region;
+        assert_eq!(
+            region(&[("AWS_DEFAULT_PROFILE", "b")]).as_deref(),
+            Some("r-b")
+        );
+        assert_eq!(
+            region(&[("AWS_DEFAULT_PROFILE", "b"), ("AWS_PROFILE", "a")]).as_deref(),
+            Some("r-a")
+        );
+        assert!(settings(&[("AWS_DEFAULT_PROFILE", "nosuch")], config, None).is_err());
     }
 
     #[test]

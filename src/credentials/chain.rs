@@ -81,7 +81,7 @@ impl DefaultChain {
 
     /// The profile in use, and whether it was asked for by name.
     fn profile_name(&self) -> (String, bool) {
-        match self.profile.clone().or_else(|| self.env.get("AWS_PROFILE")) {
+        match self.profile.clone().or_else(|| self.env.profile()) {
             Some(name) => (name, true),
             None => ("default".to_owned(), false),
         }
