@@ -647,8 +647,10 @@ impl ClientBuilder {
         };
         let region = self.region.or(settings.region).or_else(|| {
             // Instance metadata is the last resort, as in the SDKs.
-            let imds = self.env.as_ref().and_then(Imds::from_env)?;
-            imds.region().ok()
+            let (env, files) = (self.env.as_ref()?, files.as_ref()?);
+            let name = self.profile.clone().or_else(|| env.profile());
+            let profile = files.profile(name.as_deref().unwrap_or("default"));
+            Imds::new(env, profile).ok().flatten()?.region().ok()
         });
         let region = region.ok_or(Error::<ServiceError>::MissingRegion)?;
         match settings.retry_mode.as_deref() {

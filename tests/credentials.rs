@@ -417,6 +417,82 @@ fn imdsv2_fetches_a_session_token_first_and_uses_it() {
     }
 }
 
+/// The instance role's two answers, after whatever the token request gets.
+fn imds_server_after(token_replies: Vec<Reply>) -> RecordingServer {
+    let mut replies = token_replies;
+    replies.extend([
+        Reply::Respond {
+            status: 200,
+            headers: vec![],
+            body: b"my-instance-role\n".to_vec(),
+        },
+        Reply::json(
+            200,
+            r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAV1","SecretAccessKey":"s","Token":"t","Expiration":"2999-01-01T00:00:00Z"}"#,
+        ),
+    ]);
+    RecordingServer::start(replies)
+}
+
+#[test]
+fn without_a_token_imdsv1_is_used_unless_disabled() {
+    let dir = TempDir::new();
+    // A service that refuses tokens: botocore (the AWS CLI) goes on without.
+    for status in [403, 404, 405] {
+        let server = imds_server_after(vec![Reply::json(status, "")]);
+        let chain = DefaultChain::new(imds_env(&dir, &server), None);
+        assert_eq!(key_id(&chain), "ASIAV1", "{status}");
+        let requests = server.requests();
+        assert_eq!(requests.len(), 3);
+        assert_eq!(requests[0].method, "PUT");
+        for request in &requests[1..] {
+            assert_eq!(request.method, "GET");
+            assert_eq!(request.header("x-aws-ec2-metadata-token"), None);
+        }
+    }
+
+    // Turned off by the variable or the profile: no request without a token.
+    dir.write("config", "[default]\nec2_metadata_v1_disabled = true\n");
+    for vars in [&[("AWS_EC2_METADATA_V1_DISABLED", "true")][..], &[][..]] {
+        let server = imds_server_after(vec![Reply::json(403, "")]);
+        let url = server.url();
+        let mut all = vec![
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", url.as_str()),
+        ];
+        all.extend_from_slice(vars);
+        let err = DefaultChain::new(env(&dir, &all), None)
+            .provide_credentials()
+            .unwrap_err();
+        assert!(err.to_string().contains("IMDSv1 is disabled"), "{err}");
+        assert_eq!(server.requests().len(), 1, "{vars:?}");
+    }
+}
+
+#[test]
+fn metadata_requests_are_tried_as_often_as_configured() {
+    let dir = TempDir::new();
+    let token = Reply::Respond {
+        status: 200,
+        headers: vec![],
+        body: b"TOKEN".to_vec(),
+    };
+    let server = imds_server_after(vec![Reply::json(500, ""), Reply::json(503, ""), token]);
+    let mut vars = vec![
+        ("AWS_EC2_METADATA_DISABLED", "false"),
+        ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3"),
+    ];
+    let url = server.url();
+    vars.push(("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url));
+    assert_eq!(key_id(&DefaultChain::new(env(&dir, &vars), None)), "ASIAV1");
+    let requests = server.requests();
+    assert_eq!(requests.len(), 5);
+    assert_eq!(
+        requests[3].header("x-aws-ec2-metadata-token"),
+        Some("TOKEN")
+    );
+}
+
 #[test]
 fn nothing_configured_lists_what_was_tried() {
     let dir = TempDir::new();
@@ -444,7 +520,8 @@ fn an_unanswering_metadata_service_gives_up_quickly() {
     let chain = DefaultChain::new(imds_env(&dir, &server), None);
     let err = chain.provide_credentials().unwrap_err();
     assert!(matches!(err, Error::MissingCredentials(_)), "{err}");
-    // One second per try, one retry: about 2 s. The bound is far above that
+    // One second for the token, one for the IMDSv1 request that follows:
+    // about 2 s. The bound is far above that
     // (a busy machine is no failure) and far below the server's 120 s of
     // silence (no timeout would be).
     assert!(

@@ -145,7 +145,7 @@ impl DefaultChain {
             }
         }
 
-        match Imds::from_env(&self.env) {
+        match Imds::new(&self.env, profile).map_err(Error::config)? {
             Some(imds) => match imds.credentials() {
                 Ok(creds) => return Ok(creds),
                 Err(e) => tried.push(format!(
@@ -299,7 +299,8 @@ impl Profiles<'_> {
                 missing("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into())
             }),
             "Ec2InstanceMetadata" => {
-                let imds = Imds::from_env(self.env)
+                let imds = Imds::new(self.env, self.files.profile(name))
+                    .map_err(Error::config)?
                     .ok_or_else(|| missing("instance metadata is disabled".into()))?;
                 imds.credentials().map_err(missing)
             }

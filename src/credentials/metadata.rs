@@ -45,7 +45,8 @@ impl MetadataClient {
         }
     }
 
-    fn send_once(
+    /// Sends a request once.
+    pub fn send_once(
         &self,
         method: &str,
         url: &str,
