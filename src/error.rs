@@ -442,6 +442,8 @@ impl<E: fmt::Display> fmt::Display for Error<E> {
             Error::Tls(err) => write!(f, "TLS failed: {err}"),
             Error::Io(err) => write!(f, "connection failed: {err}"),
             Error::Timeout(err) => write!(f, "timed out: {err}"),
+            // Status 0: no status line could be read at all.
+            Error::InvalidResponse { status: 0, reason } => write!(f, "unreadable response: {reason}"),
             Error::InvalidResponse { status, reason } => write!(f, "unreadable response (HTTP {status}): {reason}"),
             Error::Service(err) => err.fmt(f),
             Error::RetriesExhausted { attempts, quota_exhausted, last } => {
@@ -874,6 +876,19 @@ impl fmt::Display for ErrorCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_without_a_status_line_names_no_status() {
+        let shown = |status| {
+            Error::<ServiceError>::InvalidResponse {
+                status,
+                reason: "bad".into(),
+            }
+            .to_string()
+        };
+        assert_eq!(shown(0), "unreadable response: bad");
+        assert_eq!(shown(200), "unreadable response (HTTP 200): bad");
+    }
 
     #[test]
     fn server_text_cannot_drive_the_terminal() {
