@@ -7,6 +7,7 @@ pub mod endpoint;
 mod env;
 pub(crate) mod file;
 pub(crate) mod profile;
+pub(crate) mod words;
 
 pub use client_config::{
     BehaviorVersion, Config, ConfigBuilder, Region, TimeoutConfig, TimeoutConfigBuilder,

@@ -150,7 +150,7 @@ impl ProfileFiles {
             };
             // `profile NAME`, split as a shell splits; any other shape
             // (`profile`, `profile a b`) names nothing.
-            if let Some([_, name]) = shell_words(&header).as_deref() {
+            if let Some([_, name]) = super::words::split(&header).as_deref() {
                 table.insert(name.clone(), section);
             }
         }
@@ -311,49 +311,6 @@ fn sub_section(text: &str) -> Option<HashMap<String, String>> {
         inner.insert(key.trim().to_owned(), value.trim().to_owned());
     }
     Some(inner)
-}
-
-/// A section name split as Python's `shlex.split` splits it (whitespace,
-/// quotes, backslashes), as botocore splits `profile NAME`; `None` for an
-/// unclosed quote or a trailing backslash.
-fn shell_words(text: &str) -> Option<Vec<String>> {
-    let mut words = Vec::new();
-    let mut word: Option<String> = None;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            c if c.is_whitespace() => words.extend(word.take()),
-            '\'' => {
-                let part = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next()? {
-                        '\'' => break,
-                        c => part.push(c),
-                    }
-                }
-            }
-            '"' => {
-                let part = word.get_or_insert_with(String::new);
-                loop {
-                    match chars.next()? {
-                        '"' => break,
-                        '\\' => match chars.next()? {
-                            c @ ('\\' | '"' | '$' | '`' | '\n') => part.push(c),
-                            c => {
-                                part.push('\\');
-                                part.push(c);
-                            }
-                        },
-                        c => part.push(c),
-                    }
-                }
-            }
-            '\\' => word.get_or_insert_with(String::new).push(chars.next()?),
-            c => word.get_or_insert_with(String::new).push(c),
-        }
-    }
-    words.extend(word);
-    Some(words)
 }
 
 #[cfg(test)]

@@ -24,24 +24,24 @@ const MAX_OUTPUT: usize = 64 * 1024;
 /// How much of its stderr an error quotes (the end, where the reason is).
 const STDERR_TAIL: usize = 300;
 
-/// Runs `command` through the shell, as the AWS SDKs do, and parses its output.
+/// Runs `command` and parses its output.
+///
+/// On Unix the command is split into words as the AWS CLI splits it
+/// (`shlex`) and run without a shell, so `;`, `|`, `$VAR` and `~` in a
+/// profile mean nothing (a helper that needs a shell says `sh -c '...'`).
+/// The AWS SDKs hand it to `sh -c`; the CLI's way runs only the program the
+/// profile names. On Windows it goes to `cmd /C`, whose quoting `shlex`
+/// does not know.
 pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, String> {
-    let mut shell = if cfg!(windows) {
-        Command::new("cmd")
-    } else {
-        Command::new("sh")
-    };
-    shell
-        .arg(if cfg!(windows) { "/C" } else { "-c" })
-        .arg(command);
+    let mut helper = program(command)?;
     #[cfg(unix)]
     {
-        // A group of its own, led by the shell, so a kill reaches the
-        // helper's children too.
+        // A group of its own, led by the helper, so a kill reaches its
+        // children too.
         use std::os::unix::process::CommandExt;
-        shell.process_group(0);
+        helper.process_group(0);
     }
-    let mut child = shell
+    let mut child = helper
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -125,6 +125,21 @@ pub(crate) fn run(command: &str, timeout: Duration) -> Result<Credentials, Strin
     json::parse(&stdout, Kind::Process).map_err(|e| format!("credential_process output: {e}"))
 }
 
+/// The program `command` names, with its arguments.
+fn program(command: &str) -> Result<Command, String> {
+    if cfg!(windows) {
+        let mut shell = Command::new("cmd");
+        shell.arg("/C").arg(command);
+        return Ok(shell);
+    }
+    let words = crate::config::words::split(command)
+        .ok_or("credential_process has an unclosed quote or a trailing backslash")?;
+    let (name, args) = words.split_first().ok_or("credential_process is empty")?;
+    let mut helper = Command::new(name);
+    helper.args(args);
+    Ok(helper)
+}
+
 /// Reads `pipe` on a thread with `read`, and hands back what it kept.
 fn read_in_background<R: Read + Send + 'static>(
     pipe: Option<R>,
@@ -183,7 +198,11 @@ mod tests {
 
     #[test]
     fn output_beyond_64_kib_is_refused() {
-        let err = run("head -c 100000 /dev/zero | tr '\\0' a", DEFAULT_TIMEOUT).unwrap_err();
+        let err = run(
+            "sh -c \"head -c 100000 /dev/zero | tr '\\\\0' a\"",
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap_err();
         assert_eq!(err, "credential_process printed more than 64 KiB");
     }
 
@@ -212,7 +231,10 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("appflow-process-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let pid_file = dir.join("child.pid");
-        let command = format!("sleep 1000 & echo $! > '{}'; wait", pid_file.display());
+        let command = format!(
+            "sh -c \"sleep 1000 & echo \\$! > '{}'; wait\"",
+            pid_file.display()
+        );
         // Long enough that the shell has surely started `sleep` and written
         // its pid before it is stopped.
         let err = run(&command, Duration::from_secs(5)).unwrap_err();
@@ -236,12 +258,42 @@ mod tests {
     #[test]
     fn failures_quote_the_end_of_stderr() {
         let err = run(
-            "printf '%0400d' 0 >&2; echo ' token expired' >&2; exit 3",
+            "sh -c \"printf '%0400d' 0 >&2; echo ' token expired' >&2; exit 3\"",
             DEFAULT_TIMEOUT,
         )
         .unwrap_err();
         assert!(err.ends_with("token expired"), "{err}");
         assert!(err.len() < 400, "{err}");
+    }
+
+    #[test]
+    fn the_command_runs_without_a_shell_as_in_the_aws_cli() {
+        let dir = std::env::temp_dir().join(format!("appflow-noshell-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let planted = dir.join("planted");
+        // Through `sh -c` this would print good JSON and create the file;
+        // split into words, it is one `echo` of everything after it.
+        let command = format!(
+            r#"echo '{{"Version":1,"AccessKeyId":"A","SecretAccessKey":"s"}}' ; touch {} $HOME"#,
+            planted.display()
+        );
+        let err = run(&command, DEFAULT_TIMEOUT).unwrap_err();
+        assert!(err.contains("credential_process output"), "{err}");
+        assert!(!planted.exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+        // Quoted words stay whole; a word with an unclosed quote is refused.
+        let quoted = run(
+            r#"sh -c 'echo "{\"Version\":1,\"AccessKeyId\":\"Q\",\"SecretAccessKey\":\"s\"}"'"#,
+            DEFAULT_TIMEOUT,
+        )
+        .unwrap();
+        assert_eq!(quoted.access_key_id(), "Q");
+        assert!(
+            run("echo 'open", DEFAULT_TIMEOUT)
+                .unwrap_err()
+                .contains("unclosed quote")
+        );
+        assert!(run("  ", DEFAULT_TIMEOUT).unwrap_err().contains("empty"));
     }
 
     #[test]
