@@ -93,7 +93,7 @@ impl DefaultChain {
         // asked for: keys in the environment do not take over (AWS_PROFILE
         // alone does not have that effect, as in the AWS CLI).
         if self.profile.is_none() {
-            if let Some(creds) = from_env(&self.env) {
+            if let Some(creds) = from_env(&self.env)? {
                 return Ok(creds);
             }
             tried.push(
@@ -295,7 +295,7 @@ impl Profiles<'_> {
             ))
         };
         match source {
-            "Environment" => from_env(self.env).ok_or_else(|| {
+            "Environment" => from_env(self.env)?.ok_or_else(|| {
                 missing("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set".into())
             }),
             "Ec2InstanceMetadata" => {

@@ -39,13 +39,14 @@ impl ProvideCredentials for Credentials {
 }
 
 /// Reads `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and (optionally)
-/// `AWS_SESSION_TOKEN` at each call, as the AWS SDKs' environment provider does.
+/// `AWS_SECURITY_TOKEN` or `AWS_SESSION_TOKEN` at each call, as the AWS CLI's
+/// environment provider does.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EnvironmentVariables;
 
 impl ProvideCredentials for EnvironmentVariables {
     fn provide_credentials(&self) -> Result<Credentials, Error> {
-        from_env(&Env::real()).ok_or_else(|| {
+        from_env(&Env::real())?.ok_or_else(|| {
             Error::MissingCredentials(
                 "looked in AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY".into(),
             )
@@ -53,16 +54,25 @@ impl ProvideCredentials for EnvironmentVariables {
     }
 }
 
-/// Credentials from the environment, if both keys are set.
-pub(crate) fn from_env(env: &Env) -> Option<Credentials> {
-    let creds = Credentials::new(
-        env.get("AWS_ACCESS_KEY_ID")?,
-        env.get("AWS_SECRET_ACCESS_KEY")?,
-    );
-    Some(match env.get("AWS_SESSION_TOKEN") {
+/// Credentials from the environment: `None` without an access key id, an
+/// error with one but no secret key (botocore's "partial credentials": the
+/// AWS CLI stops there rather than look further).
+pub(crate) fn from_env(env: &Env) -> Result<Option<Credentials>, Error> {
+    let Some(key_id) = env.get("AWS_ACCESS_KEY_ID") else {
+        return Ok(None);
+    };
+    let secret = env.get("AWS_SECRET_ACCESS_KEY").ok_or_else(|| {
+        Error::config("Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY")
+    })?;
+    let creds = Credentials::new(key_id, secret);
+    // botocore's order: the older name first.
+    let token = env
+        .get("AWS_SECURITY_TOKEN")
+        .or_else(|| env.get("AWS_SESSION_TOKEN"));
+    Ok(Some(match token {
         Some(token) => creds.with_session_token(token),
         None => creds,
-    })
+    }))
 }
 
 /// An access key pair, with the session token that temporary credentials carry.
@@ -143,27 +153,48 @@ mod tests {
     fn environment_needs_both_keys_and_takes_an_optional_token() {
         let vars =
             |pairs: &'static [(&'static str, &'static str)]| Env::from_vars(pairs.iter().copied());
-        assert_eq!(from_env(&vars(&[("AWS_ACCESS_KEY_ID", "AKID")])), None);
+        assert_eq!(from_env(&vars(&[])).unwrap(), None);
         assert_eq!(
-            from_env(&vars(&[
-                ("AWS_ACCESS_KEY_ID", "AKID"),
-                ("AWS_SECRET_ACCESS_KEY", " ")
-            ])),
+            from_env(&vars(&[("AWS_SECRET_ACCESS_KEY", "SECRET")])).unwrap(),
             None
         );
-        let creds = from_env(&vars(&[
-            ("AWS_ACCESS_KEY_ID", "AKID"),
-            ("AWS_SECRET_ACCESS_KEY", "SECRET"),
-            ("AWS_SESSION_TOKEN", "TOKEN"),
-        ]))
-        .unwrap();
+        // A key id without its secret is an error, as in the AWS CLI.
+        for partial in [
+            &[("AWS_ACCESS_KEY_ID", "AKID")][..],
+            &[
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+                ("AWS_SECRET_ACCESS_KEY", " "),
+            ],
+        ] {
+            let err = from_env(&vars(partial)).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("Partial credentials found in env, missing: AWS_SECRET_ACCESS_KEY"),
+                "{err}"
+            );
+        }
+        let token = |extra: &'static [(&'static str, &'static str)]| {
+            let mut all = vec![
+                ("AWS_ACCESS_KEY_ID", "AKID"),
+                ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+            ];
+            all.extend_from_slice(extra);
+            let creds = from_env(&Env::from_vars(all)).unwrap().unwrap();
+            assert_eq!(
+                (creds.access_key_id(), creds.secret_access_key()),
+                ("AKID", "SECRET")
+            );
+            creds.session_token().map(str::to_owned)
+        };
+        assert_eq!(token(&[]), None);
+        assert_eq!(token(&[("AWS_SESSION_TOKEN", "S")]).as_deref(), Some("S"));
         assert_eq!(
-            (
-                creds.access_key_id(),
-                creds.secret_access_key(),
-                creds.session_token()
-            ),
-            ("AKID", "SECRET", Some("TOKEN"))
+            token(&[("AWS_SECURITY_TOKEN", "OLD")]).as_deref(),
+            Some("OLD")
+        );
+        assert_eq!(
+            token(&[("AWS_SESSION_TOKEN", "S"), ("AWS_SECURITY_TOKEN", "OLD")]).as_deref(),
+            Some("OLD")
         );
     }
 
