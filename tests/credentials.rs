@@ -165,6 +165,29 @@ fn profiles_are_selected_by_name_then_aws_profile_then_default() {
 }
 
 #[test]
+fn static_keys_in_a_profile_are_read_as_botocore_reads_them() {
+    let dir = TempDir::new();
+    dir.write(
+        "credentials",
+        "[old]\naws_access_key_id = OLD\naws_secret_access_key = s\naws_security_token = first\naws_session_token = second\n\
+         [partial]\naws_access_key_id = HALF\ncredential_process = echo never-run\n",
+    );
+    let old = DefaultChain::new(env(&dir, &[]), Some("old".into()))
+        .provide_credentials()
+        .unwrap();
+    assert_eq!(old.session_token(), Some("first"));
+    // A key id without its secret stops the search (the process is not run).
+    let err = DefaultChain::new(env(&dir, &[]), Some("partial".into()))
+        .provide_credentials()
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("Partial credentials found in the profile, missing: aws_secret_access_key"),
+        "{err}"
+    );
+}
+
+#[test]
 fn credential_process_output_is_used_and_cached_until_near_expiry() {
     let dir = TempDir::new();
     let counter = dir.path("runs");

@@ -370,12 +370,19 @@ fn static_or_process(
     profile: &Section,
     process_timeout: std::time::Duration,
 ) -> Result<Option<Credentials>, Error> {
-    if let (Some(id), Some(secret)) = (
-        profile.get("aws_access_key_id"),
-        profile.get("aws_secret_access_key"),
-    ) {
+    if let Some(id) = profile.get("aws_access_key_id") {
+        // A key id without its secret stops the search, as in botocore.
+        let secret = profile.get("aws_secret_access_key").ok_or_else(|| {
+            Error::config(
+                "Partial credentials found in the profile, missing: aws_secret_access_key",
+            )
+        })?;
         let creds = Credentials::new(id, secret);
-        return Ok(Some(match profile.get("aws_session_token") {
+        // botocore's order: the older name first.
+        let token = profile
+            .get("aws_security_token")
+            .or_else(|| profile.get("aws_session_token"));
+        return Ok(Some(match token {
             Some(token) => creds.with_session_token(token),
             None => creds,
         }));
