@@ -331,6 +331,20 @@ fn input_errors_are_worded_as_the_aws_cli_words_them() {
         ),
         "{stderr}"
     );
+    // Unknown options, with the values argparse cannot tell from them, after
+    // the short usage; the required options are checked first.
+    let stderr = error(&["describe-flow", "--flow-name", "f", "--bogus", "1", "--x=2"]);
+    assert!(stderr.starts_with("\nusage: appflow"), "{stderr}");
+    assert!(
+        stderr.ends_with("\n\nUnknown options: --bogus, 1, --x=2\n"),
+        "{stderr}"
+    );
+    let stderr = error(&["describe-flow", "--bogus"]);
+    assert!(
+        stderr.contains("the following arguments are required: --flow-name")
+            && !stderr.contains("Unknown"),
+        "{stderr}"
+    );
     // Given as a whole input instead, botocore's words.
     let cases = [
         (

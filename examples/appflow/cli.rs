@@ -41,6 +41,9 @@ pub(crate) struct CommandLine {
     pub page_size: Option<usize>,
     pub connect_timeout: Option<Option<Duration>>,
     pub read_timeout: Option<Option<Duration>>,
+    /// Arguments no option takes, reported after the required options are
+    /// checked, in AWS CLI v2's order.
+    pub unknown: Vec<String>,
 }
 
 type Args = std::iter::Peekable<std::vec::IntoIter<String>>;
@@ -66,7 +69,10 @@ pub(crate) fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
         }
         let Some(flag) = arg.strip_prefix("--") else {
             if line.operation.is_some() {
-                return Err(usage(format!("Unknown options: {arg}")));
+                // No operation takes a bare argument: it is left over, as
+                // argparse leaves the value of an option it does not know.
+                line.unknown.push(arg);
+                continue;
             }
             let operation = OPERATIONS.iter().find(|op| op.command == arg);
             line.operation = Some(operation.ok_or_else(|| {
@@ -133,9 +139,10 @@ pub(crate) fn parse(args: Vec<String>) -> Result<CommandLine, Failure> {
             "starting-token" => line.paging.starting_token = Some(value(&mut args)?),
             _ => {
                 let op = line.operation;
-                let member = op
-                    .and_then(|op| find_member(op, name))
-                    .ok_or_else(|| usage(format!("Unknown options: --{name}")))?;
+                let Some(member) = op.and_then(|op| find_member(op, name)) else {
+                    line.unknown.push(format!("--{flag}"));
+                    continue;
+                };
                 let op = op.expect("a member belongs to an operation");
                 let given = match member.kind {
                     Kind::Boolean => {

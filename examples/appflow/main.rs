@@ -245,6 +245,17 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         print_out(&format!("{}\n", help::operation_help(op)));
         return Ok(());
     }
+    // `--generate-cli-skeleton input` makes every option optional.
+    if !matches!(line.skeleton, Some(Skeleton::Input | Skeleton::YamlInput)) {
+        require_options(&line, op)?;
+    }
+    if !line.unknown.is_empty() {
+        return Err(usage(format!(
+            "\n{}\nUnknown options: {}",
+            help::SHORT_USAGE,
+            line.unknown.join(", ")
+        )));
+    }
     let env = Env::real();
     match line.skeleton {
         Some(Skeleton::Input) => {
@@ -257,7 +268,6 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         Some(Skeleton::Output) => {
             // The input is checked as for a call; nothing is sent.
-            require_options(&line, op)?;
             let input = input::build(&line, op)?;
             check_required(op, &input)?;
             let show = Show::resolve(&line, &env)?;
@@ -267,7 +277,6 @@ fn run(args: Vec<String>) -> Result<(), Failure> {
         }
         None => {}
     }
-    require_options(&line, op)?;
     let show = Show::resolve(&line, &env)?;
     let input = input::build(&line, op)?;
     let client = client(&line).map_err(|e| Failure::Call(e, op.name))?;
