@@ -648,8 +648,7 @@ impl ClientBuilder {
         let region = self.region.or(settings.region).or_else(|| {
             // Instance metadata is the last resort, as in the SDKs.
             let (env, files) = (self.env.as_ref()?, files.as_ref()?);
-            let name = self.profile.clone().or_else(|| env.profile());
-            let profile = files.profile(name.as_deref().unwrap_or("default"));
+            let profile = files.profile(&env.profile_or_default(self.profile.as_deref()));
             Imds::new(env, profile).ok().flatten()?.region().ok()
         });
         let region = region.ok_or(Error::<ServiceError>::MissingRegion)?;

@@ -389,22 +389,12 @@ fn container_errors_are_reported() {
 }
 
 fn imds_server() -> RecordingServer {
-    RecordingServer::start(vec![
-        Reply::Respond {
-            status: 200,
-            headers: vec![],
-            body: b"IMDS-SESSION-TOKEN".to_vec(),
-        },
-        Reply::Respond {
-            status: 200,
-            headers: vec![],
-            body: b"my-instance-role\n".to_vec(),
-        },
-        Reply::json(
-            200,
-            r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAIMDS","SecretAccessKey":"s","Token":"t","Expiration":"2999-01-01T00:00:00Z"}"#,
-        ),
-    ])
+    let token = Reply::Respond {
+        status: 200,
+        headers: vec![],
+        body: b"IMDS-SESSION-TOKEN".to_vec(),
+    };
+    imds_server_after(vec![token], "ASIAIMDS")
 }
 
 #[test]
@@ -440,8 +430,9 @@ fn imdsv2_fetches_a_session_token_first_and_uses_it() {
     }
 }
 
-/// The instance role's two answers, after whatever the token request gets.
-fn imds_server_after(token_replies: Vec<Reply>) -> RecordingServer {
+/// The instance role's two answers (credentials with `key_id`), after
+/// whatever the token request gets.
+fn imds_server_after(token_replies: Vec<Reply>, key_id: &str) -> RecordingServer {
     let mut replies = token_replies;
     replies.extend([
         Reply::Respond {
@@ -451,7 +442,9 @@ fn imds_server_after(token_replies: Vec<Reply>) -> RecordingServer {
         },
         Reply::json(
             200,
-            r#"{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"ASIAV1","SecretAccessKey":"s","Token":"t","Expiration":"2999-01-01T00:00:00Z"}"#,
+            &format!(
+                r#"{{"Code":"Success","Type":"AWS-HMAC","AccessKeyId":"{key_id}","SecretAccessKey":"s","Token":"t","Expiration":"2999-01-01T00:00:00Z"}}"#
+            ),
         ),
     ]);
     RecordingServer::start(replies)
@@ -462,7 +455,7 @@ fn without_a_token_imdsv1_is_used_unless_disabled() {
     let dir = TempDir::new();
     // A service that refuses tokens: botocore (the AWS CLI) goes on without.
     for status in [403, 404, 405] {
-        let server = imds_server_after(vec![Reply::json(status, "")]);
+        let server = imds_server_after(vec![Reply::json(status, "")], "ASIAV1");
         let chain = DefaultChain::new(imds_env(&dir, &server), None);
         assert_eq!(key_id(&chain), "ASIAV1", "{status}");
         let requests = server.requests();
@@ -477,7 +470,7 @@ fn without_a_token_imdsv1_is_used_unless_disabled() {
     // Turned off by the variable or the profile: no request without a token.
     dir.write("config", "[default]\nec2_metadata_v1_disabled = true\n");
     for vars in [&[("AWS_EC2_METADATA_V1_DISABLED", "true")][..], &[][..]] {
-        let server = imds_server_after(vec![Reply::json(403, "")]);
+        let server = imds_server_after(vec![Reply::json(403, "")], "ASIAV1");
         let url = server.url();
         let mut all = vec![
             ("AWS_EC2_METADATA_DISABLED", "false"),
@@ -500,7 +493,10 @@ fn metadata_requests_are_tried_as_often_as_configured() {
         headers: vec![],
         body: b"TOKEN".to_vec(),
     };
-    let server = imds_server_after(vec![Reply::json(500, ""), Reply::json(503, ""), token]);
+    let server = imds_server_after(
+        vec![Reply::json(500, ""), Reply::json(503, ""), token],
+        "ASIAV1",
+    );
     let mut vars = vec![
         ("AWS_EC2_METADATA_DISABLED", "false"),
         ("AWS_METADATA_SERVICE_NUM_ATTEMPTS", "3"),

@@ -47,6 +47,15 @@ impl Env {
             .or_else(|| self.get("AWS_DEFAULT_PROFILE"))
     }
 
+    /// The profile in use: `explicit` (the builder's or `--profile`), else
+    /// the one the environment names, else `default`.
+    pub(crate) fn profile_or_default(&self, explicit: Option<&str>) -> String {
+        explicit
+            .map(str::to_owned)
+            .or_else(|| self.profile())
+            .unwrap_or_else(|| "default".to_owned())
+    }
+
     /// A `true`/`false` variable; anything else counts as unset.
     pub(crate) fn flag(&self, name: &str) -> Option<bool> {
         match self.get(name)?.to_ascii_lowercase().as_str() {

@@ -54,10 +54,7 @@ impl Settings {
         if let Some(name) = missing_profile_in(env, files, profile) {
             return Err(Error::InvalidConfig(not_found(&name)));
         }
-        let name = profile
-            .map(str::to_owned)
-            .or_else(|| env.profile())
-            .unwrap_or_else(|| "default".to_owned());
+        let name = env.profile_or_default(profile);
         let empty = Section::default();
         let profile = files.profile(&name).unwrap_or(&empty);
         let text = |key: &str| profile.get(key).map(str::to_owned);
@@ -138,10 +135,7 @@ pub fn profile_setting(
     key: &str,
 ) -> Result<Option<String>, Error> {
     let files = ProfileFiles::load(env).map_err(Error::config)?;
-    let name = profile
-        .map(str::to_owned)
-        .or_else(|| env.profile())
-        .unwrap_or_else(|| "default".to_owned());
+    let name = env.profile_or_default(profile);
     Ok(files
         .profile(&name)
         .and_then(|section| section.get(key))

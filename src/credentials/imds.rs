@@ -106,7 +106,10 @@ impl Imds {
     /// The instance role's temporary credentials.
     pub fn credentials(&self) -> Result<Credentials, String> {
         let token = self.token()?;
-        let roles = self.get("/latest/meta-data/iam/security-credentials/", &token)?;
+        let roles = self.get(
+            "/latest/meta-data/iam/security-credentials/",
+            token.as_deref(),
+        )?;
         let role = roles
             .lines()
             .map(str::trim)
@@ -114,7 +117,7 @@ impl Imds {
             .ok_or("the instance has no IAM role")?;
         let document = self.get(
             &format!("/latest/meta-data/iam/security-credentials/{role}"),
-            &token,
+            token.as_deref(),
         )?;
         json::parse(&document, Kind::Endpoint)
             .map_err(|e| format!("instance metadata credentials: {e}"))
@@ -124,7 +127,7 @@ impl Imds {
     pub fn region(&self) -> Result<String, String> {
         let token = self.token()?;
         Ok(self
-            .get("/latest/meta-data/placement/region", &token)?
+            .get("/latest/meta-data/placement/region", token.as_deref())?
             .trim()
             .to_owned())
     }
@@ -158,7 +161,7 @@ impl Imds {
         Ok(None)
     }
 
-    fn get(&self, path: &str, token: &Option<String>) -> Result<String, String> {
+    fn get(&self, path: &str, token: Option<&str>) -> Result<String, String> {
         if token.is_none() && self.v1_disabled {
             return Err(
                 "no IMDSv2 session token, and IMDSv1 is disabled (ec2_metadata_v1_disabled)"
@@ -167,8 +170,8 @@ impl Imds {
         }
         let url = format!("{}{path}", self.endpoint);
         let headers: Vec<(&str, &str)> = token
-            .iter()
-            .map(|t| ("x-aws-ec2-metadata-token", t.as_str()))
+            .map(|t| ("x-aws-ec2-metadata-token", t))
+            .into_iter()
             .collect();
         let mut failure = format!("{} was not tried", crate::config::redact_url(&url));
         for _ in 0..self.attempts {
